@@ -1,0 +1,167 @@
+"""The knowledge as frozen values: what data/ holds once it has been validated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+LANGUAGES: tuple[str, ...] = ("en", "ru", "ky", "fr", "nl")
+"""Every language the bot speaks; English is the fallback."""
+
+DEFAULT_LANGUAGE = "en"
+
+
+class Status(StrEnum):
+    HELD = "held"
+    PLANNED = "planned"
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date at the precision the seed gives: a day, or only a month (day is None)."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    def iso(self) -> str:
+        """`YYYY-MM-DD`, or `YYYY-MM` when the seed gives only the month."""
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return (self.year, self.month, self.day or 0)
+
+
+Localized = dict[str, str]
+"""A text per language code (all of LANGUAGES)."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A number the seed states, e.g. 1 gold medal, 17 countries, about 100 guests."""
+
+    kind: str
+    value: int
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Entity:
+    """Anything a question can name: a place, a category, a person, an organisation, a month."""
+
+    id: str
+    names: Localized
+    aliases: tuple[str, ...] = ()
+
+    def name(self, language: str) -> str:
+        return self.names.get(language) or self.names[DEFAULT_LANGUAGE]
+
+
+@dataclass(frozen=True)
+class Place(Entity):
+    kind: str = "city"  # city | venue | country
+    city: str | None = None  # for a venue: its city id, only when the seed says it
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    start: PartialDate
+    end: PartialDate | None
+    status: Status
+    section: str  # topic id: culture | sports
+    categories: tuple[str, ...]
+    cities: tuple[str, ...]
+    venue: str | None
+    title: Localized
+    summary: Localized
+    source: str
+    mentions: tuple[str, ...] = ()  # other places the seed ties to the event (a TV channel's town)
+    people: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    aliases: tuple[str, ...] = ()
+
+    def years(self) -> range:
+        last = self.end.year if self.end else self.start.year
+        return range(self.start.year, last + 1)
+
+    def months(self) -> set[tuple[int, int]]:
+        """(year, month) pairs the event spans."""
+        end = self.end or self.start
+        result: set[tuple[int, int]] = set()
+        year, month = self.start.year, self.start.month
+        while (year, month) <= (end.year, end.month):
+            result.add((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        return result
+
+    def places(self) -> tuple[str, ...]:
+        """Cities where it happened, then places the seed ties to it."""
+        return self.cities + self.mentions
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A section overview of the seed: cultural cooperation, sports cooperation."""
+
+    id: str
+    title: Localized
+    summary: Localized
+    source: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Everything loaded from data/: events in chronological order and the lexicon."""
+
+    events: tuple[Event, ...]
+    topics: tuple[Topic, ...]
+    places: tuple[Place, ...]
+    categories: tuple[Entity, ...]
+    people: tuple[Entity, ...]
+    organisations: tuple[Entity, ...]
+    months: tuple[Entity, ...]
+    lexicon: Lexicon
+    locales: dict[str, dict[str, str]]
+    _by_id: dict[str, Event] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({event.id: event for event in self.events})
+
+    def event(self, event_id: str) -> Event | None:
+        return self._by_id.get(event_id)
+
+    def place(self, place_id: str) -> Place | None:
+        return next((p for p in self.places if p.id == place_id), None)
+
+    def entity(self, kind: str, entity_id: str) -> Entity | None:
+        """Look up a lexicon entity by kind: place, category, person, organisation, month."""
+        pool: tuple[Entity, ...] = {
+            "place": self.places,
+            "category": self.categories,
+            "person": self.people,
+            "organisation": self.organisations,
+            "month": self.months,
+        }.get(kind, ())
+        return next((e for e in pool if e.id == entity_id), None)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word lists that are not entities: cue phrases per intent, period words, suffixes, stop words.
+
+    Each mapping is keyed by an id (an intent name, a period kind, a language) and holds phrases
+    in any of the five languages.
+    """
+
+    intents: dict[str, tuple[str, ...]]
+    periods: dict[str, tuple[str, ...]]
+    language_markers: dict[str, tuple[str, ...]]
+    suffixes: dict[str, tuple[str, ...]]
+    stopwords: tuple[str, ...]
+    fact_words: dict[str, tuple[str, ...]]
