@@ -67,6 +67,17 @@ class Place(Entity):
 
 
 @dataclass(frozen=True)
+class Month(Entity):
+    """A month; `names` is the standalone form ("June"), `with_day` the form after a day number."""
+
+    with_day: Localized = field(default_factory=dict)
+
+    @property
+    def number(self) -> int:
+        return int(self.id)
+
+
+@dataclass(frozen=True)
 class Event:
     id: str
     start: PartialDate
@@ -125,7 +136,8 @@ class Catalog:
     categories: tuple[Entity, ...]
     people: tuple[Entity, ...]
     organisations: tuple[Entity, ...]
-    months: tuple[Entity, ...]
+    months: tuple[Month, ...]
+    facts: tuple[Entity, ...]
     lexicon: Lexicon
     locales: dict[str, dict[str, str]]
     _by_id: dict[str, Event] = field(default_factory=dict, compare=False, repr=False)
@@ -147,6 +159,7 @@ class Catalog:
             "person": self.people,
             "organisation": self.organisations,
             "month": self.months,
+            "fact": self.facts,
         }.get(kind, ())
         return next((e for e in pool if e.id == entity_id), None)
 
