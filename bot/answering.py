@@ -5,63 +5,239 @@ Adapters (Telegram, terminal, command line) call only this module and `bot.rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from enum import StrEnum
+import random
+from dataclasses import replace
+from pathlib import Path
+
+from bot.answer import Answer, FactTotal, Intent, Suggestion
+from bot.catalog import load_catalog
+from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event
+from bot.rendering.describe import entity_name, filter_words
+from bot.rendering.texts import Texts
+from bot.search import EventIndex
+from bot.understanding.parser import Thresholds, Understander
+from bot.understanding.query import Query
+from bot.understanding.tokens import TokenCodec
 
 
-class Intent(StrEnum):
-    LIST = "list"  # filtered list of events
-    DETAIL = "detail"  # one event's card ("tell me about Centaur")
-    DATE_OF = "date_of"  # "when was the Aitmatov concert"
-    COUNT = "count"  # "how many concerts", "how many medals"
-    FIRST = "first"
-    LATEST = "latest"
-    OVERVIEW = "overview"  # "cultural ties", "sports cooperation"
-    HELP = "help"
-    GREETING = "greeting"
-    THANKS = "thanks"
-    OUT_OF_SCOPE = "out_of_scope"
-    CLARIFY = "clarify"  # two readings are close: "did you mean"
+class Answerer:
+    """Understands a question, selects events and decides the reply; holds no adapter state.
 
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A follow-up the user can tap: same year, same city, same category, or an alternative reading.
-
-    `token` replays it through `Answerer.replay`; it is ASCII and at most 48 bytes.
+    Built once per Catalog (start or reload); every method is a pure function of its arguments.
     """
 
-    kind: str  # year | city | category | event | reading
-    label: str  # already in the reply language
-    token: str
+    def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None) -> None:
+        self.catalog = catalog
+        self.understander = Understander(catalog, thresholds)
+        self.index = EventIndex(catalog)
+        self.tokens = TokenCodec(catalog)
+
+    @classmethod
+    def from_directory(cls, data_dir: Path) -> Answerer:
+        """Load and validate data/; raises bot.catalog.DataError with file:line problems."""
+        return cls(load_catalog(data_dir))
+
+    def answer(self, question: str, user_language: str | None = None) -> Answer:
+        """Answer a question typed by a person.
+
+        Args:
+            question: the raw text, any length, any script.
+            user_language: the user's chosen or Telegram language, used when the question's
+                own language cannot be told.
+        Returns:
+            The Answer; its language is the question's, else the user's, else English.
+        """
+        text = question[:MAX_QUESTION_CHARS]
+        query = self.understander.understand(text)
+        language = query.language or supported_language(user_language)
+        return self._decide(question, query, language)
+
+    def card(self, event_id: str, language: str) -> Answer | None:
+        """The card of one event, or None when the id is unknown (a stale or forged link)."""
+        if self.catalog.event(event_id) is None:
+            return None
+        query = Query(intent="detail", events=(event_id,))
+        return self._decide("", query, supported_language(language))
+
+    def replay(self, token: str, language: str) -> Answer | None:
+        """Rebuild the answer a token stands for; None when it is malformed or stale."""
+        query = self.tokens.decode(token)
+        if query is None:
+            return None
+        return self._decide("", query, supported_language(language))
+
+    def browse(
+        self,
+        language: str,
+        *,
+        year: int | None = None,
+        category: str | None = None,
+        city: str | None = None,
+    ) -> Answer:
+        """A list by year, category and city, for menus that do not start from a question."""
+        query = Query(
+            intent="list",
+            years=(year,) if year else (),
+            categories=(category,) if category else (),
+            places=(city,) if city else (),
+        )
+        return self._decide("", query, supported_language(language))
+
+    def random_event_id(self, rng: random.Random) -> str:
+        return rng.choice(self.catalog.events).id
+
+    # --- deciding ------------------------------------------------------------------------
+
+    def _decide(self, question: str, query: Query, language: str) -> Answer:
+        intent = Intent(query.intent)
+        texts = Texts(self.catalog, language)
+        if intent in _SMALLTALK:
+            return Answer(question, language, intent, token=self.tokens.encode(query))
+
+        ids = self.index.select(query)
+        readings = self._readings(query, ids, texts)
+        if readings:
+            return Answer(
+                question,
+                language,
+                Intent.CLARIFY,
+                suggestions=readings,
+                confidence=query.confidence,
+            )
+
+        facts: tuple[FactTotal, ...] = ()
+        if intent is Intent.OVERVIEW:
+            ids = self.index.ordered(
+                self.index.by_section.get(query.topic, set()) if query.topic else ids
+            )
+        elif intent is Intent.FIRST:
+            ids = ids[:1]
+        elif intent is Intent.LATEST:
+            ids = ids[-1:]
+        elif intent is Intent.COUNT and query.facts:
+            facts = self._fact_totals(query.facts, ids)
+        elif intent is Intent.DETAIL and len(ids) > 1:
+            intent = Intent.LIST
+        elif (
+            intent is Intent.LIST
+            and len(ids) == 1
+            and (query.events or query.people)
+            and not (query.years or query.months or query.categories or query.period)
+        ):
+            intent = Intent.DETAIL
+
+        no_match = not ids and (query.has_filters() or intent is not Intent.OVERVIEW)
+        return Answer(
+            question=question,
+            language=language,
+            intent=intent,
+            event_ids=ids,
+            topic_id=query.topic if intent is Intent.OVERVIEW else None,
+            facts=facts,
+            filter_words=filter_words(self.catalog, query, texts),
+            no_match=no_match,
+            suggestions=() if no_match else self._follow_ups(ids, query, texts),
+            token=self.tokens.encode(replace(query, intent=intent.value)),
+            confidence=query.confidence,
+        )
+
+    def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[FactTotal, ...]:
+        wanted = [k for kind in kinds for k in _FACT_GROUPS.get(kind, (kind,))]
+        totals: list[FactTotal] = []
+        for kind in wanted:
+            values = [
+                fact
+                for event_id in ids
+                for fact in self._event(event_id).facts
+                if fact.kind == kind
+            ]
+            if values:
+                totals.append(
+                    FactTotal(
+                        kind,
+                        sum(f.value for f in values)
+                        if kind in _ADDITIVE_FACTS
+                        else values[0].value,
+                        any(f.approximate for f in values),
+                    )
+                )
+        return tuple(totals)
+
+    def _readings(
+        self, query: Query, ids: tuple[str, ...], texts: Texts
+    ) -> tuple[Suggestion, ...]:
+        """Close alternative readings of a typo that lead elsewhere: "did you mean"."""
+        options: list[Suggestion] = []
+        seen = {ids}
+        for alternative in query.alternatives:
+            alt_ids = self.index.select(alternative)
+            if not alt_ids or alt_ids in seen:
+                continue
+            seen.add(alt_ids)
+            label = ", ".join(filter_words(self.catalog, alternative, texts))
+            options.append(Suggestion("reading", label, self.tokens.encode(alternative)))
+        if not options or not ids:
+            return ()
+        label = ", ".join(filter_words(self.catalog, query, texts))
+        return (Suggestion("reading", label, self.tokens.encode(query)), *options)
+
+    def _follow_ups(
+        self, ids: tuple[str, ...], query: Query, texts: Texts
+    ) -> tuple[Suggestion, ...]:
+        """Same year, same city, same category as the first event, when that shows more."""
+        if not ids:
+            return ()
+        event = self._event(ids[0])
+        current = set(ids)
+        candidates: list[tuple[str, Query, str]] = [
+            (
+                "year",
+                Query("list", years=(event.start.year,)),
+                texts.get("suggest_year", year=event.start.year),
+            ),
+        ]
+        if event.cities:
+            city = event.cities[0]
+            name = entity_name(self.catalog, "place", city, texts.language)
+            candidates.append(
+                ("city", Query("list", places=(city,)), texts.get("suggest_city", city=name))
+            )
+        if event.categories:
+            category = event.categories[0]
+            name = entity_name(self.catalog, "category", category, texts.language)
+            candidates.append(
+                (
+                    "category",
+                    Query("list", categories=(category,)),
+                    texts.get("suggest_category", category=name),
+                )
+            )
+        suggestions = []
+        for kind, follow_up, label in candidates:
+            found = set(self.index.select(follow_up))
+            if found and found != current:
+                suggestions.append(Suggestion(kind, label, self.tokens.encode(follow_up)))
+        return tuple(suggestions)
+
+    def _event(self, event_id: str) -> Event:
+        event = self.catalog.event(event_id)
+        if event is None:
+            raise KeyError(event_id)
+        return event
 
 
-@dataclass(frozen=True)
-class FactTotal:
-    """A number answered from the structured facts, e.g. gold_medals = 1 over the matched events."""
-
-    kind: str
-    value: int
-    approximate: bool = False
+MAX_QUESTION_CHARS = 4096
+_SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE)
+_FACT_GROUPS = {"medals": ("gold_medals", "bronze_medals")}
+_ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 
 
-@dataclass(frozen=True)
-class Answer:
-    """What the core decided; renderers turn it into words.
+def supported_language(code: str | None) -> str:
+    """A Telegram language_code ("ru", "fr-BE", "de") -> one of ours, English otherwise."""
+    if not code:
+        return DEFAULT_LANGUAGE
+    base = code.split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
-    `event_ids` holds every matching event in rank order (not only the first page).
-    `token` replays this exact answer (for paging buttons that survive restarts).
-    """
 
-    question: str
-    language: str
-    intent: Intent
-    event_ids: tuple[str, ...] = ()
-    topic_id: str | None = None
-    facts: tuple[FactTotal, ...] = ()
-    filter_words: tuple[str, ...] = ()  # the filter in words, reply language: "2017", "Brussels"
-    no_match: bool = False  # a filter was understood but matched nothing
-    suggestions: tuple[Suggestion, ...] = ()
-    token: str = ""
-    confidence: float = 1.0
-    extras: dict[str, str] = field(default_factory=dict)
+__all__ = ["Answer", "Answerer", "FactTotal", "Intent", "Suggestion", "supported_language"]

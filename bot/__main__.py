@@ -1,0 +1,148 @@
+"""The command line: chat, ask, run, check-data, export, evaluate. Wires the parts only."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.catalog.model import LANGUAGES
+from bot.paths import DEFAULT_DATA_DIR
+
+if TYPE_CHECKING:
+    from bot.answering import Answerer
+
+EXIT_DATA_ERROR = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Kyrgyzstan–Belgium ties bot. Without a command: the Telegram bot when "
+        "TELEGRAM_BOT_TOKEN is set, else the terminal chat.",
+    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory")
+    commands = parser.add_subparsers(dest="command")
+
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal")
+    chat.add_argument(
+        "--lang", choices=LANGUAGES, help="reply language when a question's is unclear"
+    )
+
+    ask = commands.add_parser("ask", help="answer one question, or one per stdin line")
+    ask.add_argument("question", nargs="*", help="the question; none: read stdin line by line")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--lang", help="the user's language code (as Telegram's language_code)")
+
+    commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+
+    check = commands.add_parser("check-data", help="validate data/; exit 1 on problems")
+    check.add_argument("dir", nargs="?", type=Path, help="data directory (default: data/)")
+
+    export = commands.add_parser("export", help="all events as JSON or CSV")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+
+    evaluate = commands.add_parser("evaluate", help="score the bot on a question set")
+    evaluate.add_argument("questions", type=Path)
+    evaluate.add_argument(
+        "--min", type=float, default=0.0, help="fail below this exact-match rate"
+    )
+    evaluate.add_argument("--json", action="store_true", help="machine-readable report")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command
+    if command == "check-data":
+        return _check_data(args.dir or args.data)
+    if command is None:
+        from bot.config import Settings
+
+        command = "run" if Settings.token_configured() else "chat"
+    if command == "run":
+        from bot.config import Settings
+        from bot.telegram.app import run
+
+        return run(Settings.from_env())
+
+    answerer = _load(args.data)
+    if answerer is None:
+        return EXIT_DATA_ERROR
+    if command == "chat":
+        from bot.terminal import main as chat_main
+
+        return chat_main(answerer, getattr(args, "lang", None))
+    if command == "ask":
+        return _ask(answerer, " ".join(args.question), args.json, args.lang)
+    if command == "export":
+        from bot.catalog.export import export_events
+
+        sys.stdout.write(export_events(answerer.catalog, args.format))
+        return 0
+    if command == "evaluate":
+        from bot.evaluation import main as evaluate_main
+
+        return evaluate_main(answerer, args.questions, args.min, as_json=args.json)
+    return 2
+
+
+def _load(data_dir: Path) -> Answerer | None:
+    from bot.answering import Answerer
+    from bot.catalog import DataError
+
+    try:
+        return Answerer.from_directory(data_dir)
+    except DataError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"{len(error.problems)} problem(s) in {data_dir}; nothing was loaded.", file=sys.stderr
+        )
+        return None
+
+
+def _check_data(data_dir: Path) -> int:
+    from bot.catalog import check_data
+
+    problems = check_data(data_dir)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print(f"{len(problems)} problem(s).", file=sys.stderr)
+        return EXIT_DATA_ERROR
+    print(f"{data_dir}: OK")
+    return 0
+
+
+def _ask(answerer: Answerer, question: str, as_json: bool, language: str | None) -> int:
+    from bot.rendering import render_html, render_text
+
+    def one(text: str) -> None:
+        answer = answerer.answer(text, language)
+        if as_json:
+            record = {
+                "question": text,
+                "lang": answer.language,
+                "intent": answer.intent.value,
+                "event_ids": list(answer.event_ids),
+                "reply": render_html(answer, answerer.catalog).text,
+            }
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(render_text(answer, answerer.catalog) + "\n")
+        sys.stdout.flush()
+
+    if question.strip() or (not as_json and sys.stdin.isatty()):
+        one(question)
+        return 0
+    for line in sys.stdin:
+        one(line.rstrip("\r\n"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The values the core hands to renderers and adapters: what was understood and decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    LIST = "list"  # filtered list of events
+    DETAIL = "detail"  # one event's card ("tell me about Centaur")
+    DATE_OF = "date_of"  # "when was the Aitmatov concert"
+    COUNT = "count"  # "how many concerts", "how many medals"
+    FIRST = "first"
+    LATEST = "latest"
+    OVERVIEW = "overview"  # "cultural ties", "sports cooperation"
+    HELP = "help"
+    GREETING = "greeting"
+    THANKS = "thanks"
+    OUT_OF_SCOPE = "out_of_scope"
+    CLARIFY = "clarify"  # two readings are close: "did you mean"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A follow-up the user can tap: same year, city or category, or another reading.
+
+    `token` replays it through `Answerer.replay`; it is ASCII and at most 48 bytes.
+    """
+
+    kind: str  # year | city | category | event | reading
+    label: str  # already in the reply language
+    token: str
+
+
+@dataclass(frozen=True)
+class FactTotal:
+    """A number answered from the structured facts, e.g. gold_medals = 1 over the events."""
+
+    kind: str
+    value: int
+    approximate: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the core decided; renderers turn it into words.
+
+    `event_ids` holds every matching event in rank order (not only the first page).
+    `token` replays this exact answer (for paging buttons that survive restarts).
+    """
+
+    question: str
+    language: str
+    intent: Intent
+    event_ids: tuple[str, ...] = ()
+    topic_id: str | None = None
+    facts: tuple[FactTotal, ...] = ()
+    filter_words: tuple[str, ...] = ()  # the filter in words, reply language: "2017", "Brussels"
+    no_match: bool = False  # a filter was understood but matched nothing
+    suggestions: tuple[Suggestion, ...] = ()
+    token: str = ""
+    confidence: float = 1.0
+    extras: dict[str, str] = field(default_factory=dict)

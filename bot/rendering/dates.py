@@ -1,0 +1,52 @@
+"""Dates in words at the seed's precision: "12 December 2015", "June 2015", "2–5 March 2017"."""
+
+from __future__ import annotations
+
+from bot.catalog.model import Catalog, Event, PartialDate
+from bot.rendering.texts import Texts
+
+
+def _month(catalog: Catalog, number: int, language: str, *, with_day: bool) -> str:
+    month = next((m for m in catalog.months if m.number == number), None)
+    if month is None:
+        return str(number)
+    if with_day:
+        return month.with_day.get(language) or month.name(language)
+    return month.name(language)
+
+
+def format_date(catalog: Catalog, date: PartialDate, texts: Texts) -> str:
+    lang = texts.language
+    if date.day is None:
+        return texts.get(
+            "date_month", month=_month(catalog, date.month, lang, with_day=False), year=date.year
+        )
+    return texts.get(
+        "date_day",
+        day=date.day,
+        month=_month(catalog, date.month, lang, with_day=True),
+        year=date.year,
+    )
+
+
+def format_span(catalog: Catalog, event: Event, texts: Texts) -> str:
+    start, end = event.start, event.end
+    if end is None or end == start:
+        return format_date(catalog, start, texts)
+    if (
+        start.day is not None
+        and end.day is not None
+        and (start.year, start.month) == (end.year, end.month)
+    ):
+        return texts.get(
+            "date_range_days_same_month",
+            day1=start.day,
+            day2=end.day,
+            month=_month(catalog, start.month, texts.language, with_day=True),
+            year=start.year,
+        )
+    return texts.get(
+        "date_range",
+        start=format_date(catalog, start, texts),
+        end=format_date(catalog, end, texts),
+    )

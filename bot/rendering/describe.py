@@ -1,0 +1,53 @@
+"""Names of things in the reply's language: places of an event, the filter of a question."""
+
+from __future__ import annotations
+
+from bot.catalog.model import Catalog, Event
+from bot.rendering.texts import Texts
+from bot.understanding.query import Period, Query
+
+
+def entity_name(catalog: Catalog, kind: str, entity_id: str, language: str) -> str:
+    entity = catalog.entity(kind, entity_id)
+    return entity.name(language) if entity else entity_id
+
+
+def event_place(catalog: Catalog, event: Event, language: str) -> str:
+    """Venue and cities as the seed gives them; empty when it names none."""
+    parts: list[str] = []
+    if event.venue:
+        parts.append(entity_name(catalog, "place", event.venue, language))
+    parts.extend(entity_name(catalog, "place", city, language) for city in event.cities)
+    return ", ".join(parts)
+
+
+def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...]:
+    """The question's filter in words: ("concerts", "Brussels", "2015")."""
+    lang = texts.language
+    words: list[str] = []
+    words += [entity_name(catalog, "category", c, lang) for c in query.categories]
+    for event_id in query.events:
+        event = catalog.event(event_id)
+        if event:
+            words.append(event.title.get(lang) or event.title["en"])
+    words += [entity_name(catalog, "person", p, lang) for p in query.people]
+    words += [entity_name(catalog, "organisation", o, lang) for o in query.organisations]
+    words += [entity_name(catalog, "place", p, lang) for p in query.places]
+    if query.unknown_place:
+        words.append(query.unknown_place.title())
+    month_names = [entity_name(catalog, "month", str(m), lang) for m in query.months]
+    if query.days and month_names:
+        month_names = [f"{d} {m}" for d in query.days for m in month_names]
+    words += month_names
+    if query.years:
+        words.append(", ".join(str(y) for y in query.years))
+    if query.period:
+        anchors = query.period_years
+        key = {
+            Period.BEFORE: "filter_before",
+            Period.AFTER: "filter_after",
+            Period.SINCE: "filter_since",
+            Period.BETWEEN: "filter_between",
+        }[query.period]
+        words.append(texts.get(key, year=anchors[0], year2=anchors[-1]))
+    return tuple(words)

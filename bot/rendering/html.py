@@ -1,0 +1,263 @@
+"""Answer -> Telegram HTML pages: escaped, Telegram's tags only, each within 4096 characters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from bot.answer import Answer, Intent
+from bot.catalog.model import Catalog, Event, Status
+from bot.rendering.dates import format_span
+from bot.rendering.describe import entity_name, event_place
+from bot.rendering.texts import Texts
+
+TELEGRAM_LIMIT = 4096
+DEFAULT_PAGE_SIZE = 8
+
+
+@dataclass(frozen=True)
+class Page:
+    text: str  # Telegram HTML
+    page: int  # 0-based
+    page_count: int
+    event_ids: tuple[str, ...]  # the events listed on this page, in order
+
+
+def esc(text: object) -> str:
+    return escape(str(text), quote=False)
+
+
+def render_html(
+    answer: Answer,
+    catalog: Catalog,
+    *,
+    page: int = 0,
+    page_size: int = DEFAULT_PAGE_SIZE,
+    share_url: Callable[[str], str] | None = None,
+) -> Page:
+    """One page of the reply. `page` is clamped into range, so a stale button still works.
+
+    Args:
+        answer: what the core decided.
+        page: 0-based page number.
+        page_size: events per page for lists.
+        share_url: event id -> deep link; cards then carry a share link.
+    """
+    texts = Texts(catalog, answer.language)
+    events = [e for e in (catalog.event(i) for i in answer.event_ids) if e is not None]
+    single = len(events) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST)
+    if single:
+        head = _lead(answer, catalog, texts, events)
+        body = _card(events[0], catalog, texts, share_url)
+        text = "\n\n".join(part for part in (head, body) if part)
+        return Page(_fit(text), 0, 1, (events[0].id,))
+
+    head = _lead(answer, catalog, texts, events)
+    lines = [_line(event, catalog, texts) for event in events]
+    pages = _paginate(head, lines, texts, page_size)
+    index = min(max(page, 0), len(pages) - 1)
+    start, stop = pages[index]
+    parts = [head] if head else []
+    if lines:
+        parts.append("\n".join(lines[start:stop]))
+    if len(pages) > 1:
+        parts.append("<i>" + esc(texts.get("page_of", page=index + 1, pages=len(pages))) + "</i>")
+    return Page(
+        _fit("\n\n".join(parts)),
+        index,
+        len(pages),
+        tuple(e.id for e in events[start:stop]),
+    )
+
+
+def _paginate(head: str, lines: list[str], texts: Texts, page_size: int) -> list[tuple[int, int]]:
+    """Slices of `lines` per page: at most page_size lines and never over Telegram's limit."""
+    if not lines:
+        return [(0, 0)]
+    budget = TELEGRAM_LIMIT - len(head) - 64  # the page footer and separators
+    pages: list[tuple[int, int]] = []
+    start = 0
+    while start < len(lines):
+        stop, used = start, 0
+        while stop < len(lines) and stop - start < max(1, page_size):
+            cost = len(lines[stop]) + 1
+            if used + cost > budget and stop > start:
+                break
+            used += cost
+            stop += 1
+        pages.append((start, stop))
+        start = stop
+    return pages
+
+
+def _fit(text: str) -> str:
+    """A last guard: never more than Telegram accepts, cut at a line break outside tags."""
+    if len(text) <= TELEGRAM_LIMIT:
+        return text
+    cut = text.rfind("\n", 0, TELEGRAM_LIMIT - 1)
+    return text[: cut if cut > 0 else 0] + "\n…"
+
+
+def _lead(answer: Answer, catalog: Catalog, texts: Texts, events: list[Event]) -> str:
+    """The text before the events: header, count, date or fact; all of it for smalltalk."""
+    intent = answer.intent
+    described = ", ".join(answer.filter_words)
+    filter_text = texts.get("list_filter_intro", filter=described) if described else ""
+    examples = texts.get("example_questions").replace(" | ", " · ")
+
+    if intent in (Intent.GREETING, Intent.HELP, Intent.THANKS, Intent.OUT_OF_SCOPE):
+        key = {
+            Intent.GREETING: "greeting",
+            Intent.HELP: "help" if answer.question.strip() else "empty_question",
+            Intent.THANKS: "thanks",
+            Intent.OUT_OF_SCOPE: "out_of_scope",
+        }[intent]
+        years = sorted({e.start.year for e in catalog.events})
+        return esc(
+            texts.get(
+                key,
+                examples=examples,
+                count=len(catalog.events),
+                first=years[0] if years else "",
+                last=years[-1] if years else "",
+            )
+        )
+    if intent is Intent.CLARIFY:
+        options = "\n".join(f"• {esc(s.label)}" for s in answer.suggestions if s.kind == "reading")
+        return f"<b>{esc(texts.get('did_you_mean'))}</b>\n{options}"
+    if answer.no_match:
+        return _no_match(answer, catalog, texts, described)
+    if intent is Intent.OVERVIEW:
+        topics = [t for t in catalog.topics if answer.topic_id in (None, t.id)]
+        blocks = [
+            f"<b>{esc(t.title.get(texts.language) or t.title['en'])}</b>\n"
+            f"{esc(t.summary.get(texts.language) or t.summary['en'])}"
+            for t in topics
+        ]
+        blocks.append(f"<b>{esc(texts.get('overview_events', count=len(events)))}</b>")
+        return "\n\n".join(blocks)
+    if intent is Intent.COUNT:
+        if answer.facts:
+            return "\n".join(
+                "<b>"
+                + esc(
+                    texts.get(
+                        "count_fact_approx" if fact.approximate else "count_fact",
+                        label=texts.get(f"fact_{fact.kind}"),
+                        value=fact.value,
+                    )
+                )
+                + "</b>"
+                for fact in answer.facts
+            )
+        key = "count_events_one" if len(events) == 1 else "count_events"
+        if not events:
+            key = "count_events_zero"
+        return f"<b>{esc(texts.get(key, count=len(events), filter=filter_text))}</b>"
+    if intent is Intent.DATE_OF and events:
+        return "\n".join(
+            esc(
+                texts.get(
+                    "date_of",
+                    title=_title(e, texts),
+                    date=format_span(catalog, e, texts),
+                )
+            )
+            for e in events[:3]
+        )
+    if intent in (Intent.FIRST, Intent.LATEST) and events:
+        event = events[0]
+        key = "first_of" if intent is Intent.FIRST else "latest_of"
+        sentence = texts.get(
+            key,
+            filter=filter_text,
+            title=_title(event, texts),
+            date=format_span(catalog, event, texts),
+        )
+        return f"<b>{esc(sentence)}</b>"
+    if intent is Intent.DETAIL and len(events) == 1:
+        return ""
+    key = "list_header_one" if len(events) == 1 else "list_header"
+    return f"<b>{esc(texts.get(key, count=len(events), filter=filter_text))}</b>"
+
+
+def _no_match(answer: Answer, catalog: Catalog, texts: Texts, described: str) -> str:
+    years = sorted({y for e in catalog.events for y in e.years()})
+    cities = sorted(
+        {
+            entity_name(catalog, "place", c, texts.language)
+            for e in catalog.events
+            for c in e.cities
+        }
+    )
+    categories = sorted(
+        {
+            entity_name(catalog, "category", c, texts.language)
+            for e in catalog.events
+            for c in e.categories
+        }
+    )
+    lines = [f"<b>{esc(texts.get('no_match', filter=described or '—'))}</b>"]
+    if years:
+        lines.append(esc(texts.get("no_match_years", first=years[0], last=years[-1])))
+    lines.append(esc(texts.get("no_match_cities", cities=", ".join(cities))))
+    lines.append(esc(texts.get("no_match_categories", categories=", ".join(categories))))
+    return "\n".join(lines)
+
+
+def _title(event: Event, texts: Texts) -> str:
+    return event.title.get(texts.language) or event.title["en"]
+
+
+def _line(event: Event, catalog: Catalog, texts: Texts) -> str:
+    date = format_span(catalog, event, texts)
+    place = event_place(catalog, event, texts.language)
+    planned = f" ({texts.get('card_planned')})" if event.status is Status.PLANNED else ""
+    parts = [f"<b>{esc(date)}</b>{esc(planned)}"]
+    if place:
+        parts.append(esc(place))
+    parts.append(esc(_title(event, texts)))
+    return "• " + " · ".join(parts)
+
+
+def _card(
+    event: Event,
+    catalog: Catalog,
+    texts: Texts,
+    share_url: Callable[[str], str] | None,
+) -> str:
+    lang = texts.language
+    place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
+    date = format_span(catalog, event, texts)
+    if event.status is Status.PLANNED:
+        date = f"{date} ({texts.get('card_planned')})"
+    lines = [
+        f"<b>{esc(_title(event, texts))}</b>",
+        f"📅 {esc(texts.get('card_date'))}: {esc(date)}",
+        f"📍 {esc(texts.get('card_place'))}: {esc(place)}",
+        "",
+        esc(event.summary.get(lang) or event.summary["en"]),
+    ]
+    people = [entity_name(catalog, "person", p, lang) for p in event.people]
+    if people:
+        lines.append(f"\n👤 {esc(texts.get('card_people'))}: {esc(', '.join(people))}")
+    organisations = [entity_name(catalog, "organisation", o, lang) for o in event.organisations]
+    if organisations:
+        lines.append(f"🏛 {esc(texts.get('card_organisations'))}: {esc(', '.join(organisations))}")
+    if event.facts:
+        facts = "; ".join(
+            texts.get(
+                "count_fact_approx" if f.approximate else "count_fact",
+                label=texts.get(f"fact_{f.kind}"),
+                value=f.value,
+            ).rstrip(".")
+            for f in event.facts
+        )
+        lines.append(f"🔢 {esc(texts.get('card_facts'))}: {esc(facts)}")
+    lines.append(f"\n<i>{esc(texts.get('card_source'))}:</i>")
+    lines.append(f"<blockquote>{esc(event.source)}</blockquote>")
+    if share_url:
+        url = share_url(event.id)
+        lines.append(f'🔗 <a href="{escape(url, quote=True)}">{esc(texts.get("card_link"))}</a>')
+    return "\n".join(lines)

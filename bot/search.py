@@ -1,0 +1,160 @@
+"""Query x Catalog -> events: set intersections over prebuilt indexes, then chronological order.
+
+Each slot kind is an inverted index (year -> ids, city -> ids, ...), so a question costs a few set
+operations whatever the size of the dataset.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.catalog.model import Catalog, Event
+from bot.understanding.query import Period, Query
+
+
+class EventIndex:
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.order = {event.id: rank for rank, event in enumerate(catalog.events)}
+        self.all_ids = frozenset(self.order)
+        self.by_year: dict[int, set[str]] = defaultdict(set)
+        self.by_month: dict[int, set[str]] = defaultdict(set)
+        self.by_year_month: dict[tuple[int, int], set[str]] = defaultdict(set)
+        self.by_place: dict[str, set[str]] = defaultdict(set)
+        self.by_category: dict[str, set[str]] = defaultdict(set)
+        self.by_person: dict[str, set[str]] = defaultdict(set)
+        self.by_organisation: dict[str, set[str]] = defaultdict(set)
+        self.by_section: dict[str, set[str]] = defaultdict(set)
+        self.by_fact: dict[str, set[str]] = defaultdict(set)
+        venue_city = {p.id: p.city for p in catalog.places if p.kind == "venue"}
+        for event in catalog.events:
+            for year in event.years():
+                self.by_year[year].add(event.id)
+            for year, month in event.months():
+                self.by_year_month[(year, month)].add(event.id)
+                self.by_month[month].add(event.id)
+            places = set(event.places())
+            if event.venue:
+                places.add(event.venue)
+                city = venue_city.get(event.venue)
+                if city:
+                    places.add(city)
+            for place in places:
+                self.by_place[place].add(event.id)
+            for category in event.categories:
+                self.by_category[category].add(event.id)
+            for person in event.people:
+                self.by_person[person].add(event.id)
+            for organisation in event.organisations:
+                self.by_organisation[organisation].add(event.id)
+            for fact in event.facts:
+                self.by_fact[fact.kind].add(event.id)
+            self.by_section[event.section].add(event.id)
+        self.years = sorted(self.by_year)
+
+    def ordered(self, ids: Iterable[str]) -> tuple[str, ...]:
+        """Chronological order, the dataset's own."""
+        return tuple(sorted(ids, key=self.order.__getitem__))
+
+    def select(self, query: Query) -> tuple[str, ...]:
+        """Events that satisfy every slot of the query (AND across kinds, OR within a kind)."""
+        result: set[str] = set(self.all_ids)
+
+        def narrow(ids: Iterable[str]) -> None:
+            result.intersection_update(ids)
+
+        if query.unknown_place:
+            return ()
+        if query.events:
+            named = set(query.events)
+            rest = self._filters(query, skip_events=True)
+            narrowed = named & rest
+            return self.ordered(narrowed or named)
+        narrow(self._filters(query, skip_events=True))
+        return self.ordered(result)
+
+    def _filters(self, query: Query, *, skip_events: bool) -> set[str]:
+        result: set[str] = set(self.all_ids)
+        if query.years and query.months:
+            result &= _union(
+                self.by_year_month.get((y, m), set()) for y in query.years for m in query.months
+            )
+        elif query.years:
+            result &= _union(self.by_year.get(y, set()) for y in query.years)
+        elif query.months:
+            result &= _union(self.by_month.get(m, set()) for m in query.months)
+        if query.days:
+            result &= {
+                event_id
+                for event_id in result
+                if _on_day(self._event(event_id), query.days, query.months)
+            }
+        if query.period:
+            result &= self._period(query.period, query.period_years)
+        if query.places:
+            result &= _union(self.by_place.get(p, set()) for p in query.places)
+        if query.categories:
+            result &= _union(self.by_category.get(c, set()) for c in query.categories)
+        if query.people:
+            result &= _union(self.by_person.get(p, set()) for p in query.people)
+        if query.organisations:
+            result &= _union(self.by_organisation.get(o, set()) for o in query.organisations)
+        if query.facts:
+            wanted = _union(self.by_fact.get(kind, set()) for kind in _fact_kinds(query.facts))
+            # A question about a number narrows to events that state it, when any do.
+            if result & wanted:
+                result &= wanted
+        if query.intent == "overview" and query.topic:
+            result &= self.by_section.get(query.topic, set())
+        return result
+
+    def _period(self, period: Period, anchors: tuple[int, ...]) -> set[str]:
+        if not anchors:
+            return set(self.all_ids)
+        low, high = min(anchors), max(anchors)
+        keep: set[int]
+        if period is Period.BEFORE:
+            keep = {y for y in self.by_year if y < low}
+        elif period is Period.AFTER:
+            keep = {y for y in self.by_year if y > high}
+        elif period is Period.SINCE:
+            keep = {y for y in self.by_year if y >= low}
+        else:
+            keep = {y for y in self.by_year if low <= y <= high}
+        if period is Period.BEFORE:
+            # "before 2015" means it started before 2015.
+            return {e.id for e in self.catalog.events if e.start.year < low}
+        return _union(self.by_year[y] for y in keep)
+
+    def _event(self, event_id: str) -> Event:
+        event = self.catalog.event(event_id)
+        assert event is not None
+        return event
+
+
+def _fact_kinds(facts: Iterable[str]) -> set[str]:
+    kinds: set[str] = set()
+    for fact in facts:
+        kinds |= {"gold_medals", "bronze_medals"} if fact == "medals" else {fact}
+    return kinds
+
+
+def _on_day(event: Event, days: tuple[int, ...], months: tuple[int, ...]) -> bool:
+    if event.start.day is None:
+        return False
+    end = event.end or event.start
+    for day in days:
+        for month in months or (event.start.month,):
+            for year in event.years():
+                probe = (year, month, day)
+                if event.start.sort_key <= probe <= (end.year, end.month, end.day or 31):
+                    return True
+    return False
+
+
+def _union(sets: Iterable[set[str]]) -> set[str]:
+    result: set[str] = set()
+    for ids in sets:
+        result |= ids
+    return result

@@ -1,0 +1,49 @@
+"""The terminal chat: the same core behind a prompt, for trying the bot without Telegram."""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from bot.answering import Answerer, supported_language
+from bot.rendering import render_text, texts
+
+_PROMPT = "› "
+
+
+def chat(answerer: Answerer, language: str | None, stdin: TextIO, stdout: TextIO) -> int:
+    """Read questions until end of input or /quit; `/lang xx` switches the fallback language."""
+    lang = supported_language(language)
+    interactive = stdin.isatty()
+    greeting = answerer.answer("hello", lang)
+    stdout.write(render_text(greeting, answerer.catalog) + "\n")
+    stdout.write(texts(answerer.catalog, lang).get("terminal_hint") + "\n")
+    while True:
+        if interactive:
+            stdout.write(_PROMPT)
+            stdout.flush()
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            break
+        if not line:
+            break
+        question = line.strip()
+        if question in ("/quit", "/exit", "/q"):
+            break
+        if question.startswith("/lang"):
+            lang = supported_language(question.removeprefix("/lang").strip() or lang)
+            stdout.write(f"[{lang}]\n")
+            continue
+        answer = answerer.answer(question, lang)
+        stdout.write(render_text(answer, answerer.catalog) + "\n\n")
+        stdout.flush()
+    return 0
+
+
+def main(answerer: Answerer, language: str | None) -> int:
+    try:
+        return chat(answerer, language, sys.stdin, sys.stdout)
+    except KeyboardInterrupt:
+        sys.stdout.write("\n")
+        return 0

@@ -1,0 +1,58 @@
+"""Which of the five languages a question is written in, or None when it cannot be told.
+
+Script narrows it (Cyrillic is Russian or Kyrgyz; Latin is English, French, Dutch, or Russian typed
+in Latin letters), the Kyrgyz letters ң ө ү settle it, and marker words from
+data/lexicon/languages.yaml decide the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.catalog.model import Catalog
+from bot.understanding.normalise import CYRILLIC, KYRGYZ_LETTERS, fold
+
+_RAW_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_FRENCH_ACCENTS = re.compile(r"[éèêëàâçîïôûùœ]")
+
+
+class LanguageDetector:
+    def __init__(self, catalog: Catalog) -> None:
+        markers = catalog.lexicon.language_markers
+        # Cyrillic text is compared as typed; Latin text by its folded form.
+        self._cyrillic: dict[str, frozenset[str]] = {
+            lang: frozenset(w.casefold() for w in markers.get(lang, ()) if CYRILLIC.search(w))
+            for lang in ("ru", "ky")
+        }
+        self._latin: dict[str, frozenset[str]] = {
+            lang: frozenset(fold(w) for w in words if not CYRILLIC.search(w) and fold(w))
+            for lang, words in markers.items()
+        }
+        # Latin-typed Russian: the Cyrillic markers transliterated, long enough to be telling.
+        self._latin["ru"] = self._latin.get("ru", frozenset()) | frozenset(
+            fold(w) for w in markers.get("ru", ()) if len(fold(w)) >= 3 and CYRILLIC.search(w)
+        )
+
+    def detect(self, text: str) -> str | None:
+        raw = [w.casefold() for w in _RAW_WORD.findall(text)]
+        if not raw:
+            return None
+        cyrillic = [w for w in raw if CYRILLIC.search(w)]
+        if KYRGYZ_LETTERS.search(text):
+            return "ky"
+        if len(cyrillic) * 2 >= len(raw):
+            ky = sum(w in self._cyrillic["ky"] for w in cyrillic)
+            ru = sum(w in self._cyrillic["ru"] for w in cyrillic)
+            return "ky" if ky > ru else "ru"
+        folded = [fold(w) for w in raw if not CYRILLIC.search(w)]
+        scores = {
+            lang: sum(w in self._latin.get(lang, frozenset()) for w in folded)
+            for lang in ("en", "fr", "nl", "ru")
+        }
+        if _FRENCH_ACCENTS.search(text.casefold()):
+            scores["fr"] += 1
+        best = max(scores, key=lambda lang: scores[lang])
+        if scores[best] == 0:
+            return None
+        tied = [lang for lang, score in scores.items() if score == scores[best]]
+        return best if len(tied) == 1 else None

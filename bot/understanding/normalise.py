@@ -1,0 +1,58 @@
+"""One comparable form for every word, whatever the script or accents it was typed with.
+
+Cyrillic is transliterated to Latin, so "kontserty v bryussele" and "концерты в Брюсселе" meet;
+accents are dropped, so "Liège" and "Liege" meet. Language detection works on the raw text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_CYRILLIC_TO_LATIN = {
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
+    "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "ң": "ng", "о": "o", "ө": "o",
+    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ү": "u", "ф": "f", "х": "kh", "ц": "ts",
+    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu",
+    "я": "ya", "і": "i", "ї": "i", "є": "e", "ґ": "g",
+}  # fmt: skip
+
+# Spellings people use when typing Russian in Latin letters, folded onto the transliteration above.
+_LATIN_VARIANTS = (
+    (re.compile(r"(?<=[a-z])j(?=[aeiou])"), "y"),  # brjussel -> bryussel
+    (re.compile(r"x"), "ks"),
+    (re.compile(r"w"), "v"),
+    (re.compile(r"c(?=[eiy])"), "ts"),  # koncerty -> kontserty (after 'ts' rule below too)
+    (re.compile(r"c(?![h])"), "k"),
+)
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+KYRGYZ_LETTERS = re.compile(r"[ңөүҢӨҮ]")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def transliterate(text: str) -> str:
+    """Cyrillic letters to Latin, everything else untouched; expects lowercase input."""
+    return "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in text)
+
+
+def fold(text: str) -> str:
+    """The comparable key of a text: lowercase, Latin, no accents, words separated by one space."""
+    lowered = unicodedata.normalize("NFC", text).casefold()
+    # Keep Kyrgyz letters intact through accent stripping (ө, ү decompose otherwise differently).
+    latin = transliterate(lowered)
+    latin = strip_accents(latin).replace("ß", "ss")
+    for pattern, replacement in _LATIN_VARIANTS:
+        latin = pattern.sub(replacement, latin)
+    return _NON_WORD.sub(" ", latin).strip()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of a text, in order."""
+    folded = fold(text)
+    return folded.split() if folded else []

@@ -1,0 +1,263 @@
+"""Question text -> Query: numbers, then known phrases, then the intent from what was found."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, replace
+
+from bot.catalog.model import Catalog
+from bot.understanding.language import LanguageDetector
+from bot.understanding.matching import Match, find_matches
+from bot.understanding.normalise import fold
+from bot.understanding.query import Period, Query
+from bot.understanding.vocabulary import Sense, Vocabulary
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Measured on tests/questions.yaml with benchmarks/tune_thresholds.py; see its output."""
+
+    fuzzy_cutoff: float = 84.0
+    rival_margin: float = 2.0
+
+
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)[a-z]{0,4}$")  # 2017, 2017g (2017г), 2017th
+_DAY = re.compile(r"^([0-3]?\d)[a-z]{0,3}$")  # 12, 12th, 12e, 1er
+_RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–—/]\s*(1[89]\d\d|20\d\d)(?!\d)")
+_COUNTRY_KIND = "country"
+
+# Prepositions that put a place after them; a word after one that we do not know is a place we
+# have no record of ("concerts in Tokyo"), which must not be answered with every concert.
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "a", "au", "en", "te", "v", "vo", "bij", "near"})
+
+_INTENT_PRIORITY = ("count", "date_of", "overview", "detail", "list")
+_SMALLTALK = ("help", "thanks", "greeting")
+
+
+class Understander:
+    def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None) -> None:
+        self.catalog = catalog
+        self.vocabulary = Vocabulary(catalog)
+        self.detector = LanguageDetector(catalog)
+        self.thresholds = thresholds or Thresholds()
+        self._place_kind = {p.id: p.kind for p in catalog.places}
+        self._known_words = (
+            frozenset(word for phrase in self.vocabulary.senses for word in phrase.split())
+            | self.vocabulary.stopwords
+            | frozenset(
+                fold(w) for words in catalog.lexicon.language_markers.values() for w in words
+            )
+        )
+
+    def understand(self, text: str) -> Query:
+        language = self.detector.detect(text)
+        words = fold(text).split()
+        if not words:
+            return Query(intent="help", language=language, confidence=0.0)
+
+        years, days_at, taken = self._numbers(words)
+        matches = find_matches(
+            words,
+            self.vocabulary,
+            fuzzy_cutoff=self.thresholds.fuzzy_cutoff,
+            rival_margin=self.thresholds.rival_margin,
+            taken=taken,
+        )
+        query = self._build(text, language, words, years, days_at, matches)
+        alternatives = tuple(
+            self._build(text, language, words, years, days_at, variant)
+            for variant in _rival_readings(matches)
+        )
+        return replace(query, alternatives=alternatives)
+
+    # --- numbers -------------------------------------------------------------------------
+
+    def _numbers(self, words: list[str]) -> tuple[list[tuple[int, int]], set[int], set[int]]:
+        """Years (with their word index), indexes of day-sized numbers, and indexes to skip."""
+        years: list[tuple[int, int]] = []
+        days: set[int] = set()
+        taken: set[int] = set()
+        for i, word in enumerate(words):
+            if not word[0].isdigit():
+                continue
+            taken.add(i)
+            year = _YEAR.match(word)
+            if year:
+                years.append((i, int(year.group(1))))
+            elif _DAY.match(word) and 1 <= int(re.sub(r"\D", "", word) or 0) <= 31:
+                days.add(i)
+        return years, days, taken
+
+    # --- slots and intent ----------------------------------------------------------------
+
+    def _build(
+        self,
+        text: str,
+        language: str | None,
+        words: list[str],
+        years_at: list[tuple[int, int]],
+        days_at: set[int],
+        matches: list[Match],
+    ) -> Query:
+        found: dict[str, set[str]] = defaultdict(set)
+        positions: dict[str, list[int]] = defaultdict(list)
+        for match in matches:
+            for sense in match.senses:
+                found[sense.kind].add(sense.id)
+                positions[f"{sense.kind}:{sense.id}"].append(match.start)
+
+        years = sorted({year for _, year in years_at})
+        period, period_years = self._period(text, found, positions, years_at)
+        if period:
+            years = []
+
+        months = sorted(int(m) for m in found["month"] if m.isdigit())
+        month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
+        days = sorted(
+            int(re.sub(r"\D", "", words[i]))
+            for i in days_at
+            if any(abs(i - at) == 1 for at in month_at)
+        )
+
+        places = sorted(p for p in found["place"] if self._place_kind.get(p) != _COUNTRY_KIND)
+        intents = found["intent"]
+        ranks = found["period"] & {"first", "latest"}
+        categories = sorted(found["category"])
+        topic = _one(found["topic"])
+        if topic and "overview" not in intents and categories:
+            topic = None  # "sport" alone is the category; "sports cooperation" is the overview
+        unknown_place = None if places else self._unknown_place(words, matches, years_at)
+
+        intent = self._intent(intents, ranks, found, topic)
+        if intent == "overview" and topic is None and "sport" in categories:
+            topic = "sports"
+        if intent == "overview":
+            categories = [c for c in categories if not (topic == "sports" and c == "sport")]
+
+        content_words = [w for w in words if w not in self.vocabulary.stopwords]
+        understood = sum(m.end - m.start for m in matches) + len(years_at)
+        confidence = min(1.0, understood / max(1, len(content_words)))
+        fuzzy_scores = [m.score for m in matches if m.score < 99]
+        if fuzzy_scores:
+            confidence *= min(fuzzy_scores) / 100
+
+        return Query(
+            intent=intent,
+            language=language,
+            years=tuple(years),
+            months=tuple(months),
+            days=tuple(days),
+            period=period,
+            period_years=tuple(period_years),
+            places=tuple(places),
+            categories=tuple(categories),
+            people=tuple(sorted(found["person"])),
+            organisations=tuple(sorted(found["organisation"])),
+            events=tuple(sorted(found["event"])),
+            topic=topic,
+            facts=tuple(sorted(found["fact"])),
+            unknown_place=unknown_place,
+            confidence=round(confidence, 3),
+        )
+
+    def _period(
+        self,
+        text: str,
+        found: dict[str, set[str]],
+        positions: dict[str, list[int]],
+        years_at: list[tuple[int, int]],
+    ) -> tuple[Period | None, list[int]]:
+        years = sorted({y for _, y in years_at})
+        if not years:
+            return None, []
+        span = _RANGE.search(text)
+        if span and len(years) >= 2:
+            return Period.BETWEEN, [years[0], years[-1]]
+        # A period word counts only next to a year: Russian "с" is "since" in "с 2016",
+        # but "with" in "концерт с Айтматовым".
+        year_positions = [i for i, _ in years_at]
+        for kind in (Period.BETWEEN, Period.SINCE, Period.AFTER, Period.BEFORE):
+            near = [
+                at
+                for at in positions.get(f"period:{kind.value}", [])
+                if any(abs(at - y) <= 2 for y in year_positions)
+            ]
+            if not near:
+                continue
+            if kind is Period.BETWEEN or len(years) >= 2:
+                return Period.BETWEEN, [years[0], years[-1]]
+            return kind, [years[0]]
+        return None, []
+
+    def _intent(
+        self,
+        intents: set[str],
+        ranks: set[str],
+        found: dict[str, set[str]],
+        topic: str | None,
+    ) -> str:
+        substantive = any(
+            found[kind] for kind in ("category", "person", "organisation", "event", "fact")
+        )
+        filters = (
+            substantive
+            or bool(found["month"])
+            or bool({p for p in found["place"] if self._place_kind.get(p) != _COUNTRY_KIND})
+        )
+        if "out_of_scope" in intents and not substantive:
+            return "out_of_scope"
+        if "count" in intents:
+            return "count"
+        if "date_of" in intents and (substantive or filters):
+            return "date_of"
+        if ranks:
+            return "first" if "first" in ranks else "latest"
+        if "overview" in intents and not (found["event"] or found["person"]):
+            return "overview"
+        if topic and not filters:
+            return "overview"
+        if "detail" in intents and (found["event"] or found["person"] or found["organisation"]):
+            return "detail"
+        if filters or "list" in intents:
+            return "list"
+        for name in _SMALLTALK:
+            if name in intents:
+                return name
+        if "date_of" in intents:
+            return "list"
+        return "out_of_scope"
+
+    def _unknown_place(
+        self, words: list[str], matches: list[Match], years_at: list[tuple[int, int]]
+    ) -> str | None:
+        used = {i for m in matches for i in range(m.start, m.end)} | {i for i, _ in years_at}
+        for i in range(len(words) - 1):
+            nxt = words[i + 1]
+            if (
+                words[i] in _PLACE_PREPOSITIONS
+                and i + 1 not in used
+                and len(nxt) >= 3
+                and not nxt[0].isdigit()
+                and nxt not in self._known_words
+            ):
+                return nxt
+        return None
+
+
+def _one(values: set[str]) -> str | None:
+    return next(iter(sorted(values))) if len(values) == 1 else None
+
+
+def _rival_readings(matches: list[Match]) -> list[list[Match]]:
+    """For each fuzzy match with a close rival, the same matches with the rival's reading."""
+    readings: list[list[Match]] = []
+    for index, match in enumerate(matches):
+        for phrase, senses, score in match.rivals:
+            variant = list(matches)
+            variant[index] = Match(match.start, match.end, senses, score, phrase)
+            readings.append(variant)
+    return readings
+
+
+__all__ = ["Query", "Sense", "Thresholds", "Understander"]

@@ -1,0 +1,53 @@
+"""The understood question: an intent and its slots, plus a compact token to replay it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+
+class Period(StrEnum):
+    BEFORE = "before"
+    AFTER = "after"
+    SINCE = "since"
+    BETWEEN = "between"
+
+
+@dataclass(frozen=True)
+class Query:
+    """What a question asks for. Empty slots mean "no constraint"."""
+
+    intent: str
+    language: str | None = None  # the question's language when it can be told
+    years: tuple[int, ...] = ()
+    months: tuple[int, ...] = ()
+    days: tuple[int, ...] = ()
+    period: Period | None = None
+    period_years: tuple[int, ...] = ()  # the anchor(s) of a period: (2015,) or (2015, 2016)
+    places: tuple[str, ...] = ()  # place ids: cities, venues or countries
+    categories: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    events: tuple[str, ...] = ()  # events named directly ("Centaur", "Nooruz")
+    topic: str | None = None
+    facts: tuple[str, ...] = ()  # fact kinds asked for ("medals")
+    unknown_place: str | None = None  # a place we have no record of ("Tokyo")
+    alternatives: tuple[Query, ...] = field(default=(), compare=False)
+    confidence: float = 1.0
+
+    def has_filters(self) -> bool:
+        return bool(
+            self.years
+            or self.months
+            or self.days
+            or self.period
+            or self.places
+            or self.categories
+            or self.people
+            or self.organisations
+            or self.events
+            or self.unknown_place
+        )
+
+    def with_intent(self, intent: str) -> Query:
+        return replace(self, intent=intent)

@@ -1,0 +1,107 @@
+"""A Query as a short ASCII token, so a button can replay an answer after a restart.
+
+Entity ids are replaced by 4-character digests: the token stays under 48 bytes and carries no
+user text. A token naming something the current data no longer has decodes to None (stale).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import fields
+
+from bot.catalog.model import Catalog
+from bot.understanding.query import Period, Query
+
+MAX_TOKEN_BYTES = 48
+_SEP = "~"
+_INTENTS = {
+    "list": "L", "detail": "D", "date_of": "W", "count": "N", "first": "F", "latest": "T",
+    "overview": "O", "help": "H", "greeting": "G", "thanks": "K", "out_of_scope": "X",
+}  # fmt: skip
+_INTENT_OF = {code: intent for intent, code in _INTENTS.items()}
+_PERIODS = {Period.BEFORE: "b", Period.AFTER: "a", Period.SINCE: "s", Period.BETWEEN: "r"}
+_PERIOD_OF = {code: period for period, code in _PERIODS.items()}
+# slot name -> (prefix, entity kind used for the digest)
+_ENTITY_SLOTS = {
+    "places": ("p", "place"),
+    "categories": ("c", "category"),
+    "people": ("h", "person"),
+    "organisations": ("o", "organisation"),
+    "events": ("e", "event"),
+    "facts": ("f", "fact"),
+}
+_SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
+
+
+def _digest(kind: str, entity_id: str) -> str:
+    return hashlib.blake2s(f"{kind}:{entity_id}".encode(), digest_size=3).hexdigest()[:4]
+
+
+class TokenCodec:
+    def __init__(self, catalog: Catalog) -> None:
+        ids: dict[str, list[str]] = {
+            "place": [p.id for p in catalog.places],
+            "category": [c.id for c in catalog.categories],
+            "person": [p.id for p in catalog.people],
+            "organisation": [o.id for o in catalog.organisations],
+            "event": [e.id for e in catalog.events],
+            "fact": [f.id for f in catalog.facts] + ["medals"],
+        }
+        self._by_digest: dict[tuple[str, str], str] = {}
+        for kind, values in ids.items():
+            for value in values:
+                self._by_digest.setdefault((kind, _digest(kind, value)), value)
+        self._topics = {t.id for t in catalog.topics}
+
+    def encode(self, query: Query) -> str:
+        """The token, or "" when the query is too rich to fit (the caller then shows no pager)."""
+        parts = [_INTENTS.get(query.intent, "L")]
+        if query.years:
+            parts.append("y" + ".".join(map(str, query.years)))
+        if query.months:
+            parts.append("m" + ".".join(map(str, query.months)))
+        if query.days:
+            parts.append("d" + ".".join(map(str, query.days)))
+        if query.period:
+            parts.append(_PERIODS[query.period] + ".".join(map(str, query.period_years)))
+        for slot, (prefix, kind) in _ENTITY_SLOTS.items():
+            values: tuple[str, ...] = getattr(query, slot)
+            if values:
+                parts.append(prefix + ".".join(_digest(kind, v) for v in values))
+        if query.topic:
+            parts.append("t" + query.topic)
+        token = _SEP.join(parts)
+        return token if len(token.encode()) <= MAX_TOKEN_BYTES else ""
+
+    def decode(self, token: str) -> Query | None:
+        if not token or len(token.encode()) > MAX_TOKEN_BYTES or not token.isascii():
+            return None
+        head, *parts = token.split(_SEP)
+        intent = _INTENT_OF.get(head)
+        if intent is None:
+            return None
+        slots: dict[str, object] = {}
+        try:
+            for part in parts:
+                prefix, body = part[:1], part[1:]
+                values = body.split(".") if body else []
+                if prefix in ("y", "m", "d"):
+                    numbers = tuple(int(v) for v in values)
+                    slots[{"y": "years", "m": "months", "d": "days"}[prefix]] = numbers
+                elif prefix in _PERIOD_OF:
+                    slots["period"] = _PERIOD_OF[prefix]
+                    slots["period_years"] = tuple(int(v) for v in values)
+                elif prefix in _SLOT_OF_PREFIX:
+                    slot, kind = _SLOT_OF_PREFIX[prefix]
+                    resolved = tuple(self._by_digest.get((kind, v)) for v in values)
+                    if not values or None in resolved:
+                        return None
+                    slots[slot] = resolved
+                elif prefix == "t" and body in self._topics:
+                    slots["topic"] = body
+                else:
+                    return None
+        except ValueError:
+            return None
+        known = {f.name for f in fields(Query)}
+        return Query(intent=intent, **{k: v for k, v in slots.items() if k in known})  # type: ignore[arg-type]
