@@ -1,0 +1,190 @@
+"""Scoring the bot on a question set, in the spirit of `rasa test nlu`.
+
+Exact match: the answer's events are exactly the expected set. Precision and recall are counted
+over events (micro-averaged). The report breaks both down by intent, language and tag.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.answering import Answerer
+from bot.catalog import DataError
+from bot.catalog.question_set import Case, load_question_set
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    got_ids: frozenset[str]
+    got_intent: str
+    got_language: str
+
+    @property
+    def exact(self) -> bool:
+        return self.got_ids == self.case.expected_ids
+
+    @property
+    def missing(self) -> frozenset[str]:
+        return self.case.expected_ids - self.got_ids
+
+    @property
+    def extra(self) -> frozenset[str]:
+        return self.got_ids - self.case.expected_ids
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    exact: int = 0
+    true_pos: int = 0
+    got: int = 0
+    expected: int = 0
+    intent_ok: int = 0
+
+    def add(self, outcome: Outcome) -> None:
+        self.total += 1
+        self.exact += outcome.exact
+        self.true_pos += len(outcome.got_ids & outcome.case.expected_ids)
+        self.got += len(outcome.got_ids)
+        self.expected += len(outcome.case.expected_ids)
+        self.intent_ok += _same_intent(outcome.case.intent, outcome.got_intent)
+
+    @property
+    def exact_rate(self) -> float:
+        return self.exact / self.total if self.total else 0.0
+
+    @property
+    def precision(self) -> float:
+        return self.true_pos / self.got if self.got else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.true_pos / self.expected if self.expected else 1.0
+
+    @property
+    def intent_rate(self) -> float:
+        return self.intent_ok / self.total if self.total else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "questions": self.total,
+            "exact_match": round(self.exact_rate, 4),
+            "precision": round(self.precision, 4),
+            "recall": round(self.recall, 4),
+            "intent_accuracy": round(self.intent_rate, 4),
+        }
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome]
+    overall: Tally = field(default_factory=Tally)
+    by_intent: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_language: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_tag: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+
+    def confusions(self, limit: int = 10) -> list[tuple[tuple[str, str], int]]:
+        pairs = Counter(
+            (o.case.intent, o.got_intent)
+            for o in self.outcomes
+            if not _same_intent(o.case.intent, o.got_intent)
+        )
+        return pairs.most_common(limit)
+
+    def failures(self) -> list[Outcome]:
+        wrong = [o for o in self.outcomes if not o.exact]
+        return sorted(wrong, key=lambda o: -(len(o.missing) + len(o.extra)))
+
+
+# A one-event list and a card are the same answer to the user; so are a list and a
+# did-you-mean that offers its reading.
+_EQUIVALENT = {frozenset({"list", "detail"})}
+
+
+def _same_intent(expected: str, got: str) -> bool:
+    return expected == got or frozenset({expected, got}) in _EQUIVALENT
+
+
+def evaluate(answerer: Answerer, cases: Iterable[Case]) -> Report:
+    """Answer every case as a user with no language preference would get it."""
+    report = Report(outcomes=[])
+    for case in cases:
+        answer = answerer.answer(case.question)
+        outcome = Outcome(case, frozenset(answer.event_ids), answer.intent.value, answer.language)
+        report.outcomes.append(outcome)
+        report.overall.add(outcome)
+        report.by_intent[case.intent or "?"].add(outcome)
+        report.by_language[case.language or "?"].add(outcome)
+        for tag in case.tags:
+            report.by_tag[tag].add(outcome)
+    return report
+
+
+def format_report(report: Report, worst: int = 15) -> str:
+    lines = ["Question set evaluation", ""]
+    header = f"{'':<16}{'n':>5}{'exact':>8}{'prec':>8}{'recall':>8}{'intent':>8}"
+
+    def table(title: str, rows: dict[str, Tally]) -> None:
+        lines.extend([title, header])
+        for name, tally in sorted(rows.items()):
+            lines.append(
+                f"{name:<16}{tally.total:>5}{tally.exact_rate:>8.1%}{tally.precision:>8.1%}"
+                f"{tally.recall:>8.1%}{tally.intent_rate:>8.1%}"
+            )
+        lines.append("")
+
+    table("Overall", {"all": report.overall})
+    table("By intent", report.by_intent)
+    table("By language", report.by_language)
+    table("By tag", report.by_tag)
+    confusions = report.confusions()
+    if confusions:
+        lines.append("Most common intent confusions (expected -> got)")
+        lines.extend(f"  {a} -> {b}: {n}" for (a, b), n in confusions)
+        lines.append("")
+    failures = report.failures()[:worst]
+    if failures:
+        lines.append(f"Worst failures ({len(report.failures())} in all)")
+        for o in failures:
+            lines.append(
+                f"  [{o.case.language}/{o.case.intent}->{o.got_intent}] {o.case.question!r}"
+            )
+            if o.missing:
+                lines.append(f"      missing: {', '.join(sorted(o.missing))}")
+            if o.extra:
+                lines.append(f"      extra:   {', '.join(sorted(o.extra))}")
+    return "\n".join(lines)
+
+
+def main(answerer: Answerer, path: Path, minimum: float, *, as_json: bool = False) -> int:
+    """Print the report; exit 1 when the exact-match rate is below `minimum` (0-1 or percent)."""
+    try:
+        cases = load_question_set(path)
+    except DataError as error:
+        print(error, file=sys.stderr)
+        return 2
+    report = evaluate(answerer, cases)
+    if as_json:
+        payload = {
+            "overall": report.overall.as_dict(),
+            "by_intent": {k: v.as_dict() for k, v in report.by_intent.items()},
+            "by_language": {k: v.as_dict() for k, v in report.by_language.items()},
+            "by_tag": {k: v.as_dict() for k, v in report.by_tag.items()},
+        }
+        print(json.dumps(payload, indent=2))
+    else:
+        print(format_report(report))
+    floor = minimum / 100 if minimum > 1 else minimum
+    if report.overall.exact_rate < floor:
+        print(
+            f"exact match {report.overall.exact_rate:.1%} is below the floor {floor:.1%}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
