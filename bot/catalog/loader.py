@@ -1,0 +1,856 @@
+"""data/ -> Catalog, checking everything a curator can get wrong and naming its file and line.
+
+Every problem is collected (never only the first) so one run of `check-data` lists all there is
+to fix. References between files (an event's categories, places, people...) are checked only
+when the file they point into could be read, so one broken file does not bury the report under
+hundreds of follow-on complaints.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from yaml.nodes import Node
+
+from bot.catalog.locales import load_locales
+from bot.catalog.model import (
+    Catalog,
+    Entity,
+    Event,
+    Fact,
+    Lexicon,
+    Localized,
+    Month,
+    PartialDate,
+    Place,
+    Status,
+    Topic,
+)
+from bot.catalog.problems import DataError, Problem
+from bot.catalog.yamldoc import (
+    Doc,
+    Record,
+    did_you_mean,
+    fold,
+    is_null,
+    line_of,
+    one_of,
+    read_yaml,
+)
+
+TITLE_MAX = 80
+"""Titles show in lists and inline results; longer ones get cut by Telegram clients."""
+
+PLACE_KINDS = ("city", "venue", "country")
+SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+EVENT_ID = re.compile(r"^(\d{4})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
+DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+MONTH_IDS = tuple(str(number) for number in range(1, 13))
+
+ENTITY_KEYS = ("id", "names", "aliases")
+EVENT_KEYS = (
+    "id",
+    "start",
+    "end",
+    "status",
+    "section",
+    "categories",
+    "cities",
+    "mentions",
+    "venue",
+    "people",
+    "organisations",
+    "facts",
+    "aliases",
+    "title",
+    "summary",
+    "source",
+)
+EVENT_REQUIRED = (
+    "id",
+    "start",
+    "status",
+    "section",
+    "categories",
+    "cities",
+    "title",
+    "summary",
+    "source",
+)
+TOPIC_KEYS = ("id", "aliases", "title", "summary", "source")
+TOPIC_REQUIRED = ("id", "title", "summary", "source")
+FACT_KEYS = ("kind", "value", "approximate")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One lexicon file of entities: where it is, its top key, how to speak of one entry."""
+
+    file: str
+    key: str
+    noun: str
+    keys: tuple[str, ...] = ENTITY_KEYS
+    controlled: bool = False  # a fixed list (use one of ...) rather than one that grows
+
+
+PLACES = _Kind("lexicon/places.yaml", "places", "place", (*ENTITY_KEYS, "kind", "city"))
+CATEGORIES = _Kind("lexicon/categories.yaml", "categories", "category", controlled=True)
+PEOPLE = _Kind("lexicon/people.yaml", "people", "person")
+ORGANISATIONS = _Kind("lexicon/organisations.yaml", "organisations", "organisation")
+MONTHS = _Kind("lexicon/months.yaml", "months", "month", (*ENTITY_KEYS, "with_day"), True)
+FACTS = _Kind("lexicon/facts.yaml", "facts", "fact kind", controlled=True)
+
+
+def load_catalog(data_dir: Path) -> Catalog:
+    """Read and validate data/.
+
+    Args:
+        data_dir: the data folder (holding events.yaml, lexicon/, locales/, seed/).
+
+    Returns:
+        The catalog, events in chronological order.
+
+    Raises:
+        DataError: with every problem found, when there is any.
+    """
+    catalog, problems = _Loader(data_dir).run()
+    if problems or catalog is None:
+        raise DataError(problems)
+    return catalog
+
+
+def check_data(data_dir: Path) -> list[Problem]:
+    """Every problem in data/, sorted by file and line; empty when data/ is clean."""
+    return _Loader(data_dir).run()[1]
+
+
+class _Loader:
+    """One pass over data/: reads each file, builds the values, remembers what went wrong."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.resolve()
+        self.problems: list[Problem] = []
+        self.broken: set[str] = set()  # lexicon files that could not be read at all
+        self.seen_ids: dict[str, set[str]] = {}  # ids per lexicon file, valid entries or not
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def display(self, relative: str) -> str:
+        """A path as the curator sees it: relative to data/'s parent ("data/events.yaml")."""
+        path = self.data_dir / relative
+        return path.relative_to(self.data_dir.parent).as_posix()
+
+    def open(self, relative: str, key: str) -> tuple[Doc, Node | None]:
+        """A file's top-level value under `key`, or None (reported) when it is unusable."""
+        doc, top = self.open_top(relative, (key,))
+        if top is None:
+            return doc, None
+        return doc, self.top_value(doc, top, key)
+
+    def open_top(self, relative: str, keys: tuple[str, ...]) -> tuple[Doc, Record | None]:
+        """A file's top-level mapping (keys checked), or None (reported) when it is unusable."""
+        doc = Doc(self.display(relative), self.problems)
+        path = self.data_dir / relative
+        if not path.is_file():
+            doc.report(1, f"the file is missing — create it, starting with '{keys[0]}:'")
+            return doc, None
+        root = read_yaml(path, doc, f"{keys[0]}:")
+        if root is None:
+            return doc, None
+        return doc, doc.record(root, "the file", keys)
+
+    @staticmethod
+    def top_value(doc: Doc, top: Record, key: str) -> Node | None:
+        """The value under a top-level key; its absence is reported."""
+        value = top.get(key)
+        if value is None:
+            doc.report(
+                line_of(top.node),
+                f"there is no '{key}:' at the top of the file — the file must have "
+                f"'{key}:' with its entries listed under it",
+            )
+        return value
+
+    # -- the whole run -------------------------------------------------------------------------
+
+    def run(self) -> tuple[Catalog | None, list[Problem]]:
+        places = self.places()
+        categories = self.entities(CATEGORIES)
+        people = self.entities(PEOPLE)
+        organisations = self.entities(ORGANISATIONS)
+        months = self.months()
+        facts = self.entities(FACTS)
+        lexicon = self.lexicon(facts)
+        seed = self.seed()
+        refs = _Refs(
+            places={p.id: p for p in places},
+            categories={c.id for c in categories},
+            people={p.id for p in people},
+            organisations={o.id for o in organisations},
+            facts={f.id for f in facts},
+            broken=self.broken,
+        )
+        topics, events = self.events(refs, seed)
+        locales = load_locales(self.data_dir, self.display, self.problems)
+        self.problems.sort()
+        if self.problems:
+            return None, self.problems
+        catalog = Catalog(
+            events=tuple(sorted(events, key=lambda e: (e.start.sort_key, e.id))),
+            topics=tuple(topics),
+            places=tuple(places),
+            categories=tuple(categories),
+            people=tuple(people),
+            organisations=tuple(organisations),
+            months=tuple(sorted(months, key=lambda m: m.number)),
+            facts=tuple(facts),
+            lexicon=lexicon,
+            locales=locales,
+        )
+        return catalog, self.problems
+
+    # -- lexicon entities ----------------------------------------------------------------------
+
+    def records(self, kind: _Kind) -> tuple[Doc, list[tuple[Record, Entity]]]:
+        """The entries of an entity file, each with its id, names and aliases checked."""
+        doc, value = self.open(kind.file, kind.key)
+        if value is None:
+            self.broken.add(kind.key)
+            return doc, []
+        items = doc.sequence(value, f"'{kind.key}:'")
+        if items is None:
+            self.broken.add(kind.key)
+            return doc, []
+        result: list[tuple[Record, Entity]] = []
+        seen: dict[str, int] = {}
+        aliases: list[tuple[str, Record, list[tuple[str, Node]]]] = []
+        for item in items:
+            rec = doc.record(item, f"a {kind.noun}", kind.keys, ("id", "names"))
+            if rec is None:
+                continue
+            id_node = rec.get("id")
+            entity_id = doc.text(id_node, f"a {kind.noun}'s id") if id_node else None
+            if entity_id is None:
+                continue
+            what = f"{kind.noun} '{entity_id}'"
+            if entity_id in seen:
+                doc.report(
+                    rec.line("id"),
+                    f"the {kind.noun} id '{entity_id}' is used twice (first on line "
+                    f"{seen[entity_id]}) — merge the two entries or rename one",
+                )
+                continue
+            seen[entity_id] = rec.line("id")
+            if kind is not MONTHS and not SLUG.match(entity_id):
+                doc.report(
+                    rec.line("id"),
+                    f"the {kind.noun} id '{entity_id}' should be lowercase letters and digits "
+                    "joined by '-' (e.g. 'ak-maral')",
+                )
+            names = doc.localized(rec, "names", what)
+            alias_items = doc.texts(rec.get("aliases"), f"{what}: aliases")
+            aliases.append((entity_id, rec, alias_items))
+            if names is None:
+                continue
+            entity = Entity(entity_id, names, tuple(a for a, _ in alias_items))
+            result.append((rec, entity))
+        self.seen_ids[kind.key] = set(seen)
+        self.ambiguous_aliases(doc, kind.noun, aliases, {e.id: e.names for _, e in result})
+        return doc, result
+
+    def ambiguous_aliases(
+        self,
+        doc: Doc,
+        noun: str,
+        entries: list[tuple[str, Record, list[tuple[str, Node]]]],
+        names: dict[str, Localized],
+    ) -> None:
+        """The same word (name or alias) for two different entries: the bot could not choose."""
+        owner: dict[str, tuple[str, int]] = {}
+        for entity_id, rec, alias_items in entries:
+            words = [(name, rec.line("names")) for name in names.get(entity_id, {}).values()]
+            words += [(alias, line_of(node)) for alias, node in alias_items]
+            for word, line in words:
+                key = fold(word)
+                if not key:
+                    continue
+                first = owner.setdefault(key, (entity_id, line))
+                if first[0] != entity_id:
+                    doc.report(
+                        line,
+                        f"'{word}' names both {noun} '{first[0]}' (line {first[1]}) and "
+                        f"'{entity_id}' — the bot could not tell which is meant; keep it on "
+                        "one of them only",
+                    )
+
+    def entities(self, kind: _Kind) -> list[Entity]:
+        _doc, records = self.records(kind)
+        return [entity for _rec, entity in records]
+
+    def places(self) -> list[Place]:
+        """Places with their kind; a venue's city must be a known city."""
+        doc, records = self.records(PLACES)
+        by_id = {entity.id: rec for rec, entity in records}
+        places: list[Place] = []
+        for rec, entity in records:
+            what = f"place '{entity.id}'"
+            kind_node = rec.get("kind")
+            kind = doc.text(kind_node, f"{what}: kind") if kind_node else None
+            if kind_node is None:
+                doc.report(rec.node, f"{what}: 'kind:' is missing — add kind: city (or venue)")
+                continue
+            if kind is None:
+                continue
+            if kind not in PLACE_KINDS:
+                doc.report(
+                    kind_node,
+                    f"{what}: unknown kind '{kind}'.{did_you_mean(kind, PLACE_KINDS)} "
+                    "Use one of: city, venue, country",
+                )
+                continue
+            city_node = rec.get("city")
+            city = doc.optional_text(city_node, f"{what}: city")
+            if city is not None and city_node is not None:
+                if kind != "venue":
+                    doc.report(
+                        city_node,
+                        f"{what}: only a venue has a city, and this is a {kind} — remove 'city:'",
+                    )
+                elif city not in by_id:
+                    doc.report(
+                        city_node,
+                        f"{what}: unknown city '{city}'.{did_you_mean(city, by_id)} Add it "
+                        f"to {doc.name} (kind: city) or fix the id",
+                    )
+                else:
+                    city_kind = by_id[city].get("kind")
+                    if city_kind is not None and getattr(city_kind, "value", None) != "city":
+                        doc.report(
+                            city_node,
+                            f"{what}: '{city}' is not a city (kind: "
+                            f"{getattr(city_kind, 'value', '?')}) — give the venue's city",
+                        )
+            places.append(Place(entity.id, entity.names, entity.aliases, kind=kind, city=city))
+        return places
+
+    def months(self) -> list[Month]:
+        """The twelve months, ids "1".."12", each with the form used after a day number."""
+        doc, records = self.records(MONTHS)
+        months: list[Month] = []
+        for rec, entity in records:
+            what = f"month '{entity.id}'"
+            if entity.id not in MONTH_IDS:
+                doc.report(
+                    rec.line("id"),
+                    f"{what}: month ids are the numbers 1 to 12 — fix the id",
+                )
+                continue
+            if rec.get("with_day") is None:
+                doc.report(
+                    rec.node,
+                    f"{what}: 'with_day:' is missing — add the form used after a day number "
+                    "(ru: мая for 9 мая), in all five languages",
+                )
+                continue
+            with_day = doc.localized(rec, "with_day", what)
+            if with_day is None:
+                continue
+            months.append(Month(entity.id, entity.names, entity.aliases, with_day=with_day))
+        if "months" not in self.broken:
+            missing = [m for m in MONTH_IDS if m not in self.seen_ids.get("months", set())]
+            if missing:
+                doc.report(1, f"months {', '.join(missing)} are missing — all 12 are needed")
+        return months
+
+    # -- word lists ----------------------------------------------------------------------------
+
+    def lexicon(self, facts: list[Entity]) -> Lexicon:
+        """Cue phrases, period words and language hints: free keys, lists of texts."""
+        intents = self.phrase_map("intents.yaml", "intents")
+        periods = self.phrase_map("lexicon/periods.yaml", "periods")
+        markers, suffixes, stopwords = self.languages()
+        fact_words = {
+            fact.id: tuple(dict.fromkeys([*fact.aliases, *fact.names.values()])) for fact in facts
+        }
+        return Lexicon(
+            intents=intents,
+            periods=periods,
+            language_markers=markers,
+            suffixes=suffixes,
+            stopwords=stopwords,
+            fact_words=fact_words,
+        )
+
+    def phrase_map(self, relative: str, key: str) -> dict[str, tuple[str, ...]]:
+        """`key: {name: [phrase, ...], ...}`."""
+        doc, value = self.open(relative, key)
+        if value is None:
+            return {}
+        items = doc.mapping(value, f"'{key}:'")
+        result: dict[str, tuple[str, ...]] = {}
+        for name, _key_node, node in items or []:
+            phrases = doc.texts(node, f"{key}: {name}")
+            if not phrases:
+                doc.report(node, f"{key}: {name} has no phrases — add some or remove it")
+            result[name] = tuple(p for p, _ in phrases)
+        return result
+
+    def languages(
+        self,
+    ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], tuple[str, ...]]:
+        """markers and suffixes per language code, and the stop words."""
+        relative = "lexicon/languages.yaml"
+        doc = Doc(self.display(relative), self.problems)
+        path = self.data_dir / relative
+        if not path.is_file():
+            doc.report(
+                1, "the file is missing — create it with 'markers:', 'suffixes:' and 'stopwords:'"
+            )
+            return {}, {}, ()
+        root = read_yaml(path, doc, "markers:")
+        if root is None:
+            return {}, {}, ()
+        top = doc.record(root, "the file", ("markers", "suffixes", "stopwords"), ("markers",))
+        if top is None:
+            return {}, {}, ()
+        per_language: list[dict[str, tuple[str, ...]]] = []
+        for key in ("markers", "suffixes"):
+            node = top.get(key)
+            table: dict[str, tuple[str, ...]] = {}
+            items = doc.mapping(node, f"'{key}:'") if node is not None else []
+            for lang, key_node, value in items or []:
+                if lang not in _LANGS:
+                    doc.report(
+                        key_node,
+                        f"{key}: unknown language '{lang}'.{did_you_mean(lang, _LANGS)} "
+                        f"Use one of: {', '.join(_LANGS)}",
+                    )
+                    continue
+                table[lang] = tuple(t for t, _ in doc.texts(value, f"{key}: {lang}"))
+            per_language.append(table)
+        stop_node = top.get("stopwords")
+        stopwords = tuple(t for t, _ in doc.texts(stop_node, "stopwords"))
+        return per_language[0], per_language[1], stopwords
+
+    def seed(self) -> str | None:
+        """The seed document(s), whitespace collapsed, for comparing `source:` quotes."""
+        folder = self.data_dir / "seed"
+        files = sorted(folder.glob("*.txt")) if folder.is_dir() else []
+        if not files:
+            self.problems.append(
+                Problem(
+                    self.display("seed"),
+                    1,
+                    "no seed document (data/seed/*.txt) — every source: quote is checked "
+                    "against it; put the seed text there",
+                )
+            )
+            return None
+        texts: list[str] = []
+        for path in files:
+            try:
+                texts.append(path.read_text(encoding="utf-8"))
+            except UnicodeDecodeError:
+                self.problems.append(
+                    Problem(self.display(f"seed/{path.name}"), 1, "the seed is not UTF-8 text")
+                )
+        return "\n".join(collapse(text) for text in texts)
+
+    # -- events and topics ---------------------------------------------------------------------
+
+    def events(self, refs: _Refs, seed: str | None) -> tuple[list[Topic], list[Event]]:
+        """`topics:` (the seed's sections) and `events:` from events.yaml."""
+        doc, top = self.open_top("events.yaml", ("events", "topics"))
+        if top is None:
+            return [], []
+        topics_node = self.top_value(doc, top, "topics")
+        topics = self.topics(doc, topics_node, seed) if topics_node is not None else None
+        refs.sections = {t.id for t in topics} if topics is not None else None
+        value = self.top_value(doc, top, "events")
+        items = doc.sequence(value, "'events:'") if value is not None else None
+        events: list[Event] = []
+        seen: dict[str, int] = {}
+        aliases: list[tuple[str, Record, list[tuple[str, Node]]]] = []
+        for item in items or []:
+            rec = doc.record(item, "an event", EVENT_KEYS, EVENT_REQUIRED)
+            if rec is None:
+                continue
+            reader = _EventReader(doc, rec, refs, seed, self.display)
+            event = reader.read()
+            if event is None:
+                continue
+            if event.id in seen:
+                doc.report(
+                    rec.line("id"),
+                    f"the event id '{event.id}' is used twice (first on line {seen[event.id]}) "
+                    "— each event has its own id (see shared/event-ids.md)",
+                )
+                continue
+            seen[event.id] = rec.line("id")
+            aliases.append((event.id, rec, reader.aliases))
+            events.append(event)
+        self.ambiguous_aliases(doc, "event", aliases, {})
+        return topics or [], events
+
+    def topics(self, doc: Doc, node: Node, seed: str | None) -> list[Topic] | None:
+        """The seed's sections (culture, sports); None when the list itself is unusable."""
+        items = doc.sequence(node, "'topics:'")
+        if items is None:
+            return None
+        topics: list[Topic] = []
+        seen: dict[str, int] = {}
+        aliases: list[tuple[str, Record, list[tuple[str, Node]]]] = []
+        for item in items:
+            rec = doc.record(item, "a topic", TOPIC_KEYS, TOPIC_REQUIRED)
+            if rec is None:
+                continue
+            id_node = rec.get("id")
+            topic_id = doc.text(id_node, "a topic's id") if id_node else None
+            if topic_id is None:
+                continue
+            if topic_id in seen:
+                doc.report(
+                    rec.line("id"),
+                    f"the topic id '{topic_id}' is used twice (first on line {seen[topic_id]})",
+                )
+                continue
+            seen[topic_id] = rec.line("id")
+            what = f"topic '{topic_id}'"
+            title = doc.localized(rec, "title", what, TITLE_MAX)
+            summary = doc.localized(rec, "summary", what)
+            source = _source(doc, rec, what, seed)
+            alias_items = doc.texts(rec.get("aliases"), f"{what}: aliases")
+            aliases.append((topic_id, rec, alias_items))
+            if title is None or summary is None or source is None:
+                continue
+            topics.append(
+                Topic(topic_id, title, summary, source, tuple(a for a, _ in alias_items))
+            )
+        self.ambiguous_aliases(doc, "topic", aliases, {})
+        return topics
+
+
+_LANGS: tuple[str, ...] = ("en", "ru", "ky", "fr", "nl")
+
+
+@dataclass
+class _Refs:
+    """The ids an event may point to, per kind; kinds whose file is broken are not checked."""
+
+    places: dict[str, Place]
+    categories: set[str]
+    people: set[str]
+    organisations: set[str]
+    facts: set[str]
+    broken: set[str]
+    sections: set[str] | None = None
+
+
+class _EventReader:
+    """Turns one event record into an Event, reporting each field that is wrong."""
+
+    def __init__(
+        self, doc: Doc, rec: Record, refs: _Refs, seed: str | None, display: Callable[[str], str]
+    ) -> None:
+        self.doc = doc
+        self.rec = rec
+        self.refs = refs
+        self.seed = seed
+        self.display = display
+        self.what = "an event"
+        self.aliases: list[tuple[str, Node]] = []
+
+    def read(self) -> Event | None:
+        doc, rec = self.doc, self.rec
+        id_node = rec.get("id")
+        event_id = doc.text(id_node, "an event's id") if id_node else None
+        if event_id is not None:
+            self.what = f"event '{event_id}'"
+        start = self.date("start")
+        end = self.date("end")
+        if event_id is not None:
+            self.check_id(event_id, start)
+        if start is not None and end is not None and _before(end, start):
+            doc.report(
+                rec.line("end"),
+                f"{self.what}: end {end.iso()} is before start {start.iso()} — swap them or fix "
+                "the date",
+            )
+        status = self.status()
+        section = self.section()
+        categories = self.refs_list("categories", CATEGORIES, self.refs.categories, True)
+        cities = self.places("cities", only="city")
+        mentions = self.places("mentions", only=None)
+        venue = self.venue()
+        people = self.refs_list("people", PEOPLE, self.refs.people)
+        organisations = self.refs_list("organisations", ORGANISATIONS, self.refs.organisations)
+        facts = self.facts()
+        self.aliases = doc.texts(rec.get("aliases"), f"{self.what}: aliases")
+        title = doc.localized(rec, "title", self.what, TITLE_MAX)
+        summary = doc.localized(rec, "summary", self.what)
+        source = _source(doc, rec, self.what, self.seed)
+        if (
+            event_id is None
+            or start is None
+            or status is None
+            or section is None
+            or title is None
+            or summary is None
+            or source is None
+        ):
+            return None
+        return Event(
+            id=event_id,
+            start=start,
+            end=end,
+            status=status,
+            section=section,
+            categories=categories,
+            cities=cities,
+            venue=venue,
+            title=title,
+            summary=summary,
+            source=source,
+            mentions=mentions,
+            people=people,
+            organisations=organisations,
+            facts=facts,
+            aliases=tuple(a for a, _ in self.aliases),
+        )
+
+    def check_id(self, event_id: str, start: PartialDate | None) -> None:
+        match = EVENT_ID.match(event_id)
+        if match is None:
+            self.doc.report(
+                self.rec.line("id"),
+                f"the event id '{event_id}' should look like YYYY-MM-short-slug (e.g. "
+                "2017-04-mooov-centaur): the year and month it starts, then lowercase words "
+                "joined by '-'",
+            )
+            return
+        if start is not None and (int(match[1]), int(match[2])) != (start.year, start.month):
+            self.doc.report(
+                self.rec.line("id"),
+                f"the event id '{event_id}' starts with {match[1]}-{match[2]} but start: is "
+                f"{start.iso()} — they must agree; ids are fixed (shared/event-ids.md), so check "
+                "the date first",
+            )
+
+    def date(self, key: str) -> PartialDate | None:
+        node = self.rec.get(key)
+        if node is None or (key == "end" and is_null(node)):
+            return None
+        text = self.doc.text(node, f"{self.what}: {key}")
+        if text is None:
+            return None
+        return parse_date(self.doc, node, f"{self.what}: {key}", text)
+
+    def status(self) -> Status | None:
+        node = self.rec.get("status")
+        text = self.doc.text(node, f"{self.what}: status") if node is not None else None
+        if text is None or node is None:
+            return None
+        allowed = [s.value for s in Status]
+        if text not in allowed:
+            self.doc.report(
+                node,
+                f"{self.what}: unknown status '{text}'.{did_you_mean(text, allowed)} Use held "
+                "(it took place) or planned (the seed only announces it)",
+            )
+            return None
+        return Status(text)
+
+    def section(self) -> str | None:
+        node = self.rec.get("section")
+        text = self.doc.text(node, f"{self.what}: section") if node is not None else None
+        if text is None or node is None:
+            return None
+        sections = self.refs.sections
+        if sections is not None and text not in sections:
+            self.doc.report(
+                node,
+                f"{self.what}: unknown section '{text}'.{did_you_mean(text, sections)} Use one "
+                f"of the topic ids under 'topics:': {one_of(sections)}",
+            )
+            return None
+        return text
+
+    def refs_list(
+        self, key: str, kind: _Kind, known: set[str], required: bool = False
+    ) -> tuple[str, ...]:
+        items = self.doc.texts(self.rec.get(key), f"{self.what}: {key}")
+        if required and not items and self.rec.get(key) is not None:
+            self.doc.report(
+                self.rec.line(key),
+                f"{self.what}: {key} is empty — give at least one (see {self.display(kind.file)})",
+            )
+        result: list[str] = []
+        for value, node in items:
+            if kind.key not in self.refs.broken and value not in known:
+                self.unknown(node, kind, value, known)
+                continue
+            result.append(value)
+        return tuple(result)
+
+    def unknown(self, node: Node, kind: _Kind, value: str, known: Iterable[str]) -> None:
+        file = self.display(kind.file)
+        if kind.controlled:
+            hint = f"Use one of: {one_of(known)} (see {file})"
+        else:
+            hint = f"Add it to {file} first, or fix the id"
+        self.doc.report(
+            node, f"{self.what}: unknown {kind.noun} '{value}'.{did_you_mean(value, known)} {hint}"
+        )
+
+    def places(self, key: str, only: str | None) -> tuple[str, ...]:
+        items = self.doc.texts(self.rec.get(key), f"{self.what}: {key}")
+        result: list[str] = []
+        for value, node in items:
+            if PLACES.key in self.refs.broken:
+                result.append(value)
+                continue
+            place = self.refs.places.get(value)
+            if place is None:
+                self.unknown(node, PLACES, value, self.refs.places)
+                continue
+            if only is not None and place.kind != only:
+                if place.kind == "venue":
+                    fix = "put it under venue: and its city (if the seed names one) here"
+                else:
+                    fix = "list only the cities where it happened ([] when the seed names none)"
+                self.doc.report(
+                    node,
+                    f"{self.what}: '{value}' in {key} is a {place.kind}, not a {only} — {fix}",
+                )
+                continue
+            result.append(value)
+        return tuple(result)
+
+    def venue(self) -> str | None:
+        node = self.rec.get("venue")
+        text = self.doc.optional_text(node, f"{self.what}: venue")
+        if text is None or node is None or PLACES.key in self.refs.broken:
+            return text
+        place = self.refs.places.get(text)
+        if place is None:
+            self.unknown(node, PLACES, text, self.refs.places)
+            return None
+        if place.kind != "venue":
+            self.doc.report(
+                node,
+                f"{self.what}: venue '{text}' is a {place.kind}, not a venue — put it under "
+                "cities: and write venue: null (or name the hall the seed gives)",
+            )
+            return None
+        return text
+
+    def facts(self) -> tuple[Fact, ...]:
+        node = self.rec.get("facts")
+        if node is None:
+            return ()
+        items = self.doc.sequence(node, f"{self.what}: facts")
+        facts: list[Fact] = []
+        for item in items or []:
+            rec = self.doc.record(item, f"{self.what}: a fact", FACT_KEYS, ("kind", "value"))
+            if rec is None:
+                continue
+            kind_node, value_node = rec.get("kind"), rec.get("value")
+            kind = self.doc.text(kind_node, f"{self.what}: fact kind") if kind_node else None
+            value = (
+                self.doc.integer(value_node, f"{self.what}: fact value") if value_node else None
+            )
+            approx_node = rec.get("approximate")
+            approximate = (
+                self.doc.boolean(approx_node, f"{self.what}: approximate")
+                if approx_node is not None
+                else False
+            )
+            known_kind = FACTS.key in self.refs.broken or kind in self.refs.facts
+            if kind is not None and kind_node is not None and not known_kind:
+                self.unknown(kind_node, FACTS, kind, self.refs.facts)
+                continue
+            if kind is None or value is None or approximate is None:
+                continue
+            facts.append(Fact(kind, value, approximate))
+        return tuple(facts)
+
+
+def parse_date(doc: Doc, node: Node, what: str, text: str) -> PartialDate | None:
+    """'YYYY-MM-DD' or 'YYYY-MM', and a date that exists."""
+    match = DATE.match(text)
+    if match is None:
+        doc.report(
+            node,
+            f'{what} \'{text}\' is not a date — write "2017-04-18", or "2017-04" when the seed '
+            "gives only the month",
+        )
+        return None
+    year, month = int(match[1]), int(match[2])
+    day = int(match[3]) if match[3] else None
+    if not 1 <= month <= 12:
+        doc.report(node, f"{what} '{text}': there is no month {month} — months are 01 to 12")
+        return None
+    if day is not None:
+        last = calendar.monthrange(year, month)[1]
+        if not 1 <= day <= last:
+            doc.report(
+                node,
+                f"{what} '{text}' does not exist: {calendar.month_name[month]} {year} has "
+                f"{last} days — check the day against the seed",
+            )
+            return None
+    return PartialDate(year, month, day)
+
+
+def _before(end: PartialDate, start: PartialDate) -> bool:
+    """True when end is earlier than start, compared at the precision both give."""
+    if end.day is None or start.day is None:
+        return (end.year, end.month) < (start.year, start.month)
+    return end.sort_key < start.sort_key
+
+
+def collapse(text: str) -> str:
+    """Whitespace runs become one space: line breaks in a quote do not matter."""
+    return " ".join(text.split())
+
+
+QUOTE_BREAK = re.compile(r"\s*(?:…|\.\.\.)\s+")
+"""Between two separate seed passages in one `source:`, write '…' (or '...')."""
+
+
+def _source(doc: Doc, rec: Record, what: str, seed: str | None) -> str | None:
+    """The `source:` quote, checked to be in the seed word for word."""
+    node = rec.get("source")
+    if node is None:
+        return None
+    text = doc.text(node, f"{what}: source")
+    if text is None or seed is None:
+        return text
+    for part in QUOTE_BREAK.split(collapse(text)):
+        if part and part not in seed:
+            doc.report(
+                node,
+                f"{what}: source is not in the seed document word for word — copy it from "
+                f"data/seed/ exactly; {divergence(part, seed)}",
+            )
+            break
+    return collapse(text)
+
+
+def divergence(quote: str, seed: str) -> str:
+    """Where a quote stops matching the seed, so the curator can spot the difference."""
+    low, high = 0, len(quote)
+    while low < high:  # longest prefix of the quote found in the seed
+        middle = (low + high + 1) // 2
+        if quote[:middle] in seed:
+            low = middle
+        else:
+            high = middle - 1
+    if low < 3:
+        return "even its beginning is not in the seed"
+    said = quote[max(0, low - 30) : low + 20]
+    return f'it stops matching at character {low + 1}: "...{said}..."'
