@@ -1,0 +1,68 @@
+"""The bot against people's questions: tests/questions.yaml, scored by exact event sets.
+
+The floors only ever go up: raise them when the bot gets better, never lower them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.answering import Answerer
+from bot.catalog.question_set import Case, load_question_set
+from bot.evaluation import Report, evaluate, format_report
+
+QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
+EXACT_MATCH_FLOOR = 0.95
+PER_LANGUAGE_FLOOR = 0.93
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[Case]:
+    return load_question_set(QUESTIONS)
+
+
+@pytest.fixture(scope="module")
+def report(answerer: Answerer, cases: list[Case]) -> Report:
+    return evaluate(answerer, cases)
+
+
+def test_the_question_set_is_large_and_varied(cases: list[Case]) -> None:
+    languages = Counter(c.language for c in cases)
+    tags = Counter(t for c in cases for t in c.tags)
+    assert len(cases) >= 400
+    assert set(languages) == {"en", "ru", "ky", "fr", "nl"}
+    assert languages["en"] / len(cases) >= 0.3
+    for language in ("ru", "ky", "fr", "nl"):
+        assert languages[language] / len(cases) >= 0.1, language
+    assert tags["typo"] >= 60
+    smalltalk = [c for c in cases if c.intent in ("greeting", "thanks", "help", "out_of_scope")]
+    assert len(smalltalk) >= 40
+    assert tags["compound"] >= 30
+
+
+def test_every_expected_event_exists(answerer: Answerer, cases: list[Case]) -> None:
+    unknown = {i for c in cases for i in c.expected_ids if answerer.catalog.event(i) is None}
+    assert unknown == set()
+
+
+def test_exact_match_rate_stays_above_the_floor(report: Report) -> None:
+    rate = report.overall.exact_rate
+    assert rate >= EXACT_MATCH_FLOOR, format_report(report)
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "ky", "fr", "nl"])
+def test_every_language_is_understood(report: Report, language: str) -> None:
+    tally = report.by_language[language]
+    assert tally.exact_rate >= PER_LANGUAGE_FLOOR, format_report(report)
+
+
+def test_out_of_scope_and_smalltalk_list_no_event(report: Report) -> None:
+    chatty = [
+        o
+        for o in report.outcomes
+        if o.case.intent in ("greeting", "thanks", "help", "out_of_scope") and o.got_ids
+    ]
+    assert [o.case.question for o in chatty] == []
