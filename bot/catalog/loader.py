@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from yaml.nodes import Node
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from bot.catalog.locales import load_locales
 from bot.catalog.model import (
@@ -167,7 +167,7 @@ class _Loader:
     def top_value(doc: Doc, top: Record, key: str) -> Node | None:
         """The value under a top-level key; its absence is reported."""
         value = top.get(key)
-        if value is None:
+        if value is None and key not in top.guessed:  # a typo was already reported
             doc.report(
                 line_of(top.node),
                 f"there is no '{key}:' at the top of the file — the file must have "
@@ -229,7 +229,7 @@ class _Loader:
         seen: dict[str, int] = {}
         aliases: list[tuple[str, Record, list[tuple[str, Node]]]] = []
         for item in items:
-            rec = doc.record(item, f"a {kind.noun}", kind.keys, ("id", "names"))
+            rec = doc.record(item, label(item, kind.noun), kind.keys, ("id", "names"))
             if rec is None:
                 continue
             id_node = rec.get("id")
@@ -300,6 +300,8 @@ class _Loader:
             what = f"place '{entity.id}'"
             kind_node = rec.get("kind")
             kind = doc.text(kind_node, f"{what}: kind") if kind_node else None
+            if kind_node is None and "kind" in rec.guessed:
+                continue
             if kind_node is None:
                 doc.report(rec.node, f"{what}: 'kind:' is missing — add kind: city (or venue)")
                 continue
@@ -350,6 +352,8 @@ class _Loader:
                 )
                 continue
             if rec.get("with_day") is None:
+                if "with_day" in rec.guessed:
+                    continue
                 doc.report(
                     rec.node,
                     f"{what}: 'with_day:' is missing — add the form used after a day number "
@@ -363,7 +367,12 @@ class _Loader:
         if "months" not in self.broken:
             missing = [m for m in MONTH_IDS if m not in self.seen_ids.get("months", set())]
             if missing:
-                doc.report(1, f"months {', '.join(missing)} are missing — all 12 are needed")
+                listed = ", ".join(missing)
+                doc.report(
+                    1,
+                    f"month{'s' if len(missing) > 1 else ''} {listed} missing — all twelve "
+                    "(ids 1 to 12) are needed; add the missing entries",
+                )
         return months
 
     # -- word lists ----------------------------------------------------------------------------
@@ -476,7 +485,7 @@ class _Loader:
         seen: dict[str, int] = {}
         aliases: list[tuple[str, Record, list[tuple[str, Node]]]] = []
         for item in items or []:
-            rec = doc.record(item, "an event", EVENT_KEYS, EVENT_REQUIRED)
+            rec = doc.record(item, label(item, "event"), EVENT_KEYS, EVENT_REQUIRED)
             if rec is None:
                 continue
             reader = _EventReader(doc, rec, refs, seed, self.display)
@@ -505,7 +514,7 @@ class _Loader:
         seen: dict[str, int] = {}
         aliases: list[tuple[str, Record, list[tuple[str, Node]]]] = []
         for item in items:
-            rec = doc.record(item, "a topic", TOPIC_KEYS, TOPIC_REQUIRED)
+            rec = doc.record(item, label(item, "topic"), TOPIC_KEYS, TOPIC_REQUIRED)
             if rec is None:
                 continue
             id_node = rec.get("id")
@@ -683,7 +692,7 @@ class _EventReader:
         self, key: str, kind: _Kind, known: set[str], required: bool = False
     ) -> tuple[str, ...]:
         items = self.doc.texts(self.rec.get(key), f"{self.what}: {key}")
-        if required and not items and self.rec.get(key) is not None:
+        if required and not items and isinstance(self.rec.get(key), SequenceNode):
             self.doc.report(
                 self.rec.line(key),
                 f"{self.what}: {key} is empty — give at least one (see {self.display(kind.file)})",
@@ -777,6 +786,18 @@ class _EventReader:
                 continue
             facts.append(Fact(kind, value, approximate))
         return tuple(facts)
+
+
+def label(node: Node, noun: str) -> str:
+    """How a record is named in messages: "event '2017-04-mooov-centaur'", or "an event" when
+    its id cannot be read yet."""
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            is_id = isinstance(key, ScalarNode) and key.value == "id"
+            if is_id and isinstance(value, ScalarNode) and str(value.value).strip():
+                return f"{noun} '{str(value.value).strip()}'"
+    article = "an" if noun[0] in "aeiou" else "a"
+    return f"{article} {noun}"
 
 
 def parse_date(doc: Doc, node: Node, what: str, text: str) -> PartialDate | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES
 from bot.catalog.problems import Problem
-from bot.catalog.yamldoc import Doc, did_you_mean, line_of, read_yaml, scalar_text
+from bot.catalog.yamldoc import Doc, closest, did_you_mean, line_of, read_yaml, scalar_text
 
 
 @dataclass(frozen=True)
@@ -139,8 +139,10 @@ def _compare(
         )
         missing_files.add(folder)
     order = list(reference)
+    unknown = [key for key in texts if key not in reference]
+    renamed = {closest(key, [k for k in order if k not in texts]) for key in unknown}
     for key, en_text in reference.items():
-        if key in texts or en_text.folder in missing_files:
+        if key in texts or en_text.folder in missing_files or key in renamed:
             continue
         folder = en_text.folder
         relative = f"locales/{folder}/{lang}.yaml" if folder else f"locales/{lang}.yaml"

@@ -23,6 +23,23 @@ from bot.catalog.problems import Problem
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Files above this are refused: data/ is hand-written text, a bigger file is a mistake."""
 
+_LOCALIZED = " as {en: ..., ru: ..., ky: ..., fr: ..., nl: ...}"
+FIELD_HINTS = {
+    "id": " (events: YYYY-MM-short-slug, see shared/event-ids.md; others: a lowercase word)",
+    "start": ' ("YYYY-MM-DD", or "YYYY-MM" when the seed gives only the month)',
+    "status": " (held, or planned when the seed only announces it)",
+    "section": " (the id of a topic under 'topics:', e.g. culture or sports)",
+    "categories": " (a list of ids from data/lexicon/categories.yaml)",
+    "cities": " (a list of city ids; [] when the seed names no city)",
+    "names": _LOCALIZED,
+    "title": _LOCALIZED,
+    "summary": _LOCALIZED,
+    "source": " (the seed's sentence, copied word for word)",
+    "kind": " (for a fact: one of the ids in data/lexicon/facts.yaml)",
+    "value": " (a whole number the seed states)",
+}
+"""What to write for a missing required key, so the message shows the way to fix it."""
+
 NULL_TAG = "tag:yaml.org,2002:null"
 INT_TAG = "tag:yaml.org,2002:int"
 BOOL_TAG = "tag:yaml.org,2002:bool"
@@ -70,6 +87,7 @@ class Record:
     node: MappingNode
     values: dict[str, Node] = field(default_factory=dict)
     keys: dict[str, Node] = field(default_factory=dict)
+    guessed: set[str] = field(default_factory=set)  # keys an unknown key probably meant
 
     def get(self, key: str) -> Node | None:
         return self.values.get(key)
@@ -119,17 +137,21 @@ class Doc:
                 )
                 continue
             if key not in known:
+                guess = closest(key, known)
+                if guess:
+                    rec.guessed.add(guess)
+                hint = f" Did you mean '{guess}'?" if guess else ""
                 self.report(
                     key_node,
-                    f"{what}: unknown key '{key}'.{did_you_mean(key, known)} "
-                    f"Allowed keys: {', '.join(known)}",
+                    f"{what}: unknown key '{key}'.{hint} Allowed keys: {', '.join(known)}",
                 )
                 continue
             rec.values[key] = value_node
             rec.keys[key] = key_node
         for key in required:
-            if key not in rec.values:
-                self.report(node, f"{what}: '{key}:' is missing — add it")
+            if key not in rec.values and key not in rec.guessed:  # a typo is reported once
+                hint = FIELD_HINTS.get(key, "")
+                self.report(node, f"{what}: '{key}:' is missing — add it{hint}")
         return rec
 
     def mapping(self, node: Node, what: str) -> list[tuple[str, Node, Node]] | None:
