@@ -691,8 +691,9 @@ class _EventReader:
     def refs_list(
         self, key: str, kind: _Kind, known: set[str], required: bool = False
     ) -> tuple[str, ...]:
-        items = self.doc.texts(self.rec.get(key), f"{self.what}: {key}")
-        if required and not items and isinstance(self.rec.get(key), SequenceNode):
+        given = self.rec.get(key)
+        items = self.doc.texts(given, f"{self.what}: {key}")
+        if required and not items and (isinstance(given, SequenceNode) or is_null(given)):
             self.doc.report(
                 self.rec.line(key),
                 f"{self.what}: {key} is empty — give at least one (see {self.display(kind.file)})",

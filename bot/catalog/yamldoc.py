@@ -289,7 +289,7 @@ class Doc:
         return result if len(result) == len(LANGUAGES) else None
 
 
-def is_null(node: Node) -> bool:
+def is_null(node: Node | None) -> bool:
     return isinstance(node, ScalarNode) and node.tag == NULL_TAG
 
 
