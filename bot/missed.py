@@ -1,0 +1,386 @@
+"""The missed-question log: what people asked that the bot could not answer, for the curators.
+
+Every typed question is counted (time, language, intent, whether it was answered) so /stats can
+give the share answered; the text is kept only for misses, because that is what curators read.
+No user id, name or chat id is ever stored. SQLite from the standard library, one file under
+BOT_STATE_DIR; rows older than the retention are deleted on open and once a day after.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from bot.answer import Answer, Intent
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT_CHARS = 500
+"""Longer questions are cut: enough to see what was asked, not a place to store documents."""
+
+LOW_CONFIDENCE = 0.5
+"""Below this share of understood words an answer counts as a miss even when events came back."""
+
+GROUP_SCORE = 85
+"""token_set_ratio (0-100) from which two missed questions are the same question."""
+
+MAX_GROUPED_ROWS = 5000
+"""/missed looks at the newest this many misses: grouping stays well under a second."""
+
+NOT_MISSES = frozenset({Intent.GREETING, Intent.THANKS, Intent.HELP})
+"""Small talk the bot answers fully; out_of_scope is NOT here: it is what curators should see."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS questions (
+    asked_at   TEXT    NOT NULL,  -- UTC, ISO 8601, seconds
+    language   TEXT    NOT NULL,
+    intent     TEXT    NOT NULL,
+    matched    INTEGER NOT NULL,  -- how many events the answer had
+    confidence REAL    NOT NULL,
+    answered   INTEGER NOT NULL,  -- 0: a miss
+    text       TEXT               -- the question, only for misses
+);
+CREATE INDEX IF NOT EXISTS questions_asked_at ON questions (asked_at);
+"""
+
+
+def is_miss(
+    intent: str, matched: int, confidence: float, *, threshold: float = LOW_CONFIDENCE
+) -> bool:
+    """No events and not small talk, or events found on a weak reading of the question."""
+    if intent in NOT_MISSES:
+        return False
+    return matched == 0 or confidence < threshold
+
+
+def should_record(answer: Answer, *, threshold: float = LOW_CONFIDENCE) -> bool:
+    """Whether this answer is a miss, i.e. whether its text goes into the log for curators."""
+    return is_miss(
+        answer.intent.value, len(answer.event_ids), answer.confidence, threshold=threshold
+    )
+
+
+@dataclass(frozen=True)
+class MissedGroup:
+    """Near-duplicate missed questions: how often, an example as typed, and when last."""
+
+    example: str
+    count: int
+    languages: tuple[str, ...]
+    intents: tuple[str, ...]
+    last_asked: datetime
+    variants: int = 1  # distinct texts grouped here
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: date
+    questions: int
+    missed: int
+
+
+@dataclass(frozen=True)
+class Stats:
+    """The /stats figures over the last `days` days (UTC)."""
+
+    days: int
+    questions: int
+    missed: int
+    smalltalk: int  # greetings, thanks, help: neither answered nor missed
+    per_day: tuple[DayCount, ...] = ()
+    by_language: dict[str, int] = field(default_factory=dict)
+    by_intent: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def answered_share(self) -> float | None:
+        """Answered real questions / real questions (small talk left out); None without any."""
+        real = self.questions - self.smalltalk
+        return (real - self.missed) / real if real > 0 else None
+
+
+class MissedLog:
+    """The log in one SQLite file; safe to call from PTB's threads and coroutines.
+
+    Args:
+        path: the database file (BOT_STATE_DIR/missed.sqlite3); its folder is created.
+        retention_days: rows older than this are deleted.
+        threshold: the confidence below which an answer with events still counts as a miss.
+    """
+
+    def __init__(
+        self, path: Path, retention_days: int = 180, *, threshold: float = LOW_CONFIDENCE
+    ) -> None:
+        if retention_days < 1:
+            raise ValueError("retention_days must be at least 1")
+        self.path = path
+        self.retention_days = retention_days
+        self.threshold = threshold
+        self._lock = threading.Lock()
+        self._last_purge: datetime | None = None
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+        self.purge()
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """One short connection per call, under a lock: simple, and safe across threads."""
+        with self._lock:
+            db = sqlite3.connect(self.path, timeout=5)
+            try:
+                with db:  # commit, or roll back on error
+                    yield db
+            finally:
+                db.close()
+
+    # -- writing -------------------------------------------------------------------------------
+
+    def record(
+        self,
+        question: str,
+        language: str,
+        intent: str,
+        matched: int,
+        confidence: float,
+        when: datetime | None = None,
+    ) -> bool:
+        """Count one typed question; keep its text when it is a miss.
+
+        Call it for EVERY question a person typed (not for button presses): /stats needs them
+        all. Never raises: a full disk must not stop the bot answering.
+
+        Returns:
+            True when it was recorded as a miss.
+        """
+        moment = _utc(when)
+        missed = is_miss(intent, matched, confidence, threshold=self.threshold)
+        text = _clean(question) if missed else None
+        try:
+            with self._connect() as db:
+                db.execute(
+                    "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        _iso(moment),
+                        language[:16],
+                        intent[:32],
+                        max(0, matched),
+                        float(confidence),
+                        0 if missed else 1,
+                        text,
+                    ),
+                )
+            if self._last_purge is None or moment - self._last_purge > timedelta(days=1):
+                self.purge(now=moment)
+        except sqlite3.Error as error:
+            log.warning("could not record a question in %s: %s", self.path, error)
+        return missed
+
+    def record_answer(self, answer: Answer, when: datetime | None = None) -> bool:
+        """`record` for an Answer to a typed question (its `question` is the text as typed)."""
+        return self.record(
+            answer.question,
+            answer.language,
+            answer.intent.value,
+            len(answer.event_ids),
+            answer.confidence,
+            when,
+        )
+
+    def purge(self, now: datetime | None = None) -> int:
+        """Delete the rows older than the retention; returns how many went."""
+        moment = _utc(now)
+        cutoff = moment - timedelta(days=self.retention_days)
+        with self._connect() as db:
+            deleted = db.execute("DELETE FROM questions WHERE asked_at < ?", (_iso(cutoff),))
+        self._last_purge = moment
+        return deleted.rowcount
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def top_missed(
+        self, limit: int = 10, days: int = 30, now: datetime | None = None
+    ) -> list[MissedGroup]:
+        """The most frequent missed questions of the last `days` days, near-duplicates grouped
+        (rapidfuzz token_set_ratio on case-folded text), most frequent first."""
+        since = _utc(now) - timedelta(days=days)
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT text, language, intent, asked_at FROM questions "
+                "WHERE answered = 0 AND text IS NOT NULL AND asked_at >= ? "
+                "ORDER BY asked_at DESC LIMIT ?",
+                (_iso(since), MAX_GROUPED_ROWS),
+            ).fetchall()
+        return group_missed(
+            [(str(t), str(lang), str(i), _parse(str(at))) for t, lang, i, at in rows]
+        )[:limit]
+
+    def stats(self, days: int = 14, now: datetime | None = None) -> Stats:
+        """Questions per day, by language and by intent, and the share answered."""
+        moment = _utc(now)
+        first_day = moment.date() - timedelta(days=days - 1)
+        since = datetime.combine(first_day, datetime.min.time(), UTC)
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT substr(asked_at, 1, 10), language, intent, answered FROM questions "
+                "WHERE asked_at >= ?",
+                (_iso(since),),
+            ).fetchall()
+        per_day: Counter[str] = Counter()
+        missed_per_day: Counter[str] = Counter()
+        languages: Counter[str] = Counter()
+        intents: Counter[str] = Counter()
+        smalltalk = 0
+        for day, language, intent, answered in rows:
+            per_day[day] += 1
+            languages[language] += 1
+            intents[intent] += 1
+            if not answered:
+                missed_per_day[day] += 1
+            elif intent in NOT_MISSES:
+                smalltalk += 1
+        days_list = [first_day + timedelta(days=n) for n in range(days)]
+        return Stats(
+            days=days,
+            questions=len(rows),
+            missed=sum(missed_per_day.values()),
+            smalltalk=smalltalk,
+            per_day=tuple(
+                DayCount(d, per_day[d.isoformat()], missed_per_day[d.isoformat()])
+                for d in days_list
+            ),
+            by_language=dict(languages.most_common()),
+            by_intent=dict(intents.most_common()),
+        )
+
+
+def group_missed(rows: list[tuple[str, str, str, datetime]]) -> list[MissedGroup]:
+    """(text, language, intent, asked_at) rows -> groups of near-duplicates, biggest first.
+
+    Exact repeats (after case and spacing are folded) are counted first, then each distinct text
+    joins the first bigger group it resembles: token_set_ratio >= GROUP_SCORE, and neither has
+    more than twice the words of the other (token_set_ratio alone would put "concerts" with
+    every question that contains the word).
+    """
+    exact: dict[str, list[tuple[str, str, str, datetime]]] = {}
+    for row in rows:
+        exact.setdefault(_fold(row[0]), []).append(row)
+    keys = sorted(exact, key=lambda k: (-len(exact[k]), k))
+
+    groups: list[tuple[str, list[str]]] = []  # (representative key, member keys)
+    for key in keys:
+        words = len(key.split())
+        for representative, members in groups:
+            other = len(representative.split())
+            if max(words, other) > 2 * max(1, min(words, other)):
+                continue
+            if fuzz.token_set_ratio(key, representative) >= GROUP_SCORE:
+                members.append(key)
+                break
+        else:
+            groups.append((key, [key]))
+
+    result: list[MissedGroup] = []
+    for representative, members in groups:
+        member_rows = [row for key in members for row in exact[key]]
+        example = Counter(row[0] for row in exact[representative]).most_common(1)[0][0]
+        result.append(
+            MissedGroup(
+                example=example,
+                count=len(member_rows),
+                languages=tuple(
+                    lang for lang, _ in Counter(r[1] for r in member_rows).most_common()
+                ),
+                intents=tuple(i for i, _ in Counter(r[2] for r in member_rows).most_common()),
+                last_asked=max(row[3] for row in member_rows),
+                variants=len(members),
+            )
+        )
+    result.sort(key=lambda g: (-g.count, -g.last_asked.timestamp(), g.example))
+    return result
+
+
+# -- admin replies (plain text; the adapter escapes it for HTML) -------------------------------
+
+
+def format_missed(groups: list[MissedGroup], days: int) -> str:
+    """/missed: the questions to add answers for, most asked first."""
+    if not groups:
+        return f"No unanswered questions in the last {days} days."
+    lines = [f"Most asked unanswered questions, last {days} days:"]
+    for number, group in enumerate(groups, 1):
+        similar = f", {group.variants} wordings" if group.variants > 1 else ""
+        lines.append(
+            f"{number}. {group.count}× “{group.example}” "
+            f"({'/'.join(group.languages)}, {'/'.join(group.intents)}{similar}; "
+            f"last {group.last_asked:%Y-%m-%d})"
+        )
+    return "\n".join(lines)
+
+
+def format_stats(stats: Stats) -> str:
+    """/stats: volume per day, languages, intents and the share of questions answered."""
+    if stats.questions == 0:
+        return f"No questions in the last {stats.days} days."
+    share = stats.answered_share
+    answered = (
+        f"{share:.0%} of {stats.questions - stats.smalltalk} questions answered "
+        f"({stats.missed} missed; {stats.smalltalk} greetings, thanks and help not counted)"
+        if share is not None
+        else "only greetings, thanks and help so far"
+    )
+    lines = [f"Last {stats.days} days: {stats.questions} messages, {answered}.", "", "Per day:"]
+    lines += [
+        f"{count.day:%Y-%m-%d}  {count.questions}"
+        + (f" ({count.missed} missed)" if count.missed else "")
+        for count in stats.per_day
+        if count.questions
+    ]
+    lines += ["", "By language: " + _shares(stats.by_language, stats.questions)]
+    lines += ["By intent: " + _shares(stats.by_intent, stats.questions)]
+    return "\n".join(lines)
+
+
+def _shares(counts: dict[str, int], total: int) -> str:
+    return ", ".join(f"{key} {value} ({value / total:.0%})" for key, value in counts.items())
+
+
+# -- helpers -----------------------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def _clean(text: str) -> str:
+    """One line, trimmed, at most MAX_TEXT_CHARS."""
+    return _SPACE.sub(" ", text).strip()[:MAX_TEXT_CHARS]
+
+
+def _fold(text: str) -> str:
+    """The form near-duplicates are compared in: case-folded, punctuation as spaces."""
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def _utc(moment: datetime | None) -> datetime:
+    """Aware UTC, to the second; a naive datetime is taken to be UTC already."""
+    if moment is None:
+        moment = datetime.now(UTC)
+    elif moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).replace(microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _parse(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
