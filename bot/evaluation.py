@@ -127,6 +127,7 @@ def evaluate(answerer: Answerer, cases: Iterable[Case]) -> Report:
 
 
 def format_report(report: Report, worst: int = 15) -> str:
+    """The human-readable report; `worst` failures are listed with what was missing or extra."""
     lines = ["Question set evaluation", ""]
     header = f"{'':<16}{'n':>5}{'exact':>8}{'prec':>8}{'recall':>8}{'intent':>8}"
 
@@ -156,10 +157,16 @@ def format_report(report: Report, worst: int = 15) -> str:
                 f"  [{o.case.language}/{o.case.intent}->{o.got_intent}] {o.case.question!r}"
             )
             if o.missing:
-                lines.append(f"      missing: {', '.join(sorted(o.missing))}")
+                lines.append(f"      missing: {_ids(o.missing)}")
             if o.extra:
-                lines.append(f"      extra:   {', '.join(sorted(o.extra))}")
+                lines.append(f"      extra:   {_ids(o.extra)}")
     return "\n".join(lines)
+
+
+def _ids(ids: frozenset[str], shown: int = 4) -> str:
+    ordered = sorted(ids)
+    more = f" (+{len(ordered) - shown} more)" if len(ordered) > shown else ""
+    return ", ".join(ordered[:shown]) + more
 
 
 def main(answerer: Answerer, path: Path, minimum: float, *, as_json: bool = False) -> int:

@@ -100,7 +100,7 @@ class EventIndex:
             result &= _union(self.by_person.get(p, set()) for p in query.people)
         if query.organisations:
             result &= _union(self.by_organisation.get(o, set()) for o in query.organisations)
-        if query.facts:
+        if query.facts and query.intent == "count":
             wanted = _union(self.by_fact.get(kind, set()) for kind in _fact_kinds(query.facts))
             # A question about a number narrows to events that state it, when any do.
             if result & wanted:
@@ -113,18 +113,16 @@ class EventIndex:
         if not anchors:
             return set(self.all_ids)
         low, high = min(anchors), max(anchors)
-        keep: set[int]
         if period is Period.BEFORE:
-            keep = {y for y in self.by_year if y < low}
-        elif period is Period.AFTER:
+            # "before 2015" means it started before 2015.
+            return {e.id for e in self.catalog.events if e.start.year < low}
+        keep: set[int]
+        if period is Period.AFTER:
             keep = {y for y in self.by_year if y > high}
         elif period is Period.SINCE:
             keep = {y for y in self.by_year if y >= low}
         else:
             keep = {y for y in self.by_year if low <= y <= high}
-        if period is Period.BEFORE:
-            # "before 2015" means it started before 2015.
-            return {e.id for e in self.catalog.events if e.start.year < low}
         return _union(self.by_year[y] for y in keep)
 
     def _event(self, event_id: str) -> Event:

@@ -166,7 +166,7 @@ class Catalog:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Word lists that are not entities: cue phrases per intent, period words, suffixes, stop words.
+    """Word lists that are not entities: intent cues, period words, suffixes, stop words.
 
     Each mapping is keyed by an id (an intent name, a period kind, a language) and holds phrases
     in any of the five languages.

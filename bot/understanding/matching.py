@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.understanding.vocabulary import Sense, Vocabulary
+from bot.understanding.vocabulary import MIN_FUZZY_LENGTH, Sense, Vocabulary
 
 EXACT = 100.0
 STEMMED = 99.0
@@ -24,24 +25,25 @@ class Match:
     senses: frozenset[Sense]
     score: float  # 100 exact, 99 after stripping an ending, else the fuzzy score
     phrase: str  # the known phrase it matched
-    rivals: tuple[tuple[str, frozenset[Sense], float], ...] = ()  # close fuzzy alternatives
+    rivals: tuple[tuple[str, frozenset[Sense], float], ...] = ()  # equally close readings
 
 
 def find_matches(
     words: Sequence[str],
+    plain_words: Sequence[str],
     vocabulary: Vocabulary,
     *,
-    fuzzy_cutoff: float,
-    rival_margin: float,
+    max_edits: tuple[int, int, int],
     taken: set[int] | None = None,
 ) -> list[Match]:
     """All known phrases in `words`, non-overlapping, in word order.
 
     Args:
         words: folded words of the question.
-        fuzzy_cutoff: the lowest rapidfuzz ratio (0-100) accepted for a typo.
-        rival_margin: a different meaning scoring within this many points is kept as a rival,
-            so the caller can ask "did you mean".
+        plain_words: the same words folded without spelling variants, for typo matching.
+        max_edits: typing slips (Damerau-Levenshtein edits) forgiven in words of 5-7, 8-11
+            and 12+ letters. A different meaning at the same distance is kept as a rival, so
+            the caller can ask "did you mean".
         taken: word indexes already used (years, numbers); they are skipped.
     """
     used: set[int] = set(taken or ())
@@ -55,63 +57,101 @@ def find_matches(
         found.append(match)
         used.update(range(match.start, match.end))
 
-    # 1. Exact phrases, longest first; then the same with the last word's ending stripped.
+    # 1. Longest phrases first; at each length: as typed, then with the last word's ending
+    #    stripped (Брюсселде), then with every word's ending stripped (архивных фотографий).
     for n in range(span, 0, -1):
         for i in range(len(words) - n + 1):
-            if not free(i, n):
-                continue
-            phrase = " ".join(words[i : i + n])
-            senses = vocabulary.lookup(phrase)
-            if senses:
-                claim(Match(i, i + n, senses, EXACT, phrase))
-    for n in range(span, 0, -1):
-        for i in range(len(words) - n + 1):
-            last = words[i + n - 1]
-            if not free(i, n) or last in vocabulary.stopwords:
-                continue
-            head = " ".join(words[i : i + n - 1])
-            for stem in vocabulary.stems(last):
-                phrase = f"{head} {stem}" if head else stem
-                senses = vocabulary.lookup(phrase)
-                if senses:
-                    claim(Match(i, i + n, senses, STEMMED, phrase))
-                    break
+            if free(i, n):
+                match = _exact(words[i : i + n], i, vocabulary)
+                if match:
+                    claim(match)
 
-    # 2. Typos: only words nothing else explained, longest span first.
+    # 2. Compounds ("sportevenementen", "krantenartikels"): a name glued to a known word.
+    for i, word in enumerate(words):
+        if i in used or len(word) < 8 or word in vocabulary.function_words:
+            continue
+        senses = _compound(word, vocabulary)
+        if senses:
+            claim(Match(i, i + 1, senses, STEMMED, word))
+
+    # 3. Typos: only words nothing else explained, longest span first, compared in their
+    #    plain form (a typo in "concerts" must not be judged after "c" became "ts").
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
             if not free(i, n):
                 continue
             chunk = words[i : i + n]
-            if n == 1 and (chunk[0] in vocabulary.stopwords or chunk[0].isdigit()):
+            if n == 1 and chunk[0] in vocabulary.function_words:
                 continue
             if any(w.isdigit() for w in chunk):
                 continue
-            text = " ".join(chunk)
-            if len(text) < 4:
-                continue
-            match = _fuzzy(text, i, n, vocabulary, fuzzy_cutoff, rival_margin)
+            match = _fuzzy(" ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits)
             if match:
                 claim(match)
 
     return sorted(found, key=lambda m: m.start)
 
 
-def _fuzzy(
-    text: str, start: int, n: int, vocabulary: Vocabulary, cutoff: float, margin: float
-) -> Match | None:
-    # Short words need a stricter bar: one wrong letter in four is a different word.
-    bar = max(cutoff, 90.0) if len(text) <= 5 else cutoff
-    hits = process.extract(
-        text, vocabulary.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=bar - margin, limit=6
-    )
-    if not hits or hits[0][1] < bar:
+def _exact(chunk: Sequence[str], start: int, vocabulary: Vocabulary) -> Match | None:
+    end = start + len(chunk)
+    phrase = " ".join(chunk)
+    senses = vocabulary.lookup(phrase)
+    if senses:
+        return Match(start, end, senses, EXACT, phrase)
+    last = chunk[-1]
+    if last in vocabulary.function_words:
         return None
-    best_key, best_score, _ = hits[0]
-    best_senses = vocabulary.lookup(best_key)
-    rivals = tuple(
-        (key, vocabulary.lookup(key), float(score))
-        for key, score, _ in hits[1:]
-        if score >= best_score - margin and vocabulary.lookup(key) != best_senses
+    head = " ".join(chunk[:-1])
+    for stem in vocabulary.stems(last):
+        candidate = f"{head} {stem}" if head else stem
+        senses = vocabulary.lookup(candidate)
+        if senses:
+            return Match(start, end, senses, STEMMED, candidate)
+    key = vocabulary.stem_key(phrase)
+    senses = vocabulary.stemmed.get(key, frozenset())
+    return Match(start, end, senses, STEMMED, key) if senses else None
+
+
+def allowed_edits(length: int, max_edits: tuple[int, int, int]) -> int:
+    """How many typing slips a word of this length may carry and still be recognised."""
+    short, medium, long = max_edits
+    if length < MIN_FUZZY_LENGTH:
+        return 0
+    return short if length <= 7 else medium if length <= 11 else long
+
+
+def _compound(word: str, vocabulary: Vocabulary) -> frozenset[Sense]:
+    for cut in range(len(word) - 3, 3, -1):
+        head, tail = word[:cut], word[cut:]
+        for name, rest in ((head, tail), (tail, head)):
+            if vocabulary.is_name(name) and (
+                rest in vocabulary.known_words or vocabulary.is_name(rest)
+            ):
+                return frozenset(s for s in vocabulary.lookup(name) if s.kind != "intent")
+    return frozenset()
+
+
+def _fuzzy(
+    text: str, start: int, n: int, vocabulary: Vocabulary, max_edits: tuple[int, int, int]
+) -> Match | None:
+    edits = allowed_edits(len(text), max_edits)
+    if edits == 0:
+        return None
+    hits = process.extract(
+        text,
+        vocabulary.plain_keys_near_length(len(text), edits),
+        scorer=DamerauLevenshtein.distance,
+        score_cutoff=edits,
+        limit=6,
     )
-    return Match(start, start + n, best_senses, float(best_score), best_key, rivals)
+    if not hits:
+        return None
+    best_key, best_distance, _ = hits[0]
+    best_senses = vocabulary.plain_lookup(best_key)
+    score = 100.0 * (1 - best_distance / max(len(text), len(best_key)))
+    rivals = tuple(
+        (key, vocabulary.plain_lookup(key), score)
+        for key, distance, _ in hits[1:]
+        if distance == best_distance and vocabulary.plain_lookup(key) != best_senses
+    )
+    return Match(start, start + n, best_senses, score, best_key, rivals)

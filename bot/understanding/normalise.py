@@ -41,14 +41,19 @@ def transliterate(text: str) -> str:
     return "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in text)
 
 
-def fold(text: str) -> str:
-    """The comparable key of a text: lowercase, Latin, no accents, words separated by one space."""
+def fold(text: str, *, variants: bool = True) -> str:
+    """The comparable key of a text: lowercase, Latin, no accents, words separated by one space.
+
+    With `variants`, Latin spellings of Russian sounds are unified (c -> k/ts, x -> ks, w -> v),
+    so that "koncerty" meets "концерты"; typo matching uses the plain form without them.
+    """
     lowered = unicodedata.normalize("NFC", text).casefold()
     # Keep Kyrgyz letters intact through accent stripping (ө, ү decompose otherwise differently).
     latin = transliterate(lowered)
     latin = strip_accents(latin).replace("ß", "ss")
-    for pattern, replacement in _LATIN_VARIANTS:
-        latin = pattern.sub(replacement, latin)
+    if variants:
+        for pattern, replacement in _LATIN_VARIANTS:
+            latin = pattern.sub(replacement, latin)
     return _NON_WORD.sub(" ", latin).strip()
 
 

@@ -18,8 +18,8 @@ from bot.understanding.vocabulary import Sense, Vocabulary
 class Thresholds:
     """Measured on tests/questions.yaml with benchmarks/tune_thresholds.py; see its output."""
 
-    fuzzy_cutoff: float = 84.0
-    rival_margin: float = 2.0
+    # Damerau-Levenshtein edits forgiven in words of 5-7, 8-11 and 12+ letters.
+    max_edits: tuple[int, int, int] = (1, 2, 3)
 
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)[a-z]{0,4}$")  # 2017, 2017g (2017г), 2017th
@@ -27,9 +27,10 @@ _DAY = re.compile(r"^([0-3]?\d)[a-z]{0,3}$")  # 12, 12th, 12e, 1er
 _RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–—/]\s*(1[89]\d\d|20\d\d)(?!\d)")
 _COUNTRY_KIND = "country"
 
-# Prepositions that put a place after them; a word after one that we do not know is a place we
-# have no record of ("concerts in Tokyo"), which must not be answered with every concert.
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "a", "au", "en", "te", "v", "vo", "bij", "near"})
+# A preposition that puts a place after it; an unknown word after one is a place we have no
+# record of ("concerts in Tokyo"), which must not be answered with every concert. Matched on the
+# raw text: French "à" is a place, "a" (has) is not; Dutch/French "en" is too ambiguous.
+_PLACE_AFTER = re.compile(r"(?:^|[\s,])(?:in|at|à|au|te|в|во|bij|near)\s+([^\W\d_][\w'-]{2,})")
 
 _INTENT_PRIORITY = ("count", "date_of", "overview", "detail", "list")
 _SMALLTALK = ("help", "thanks", "greeting")
@@ -42,13 +43,6 @@ class Understander:
         self.detector = LanguageDetector(catalog)
         self.thresholds = thresholds or Thresholds()
         self._place_kind = {p.id: p.kind for p in catalog.places}
-        self._known_words = (
-            frozenset(word for phrase in self.vocabulary.senses for word in phrase.split())
-            | self.vocabulary.stopwords
-            | frozenset(
-                fold(w) for words in catalog.lexicon.language_markers.values() for w in words
-            )
-        )
 
     def understand(self, text: str) -> Query:
         language = self.detector.detect(text)
@@ -57,11 +51,12 @@ class Understander:
             return Query(intent="help", language=language, confidence=0.0)
 
         years, days_at, taken = self._numbers(words)
+        plain_words = fold(text, variants=False).split()
         matches = find_matches(
             words,
+            plain_words,
             self.vocabulary,
-            fuzzy_cutoff=self.thresholds.fuzzy_cutoff,
-            rival_margin=self.thresholds.rival_margin,
+            max_edits=self.thresholds.max_edits,
             taken=taken,
         )
         query = self._build(text, language, words, years, days_at, matches)
@@ -127,9 +122,9 @@ class Understander:
         topic = _one(found["topic"])
         if topic and "overview" not in intents and categories:
             topic = None  # "sport" alone is the category; "sports cooperation" is the overview
-        unknown_place = None if places else self._unknown_place(words, matches, years_at)
+        unknown_place = None if places else self._unknown_place(text, matches)
 
-        intent = self._intent(intents, ranks, found, topic)
+        intent = self._intent(intents, ranks, found, topic, bool(years_at))
         if intent == "overview" and topic is None and "sport" in categories:
             topic = "sports"
         if intent == "overview":
@@ -185,8 +180,10 @@ class Understander:
             ]
             if not near:
                 continue
-            if kind is Period.BETWEEN or len(years) >= 2:
+            if len(years) >= 2:
                 return Period.BETWEEN, [years[0], years[-1]]
+            if kind is Period.BETWEEN:
+                continue  # "чейин" alone with one year is "before", not a range
             return kind, [years[0]]
         return None, []
 
@@ -196,16 +193,20 @@ class Understander:
         ranks: set[str],
         found: dict[str, set[str]],
         topic: str | None,
+        has_time: bool,
     ) -> str:
         substantive = any(
             found[kind] for kind in ("category", "person", "organisation", "event", "fact")
         )
         filters = (
             substantive
+            or has_time
             or bool(found["month"])
             or bool({p for p in found["place"] if self._place_kind.get(p) != _COUNTRY_KIND})
         )
-        if "out_of_scope" in intents and not substantive:
+        # Weather, visas, football scores: off-topic even next to a city or a year, unless the
+        # question names one of our events or people.
+        if "out_of_scope" in intents and not (found["event"] or found["person"]):
             return "out_of_scope"
         if "count" in intents:
             return "count"
@@ -228,20 +229,18 @@ class Understander:
             return "list"
         return "out_of_scope"
 
-    def _unknown_place(
-        self, words: list[str], matches: list[Match], years_at: list[tuple[int, int]]
-    ) -> str | None:
-        used = {i for m in matches for i in range(m.start, m.end)} | {i for i, _ in years_at}
-        for i in range(len(words) - 1):
-            nxt = words[i + 1]
+    def _unknown_place(self, text: str, matches: list[Match]) -> str | None:
+        matched = {m.phrase for m in matches}
+        for found in _PLACE_AFTER.finditer(text.casefold()):
+            word = found.group(1)
+            key = fold(word)
             if (
-                words[i] in _PLACE_PREPOSITIONS
-                and i + 1 not in used
-                and len(nxt) >= 3
-                and not nxt[0].isdigit()
-                and nxt not in self._known_words
+                key
+                and key not in self.vocabulary.known_words
+                and key not in matched
+                and not any(key.startswith(p) or p.startswith(key) for p in matched)
             ):
-                return nxt
+                return word
         return None
 
 

@@ -23,6 +23,7 @@ class Sense:
 
 
 ENTITY_KINDS = ("place", "category", "person", "organisation", "month", "fact")
+MIN_FUZZY_LENGTH = 5
 
 
 class Vocabulary:
@@ -31,10 +32,13 @@ class Vocabulary:
     def __init__(self, catalog: Catalog) -> None:
         senses: dict[str, set[Sense]] = defaultdict(set)
 
+        plain: dict[str, set[Sense]] = defaultdict(set)
+
         def add(phrase: str, sense: Sense) -> None:
             key = fold(phrase)
             if key:
                 senses[key].add(sense)
+                plain[fold(phrase, variants=False)].add(sense)
 
         pools: dict[str, tuple[Entity, ...]] = {
             "place": catalog.places,
@@ -59,7 +63,9 @@ class Vocabulary:
                 add(phrase, Sense("intent", intent))
         for period, cues in catalog.lexicon.periods.items():
             for phrase in cues:
-                add(phrase, Sense("period", period))
+                # A two-part pattern ("from ... to", "с ... по") cues by each of its parts.
+                for part in phrase.split("..."):
+                    add(part, Sense("period", period))
 
         self.senses: dict[str, frozenset[Sense]] = {k: frozenset(v) for k, v in senses.items()}
         self.max_words = max((k.count(" ") + 1 for k in self.senses), default=1)
@@ -71,16 +77,51 @@ class Vocabulary:
                 reverse=True,
             )
         )
-        # Fuzzy matching only looks at names of things, never at function words or cue phrases:
-        # a typo in "Aitmatov" should be forgiven, a near-miss of "in" must not become "on".
-        self.fuzzy_keys: tuple[str, ...] = tuple(
-            key
-            for key, meaning in self.senses.items()
-            if len(key) >= 4 and any(s.kind not in ("intent", "period") for s in meaning)
+        self.function_words = self.stopwords | frozenset(
+            fold(w) for words in catalog.lexicon.language_markers.values() for w in words
         )
+        # Typos are forgiven in names and in longer cue words ("relashions", "lastest"), never
+        # in short function words: a near-miss of "in" must not become "on".
+        stemmed: dict[str, set[Sense]] = defaultdict(set)
+        for key, meaning in self.senses.items():
+            stemmed[self.stem_key(key)].update(meaning)
+        self.stemmed: dict[str, frozenset[Sense]] = {k: frozenset(v) for k, v in stemmed.items()}
+        self._plain: dict[str, frozenset[Sense]] = {k: frozenset(v) for k, v in plain.items()}
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for key in self._plain:
+            if len(key) >= MIN_FUZZY_LENGTH:
+                by_length[len(key)].append(key)
+        self._plain_by_length = dict(by_length)
+        self.known_words = self.function_words | frozenset(
+            word for key in self.senses for word in key.split()
+        )
+
+    def plain_keys_near_length(self, length: int, spread: int) -> list[str]:
+        """Typo candidates in plain form, only those within `spread` of the word's length."""
+        return [
+            key
+            for size in range(length - spread, length + spread + 1)
+            for key in self._plain_by_length.get(size, ())
+        ]
+
+    def plain_lookup(self, plain_key: str) -> frozenset[Sense]:
+        return self._plain.get(plain_key, frozenset())
 
     def lookup(self, key: str) -> frozenset[Sense]:
         return self.senses.get(key, frozenset())
+
+    def is_name(self, key: str) -> bool:
+        """A phrase that names something (not only an intent cue or a period word)."""
+        return any(s.kind not in ("intent", "period") for s in self.lookup(key))
+
+    def stem_key(self, phrase: str) -> str:
+        """Every word cut at its longest known ending: "архивных фотографий" and
+        "архивные фотографии" share one key."""
+        return " ".join(self._stem(word) for word in phrase.split())
+
+    def _stem(self, word: str) -> str:
+        stems = self.stems(word)
+        return stems[0] if stems else word
 
     def stems(self, word: str) -> list[str]:
         """Candidate stems of an inflected word (Брюсселде -> bryussel), longest suffix first."""

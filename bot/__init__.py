@@ -1,0 +1,1 @@
+"""Kyrgyzstan–Belgium ties bot: a pure knowledge core with thin adapters (Telegram, terminal)."""
