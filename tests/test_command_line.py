@@ -1,0 +1,115 @@
+"""The command line as a person or a script uses it: `python -m bot ask|chat|export|check-data`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bot.paths
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    data = str(bot.paths.DEFAULT_DATA_DIR)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "--data", data, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ask_json_reads_stdin_and_answers_every_line_in_order() -> None:
+    lines = ["concerts in brussels 2015", "", "qwpoeiruty", "что было в 2017", "   "]
+    result = run("ask", "--json", "--lang", "ky", stdin="\n".join(lines) + "\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0
+    assert [r["question"] for r in records] == [line for line in lines]
+    for record in records:
+        assert set(record) == {"question", "lang", "intent", "event_ids", "reply"}
+        assert record["reply"]
+    assert records[0]["event_ids"] == ["2015-06-ak-maral-bozar"]
+    assert records[0]["lang"] == "en"
+    assert records[1]["event_ids"] == [] and records[2]["event_ids"] == []
+    assert records[2]["lang"] == "ky"  # garbage: the user's language
+    assert records[3]["lang"] == "ru" and len(records[3]["event_ids"]) == 6
+
+
+def test_ask_json_lists_every_matching_event_not_only_the_first_page() -> None:
+    result = run("ask", "--json", "all events")
+    record = json.loads(result.stdout)
+    assert len(record["event_ids"]) == 19
+    assert record["reply"].count("•") < 19  # page 1 only
+
+
+def test_ask_prints_a_plain_reply() -> None:
+    result = run("ask", "when was the Aitmatov concert")
+    assert result.returncode == 0
+    assert "12 December 2015" in result.stdout
+    assert "<b>" not in result.stdout
+
+
+def test_chat_answers_until_quit() -> None:
+    result = run("chat", stdin="концерты в Брюсселе\n/quit\nnever read\n")
+    assert result.returncode == 0
+    assert "Брюссель" in result.stdout
+    assert "never read" not in result.stdout
+
+
+def test_export_json_has_every_event_at_the_seeds_precision() -> None:
+    result = run("export", "--format", "json")
+    events = {e["id"]: e for e in json.loads(result.stdout)}
+    assert len(events) == 19
+    assert events["2015-06-ak-maral-bozar"]["start"] == "2015-06"
+    assert events["2017-04-mooov-centaur"]["end"] == "2017-04-30"
+    assert events["2015-10-acafk-concert"]["cities"] == []
+    assert events["2017-09-foreign-ministry-conference"]["status"] == "planned"
+    assert set(events["2017-03-nooruz-ghent"]["title"]) == {"en", "ru", "ky", "fr", "nl"}
+
+
+def test_export_csv_has_a_row_per_event() -> None:
+    result = run("export", "--format", "csv")
+    assert len(result.stdout.strip().splitlines()) == 20  # header + 19
+
+
+def test_check_data_is_clean_on_the_real_data() -> None:
+    result = run("check-data", str(bot.paths.DEFAULT_DATA_DIR))
+    assert result.returncode == 0, result.stdout
+
+
+def test_check_data_names_file_and_line_of_each_problem(tmp_path: Path) -> None:
+    broken = tmp_path / "data"
+    subprocess.run(["cp", "-r", str(bot.paths.DEFAULT_DATA_DIR), str(broken)], check=True)
+    events = broken / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("categories: [concert]", "categories: [concrt]", 1), "utf-8")
+    result = run("check-data", str(broken))
+    assert result.returncode == 1
+    line = next(x for x in result.stdout.splitlines() if "concrt" in x)
+    assert line.startswith("data/events.yaml:") and "concert" in line
+
+
+@pytest.mark.parametrize("command", [["ask", "--json", "x"], ["export"]])
+def test_broken_data_gives_file_line_errors_not_a_traceback(
+    tmp_path: Path, command: list[str]
+) -> None:
+    broken = tmp_path / "data"
+    subprocess.run(["cp", "-r", str(bot.paths.DEFAULT_DATA_DIR), str(broken)], check=True)
+    (broken / "events.yaml").write_text("events: [\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--data", str(broken), *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "events.yaml:" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,110 @@
+"""Replies as users read them: the right language, valid Telegram HTML, pages within limits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Intent
+from bot.answering import Answerer
+from bot.catalog.question_set import load_question_set
+from bot.rendering import render_html, render_text
+from tests.botapi.telegram_html import parse_html
+
+QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
+CYRILLIC = re.compile(r"[а-яё]", re.I)
+
+
+def test_every_reply_to_the_question_set_is_html_telegram_accepts(answerer: Answerer) -> None:
+    for case in load_question_set(QUESTIONS):
+        answer = answerer.answer(case.question)
+        page = render_html(
+            answer, answerer.catalog, share_url=lambda i: f"https://t.me/b?start={i}"
+        )
+        assert len(page.text) <= 4096, case.question
+        parse_html(page.text)  # raises like Telegram's "can't parse entities"
+
+
+def test_a_list_says_how_many_and_shows_each_event(answerer: Answerer) -> None:
+    answer = answerer.answer("concerts in Brussels")
+    text = render_text(answer, answerer.catalog)
+    assert answer.intent is Intent.LIST
+    assert text.startswith(f"{len(answer.event_ids)} events")
+    assert "Ak Maral" in text and "Brussels" in text
+
+
+def test_reply_comes_in_the_questions_language(answerer: Answerer) -> None:
+    russian = render_text(answerer.answer("концерты в Брюсселе"), answerer.catalog)
+    dutch = answerer.answer("welke concerten waren er in Brussel", "ru")
+    assert CYRILLIC.search(russian) and "Брюссель" in russian
+    assert dutch.language == "nl"
+
+
+def test_when_the_language_cannot_be_told_the_users_language_is_used(answerer: Answerer) -> None:
+    assert answerer.answer("Aitmatov", "ky").language == "ky"
+    assert answerer.answer("Aitmatov", "de").language == "en"
+    assert answerer.answer("Aitmatov").language == "en"
+
+
+def test_a_card_keeps_the_seeds_precision(answerer: Answerer) -> None:
+    card = answerer.card("2015-10-acafk-concert", "en")
+    assert card is not None
+    text = render_text(card, answerer.catalog)
+    assert "October 2015" in text
+    assert re.search(r"\d+ October 2015", text) is None  # no invented day
+    assert "not stated in the source" in text  # no invented city
+    assert "ACAFK" in text
+
+
+def test_a_card_quotes_the_seed_and_carries_its_share_link(answerer: Answerer) -> None:
+    card = answerer.card("2017-04-mooov-centaur", "fr")
+    assert card is not None
+    page = render_html(card, answerer.catalog, share_url=lambda i: f"https://t.me/b?start={i}")
+    assert "<blockquote>" in page.text and "Thurnhout" in page.text
+    assert 'href="https://t.me/b?start=2017-04-mooov-centaur"' in page.text
+
+
+def test_long_lists_are_paged_but_the_answer_keeps_every_event(answerer: Answerer) -> None:
+    answer = answerer.answer("all events")
+    first = render_html(answer, answerer.catalog, page_size=8)
+    last = render_html(answer, answerer.catalog, page=99, page_size=8)
+    assert len(answer.event_ids) == 19
+    assert first.page_count == 3 and len(first.event_ids) == 8
+    assert last.page == 2 and last.event_ids == answer.event_ids[16:]
+
+
+def test_nothing_found_says_so_and_names_what_exists(answerer: Answerer) -> None:
+    answer = answerer.answer("concerts in Paris")
+    text = render_text(answer, answerer.catalog)
+    assert answer.event_ids == () and answer.no_match
+    assert "Paris" in text and "2012" in text and "2018" in text and "Ghent" in text
+
+
+def test_a_year_without_events_lists_nothing_unrelated(answerer: Answerer) -> None:
+    answer = answerer.answer("events in 2013")
+    assert answer.event_ids == ()
+    assert "2013" in render_text(answer, answerer.catalog)
+
+
+def test_how_many_medals_is_answered_from_the_numbers(answerer: Answerer) -> None:
+    answer = answerer.answer("how many medals did the gymnasts win")
+    text = render_text(answer, answerer.catalog)
+    assert answer.intent is Intent.COUNT
+    assert "Gold medals: 1" in text and "Bronze medals: 3" in text
+
+
+def test_follow_up_suggestions_replay_to_a_different_list(answerer: Answerer) -> None:
+    answer = answerer.answer("tell me about Centaur")
+    assert answer.suggestions
+    for suggestion in answer.suggestions:
+        replayed = answerer.replay(suggestion.token, "en")
+        assert replayed is not None and replayed.event_ids
+        assert set(replayed.event_ids) != set(answer.event_ids)
+
+
+@pytest.mark.parametrize("hostile", ["<b>concerts</b> in <i>Brussels", "& < > \" '", "<script>"])
+def test_user_text_never_breaks_the_html(answerer: Answerer, hostile: str) -> None:
+    page = render_html(answerer.answer(hostile), answerer.catalog)
+    parse_html(page.text)
