@@ -725,7 +725,6 @@ class BotApiServer:
         }
         if kind == "quiz":
             poll["correct_option_ids"] = [int(c) for c in correct or []]
-            poll["correct_option_id"] = int((correct or [0])[0])
             if explanation is not None:
                 poll["explanation"] = str(explanation)
         message = self._new_message(chat, self._bot_user(), poll=poll)

@@ -1,0 +1,137 @@
+"""Settings read once from the environment (and an optional .env); the only reader of os.environ.
+
+Reading never fails: problems are collected in `Settings.problems`, so the terminal chat still
+starts without a token and `bot.telegram.app.run` can print one clear line and exit with 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
+"""What BotFather hands out: the bot's numeric id, a colon, a 35-character secret."""
+
+
+class Secret:
+    """A value that never shows itself in repr, str or a log line."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the bot reads from its environment, typed, read once at start."""
+
+    token: Secret | None = None
+    api_base_url: str | None = None  # python-telegram-bot's base_url form: http://host:port/bot
+    state_dir: Path = Path("state")
+    data_dir: Path = Path("data")
+    admin_ids: frozenset[int] = frozenset()
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def has_token(self) -> bool:
+        return self.token is not None
+
+    @classmethod
+    def token_configured(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    ) -> bool:
+        """Whether a token is set at all (valid or not): then the user means to run Telegram."""
+        return bool(_read_values(environ, env_file).get("TELEGRAM_BOT_TOKEN", "").strip())
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    ) -> Settings:
+        """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS.
+
+        Values already in the environment win over the .env file, as with docker and systemd.
+        """
+        values = _read_values(environ, env_file)
+        problems: list[str] = []
+
+        token: Secret | None = None
+        raw_token = values.get("TELEGRAM_BOT_TOKEN", "").strip()
+        if raw_token:
+            if TOKEN_PATTERN.fullmatch(raw_token):
+                token = Secret(raw_token)
+            else:
+                problems.append(
+                    "TELEGRAM_BOT_TOKEN does not look like a bot token (expected "
+                    "'<digits>:<secret>' as BotFather gives it)"
+                )
+
+        base_url = values.get("TELEGRAM_API_BASE_URL", "").strip() or None
+        if base_url is not None:
+            base_url = base_url.rstrip("/")
+            if not re.fullmatch(r"https?://[^/\s]+(/\S*)?", base_url):
+                problems.append(
+                    "TELEGRAM_API_BASE_URL should look like http://host:port/bot (got "
+                    f"{base_url!r})"
+                )
+                base_url = None
+
+        admin_ids: set[int] = set()
+        for part in re.split(r"[,\s]+", values.get("ADMIN_IDS", "").strip()):
+            if not part:
+                continue
+            if re.fullmatch(r"-?\d+", part):
+                admin_ids.add(int(part))
+            else:
+                problems.append(f"ADMIN_IDS should be numeric Telegram user ids (got {part!r})")
+
+        return cls(
+            token=token,
+            api_base_url=base_url,
+            state_dir=Path(values.get("BOT_STATE_DIR", "").strip() or "state"),
+            data_dir=Path(values.get("BOT_DATA_DIR", "").strip() or "data"),
+            admin_ids=frozenset(admin_ids),
+            problems=tuple(problems),
+        )
+
+
+def _read_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update(read_env_file(env_file))
+    values.update(os.environ if environ is None else environ)
+    return values
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """KEY=value lines; `#` comments, blank lines, `export ` and matching quotes are allowed."""
+    values: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key.strip()] = value
+    return values

@@ -1,0 +1,142 @@
+"""Inline keyboards: paging, a button per event, follow-up chips, menus, language picker."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.answering import Answer, Intent
+from bot.catalog.model import LANGUAGES, Catalog
+from bot.quiz import clip
+from bot.rendering import Page, Texts
+from bot.telegram import callbacks as cb
+
+LANGUAGE_NAMES = {
+    "en": "🇬🇧 English",
+    "ru": "🇷🇺 Русский",
+    "ky": "🇰🇬 Кыргызча",
+    "fr": "🇫🇷 Français",
+    "nl": "🇳🇱 Nederlands",
+}
+BUTTON_TEXT = 48  # longer labels get cut by Telegram clients anyway
+MAX_CHIPS = 6
+DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def deep_link(bot_username: str, event_id: str) -> str | None:
+    """t.me/<bot>?start=<event id>: opens the event's card; None if the id cannot be a payload."""
+    if not bot_username or not DEEP_LINK_PAYLOAD.fullmatch(event_id):
+        return None
+    return f"https://t.me/{bot_username}?start={event_id}"
+
+
+def _button(text: str, action: cb.Action) -> InlineKeyboardButton:
+    return InlineKeyboardButton(clip(text, BUTTON_TEXT), callback_data=cb.encode(action))
+
+
+def shows_card(answer: Answer, page: Page) -> bool:
+    """The renderer shows a full card (not a list) for one event asked about directly."""
+    return len(page.event_ids) == 1 and answer.intent in (
+        Intent.DETAIL,
+        Intent.FIRST,
+        Intent.LATEST,
+    )
+
+
+def answer_keyboard(
+    answer: Answer,
+    page: Page,
+    catalog: Catalog,
+    bot_username: str,
+    words: Texts,
+    *,
+    menu: bool = False,
+) -> InlineKeyboardMarkup | None:
+    """Buttons under one page of an answer.
+
+    A button per event on the page (opens its card), ◀ n/m ▶ when there are several pages and
+    the answer can be replayed, follow-up chips, and "back to menu" for lists from /events.
+    """
+    lang = answer.language
+    rows: list[list[InlineKeyboardButton]] = []
+    if not shows_card(answer, page):  # a card already carries its share link in the text
+        for event_id in page.event_ids:
+            event = catalog.event(event_id)
+            if event is not None:
+                title = event.title.get(lang) or event.title["en"]
+                rows.append(
+                    [_button(f"{event.start.year} · {title}", cb.OpenCard(lang, event_id))]
+                )
+    if page.page_count > 1 and answer.token:
+        nav: list[InlineKeyboardButton] = []
+        if page.page > 0:
+            nav.append(_button("◀", cb.ShowPage(lang, page.page - 1, answer.token, menu)))
+        nav.append(_button(f"{page.page + 1}/{page.page_count}", cb.Noop()))
+        if page.page < page.page_count - 1:
+            nav.append(_button("▶", cb.ShowPage(lang, page.page + 1, answer.token, menu)))
+        rows.append(nav)
+    chips = [
+        _button(s.label, cb.Follow(lang, s.token))
+        for s in answer.suggestions[:MAX_CHIPS]
+        if s.token and s.label
+    ]
+    rows.extend(chips[i : i + 2] for i in range(0, len(chips), 2))
+    if menu:
+        rows.append([_button(words.get("tg_back_to_menu"), cb.Menu(lang))])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def fact_keyboard(words: Texts) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(words.get("tg_another_fact"), cb.AnotherFact(words.language))]]
+    )
+
+
+def open_in_bot_keyboard(
+    event_id: str, bot_username: str, words: Texts
+) -> InlineKeyboardMarkup | None:
+    """Under a card sent through inline mode: the deep link that opens it in the bot."""
+    link = deep_link(bot_username, event_id)
+    if link is None:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(words.get("tg_open_in_bot"), url=link)]])
+
+
+def examples_keyboard(examples: Sequence[str], language: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button(text, cb.Example(language, i))] for i, text in enumerate(examples)]
+    )
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    buttons = [_button(LANGUAGE_NAMES[code], cb.SetLanguage(code)) for code in LANGUAGES]
+    return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
+
+
+def events_menu(words: Texts) -> InlineKeyboardMarkup:
+    lang = words.language
+    return InlineKeyboardMarkup(
+        [
+            [
+                _button(words.get("tg_by_year"), cb.Menu(lang, "year")),
+                _button(words.get("tg_by_category"), cb.Menu(lang, "category")),
+            ],
+            [
+                _button(words.get("tg_by_city"), cb.Menu(lang, "city")),
+                _button(words.get("tg_all_events"), cb.Browse(lang, "all")),
+            ],
+        ]
+    )
+
+
+def choices_keyboard(
+    choices: Sequence[tuple[str, str]], kind: str, words: Texts, per_row: int
+) -> InlineKeyboardMarkup:
+    """(value, label) pairs as Browse buttons, then "back to menu"."""
+    lang = words.language
+    buttons = [_button(label, cb.Browse(lang, kind, value)) for value, label in choices]
+    rows = [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    rows.append([_button(words.get("tg_back_to_menu"), cb.Menu(lang))])
+    return InlineKeyboardMarkup(rows)
