@@ -286,3 +286,20 @@ def test_the_admin_message_names_the_problems_and_says_the_bot_still_answers() -
     ]
     loaded = format_reload_result(ReloadResult(ReloadStatus.RELOADED, events=19))
     assert loaded == "The data is loaded: 19 events. The bot answers from it now."
+
+
+def test_the_real_data_reloads_an_edit_to_events_yaml(tmp_path: Path) -> None:
+    from bot.paths import DEFAULT_DATA_DIR
+
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    reloader = _reloader(data)
+    assert reloader.initial.status is ReloadStatus.RELOADED
+    events = data / "events.yaml"
+    _edit(events, "cities: [ghent]", "cities: [bruges]")
+    assert reloader.check().status is ReloadStatus.RELOADED
+    assert KALLENS in reloader.current.answer("exhibitions in Bruges").event_ids
+    _edit(events, "status: held", "status: hled")
+    broken = reloader.check()
+    assert broken.status is ReloadStatus.INVALID
+    assert KALLENS in reloader.current.answer("exhibitions in Bruges").event_ids
