@@ -142,7 +142,9 @@ class BotApiServer:
 
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), daemon=True
+        )
         self._thread.start()
         return self
 
@@ -787,6 +789,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     api: BotApiServer
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else headers and body wait 40 ms for a delayed ACK
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the URL holds the token, and pytest output stays readable."""

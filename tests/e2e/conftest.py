@@ -7,12 +7,12 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from botapi import BotApiServer
 from telegram import Update
 
 from bot.answering import Answerer
 from bot.config import Secret, Settings
 from bot.telegram.app import BotApp, build_application
+from tests.botapi import BotApiServer
 
 
 @pytest.fixture

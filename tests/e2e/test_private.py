@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botapi import BotApiServer
 
 from bot.answering import Answerer
 from bot.telegram.app import BotApp, build_application
+from tests.botapi import BotApiServer
 
 from .conftest import running, settings_for
 
