@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.paths import DEFAULT_DATA_DIR
+
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
 """What BotFather hands out: the bot's numeric id, a colon, a 35-character secret."""
 
@@ -46,7 +48,7 @@ class Settings:
     token: Secret | None = None
     api_base_url: str | None = None  # python-telegram-bot's base_url form: http://host:port/bot
     state_dir: Path = Path("state")
-    data_dir: Path = Path("data")
+    data_dir: Path = DEFAULT_DATA_DIR
     admin_ids: frozenset[int] = frozenset()
     problems: tuple[str, ...] = field(default=())
 
@@ -106,7 +108,7 @@ class Settings:
             token=token,
             api_base_url=base_url,
             state_dir=Path(values.get("BOT_STATE_DIR", "").strip() or "state"),
-            data_dir=Path(values.get("BOT_DATA_DIR", "").strip() or "data"),
+            data_dir=Path(values.get("BOT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR),
             admin_ids=frozenset(admin_ids),
             problems=tuple(problems),
         )
