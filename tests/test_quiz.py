@@ -1,4 +1,4 @@
-"""Quiz questions: right answers from the catalog only, wrong ones truly wrong, Telegram's limits."""
+"""Quiz questions: right answers from the catalog only, wrong ones truly wrong, within limits."""
 
 from __future__ import annotations
 

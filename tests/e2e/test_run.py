@@ -1,4 +1,4 @@
-"""`python -m bot run`: settings from the environment, clear failures, a real process end to end."""
+"""`python -m bot run`: settings from the environment, clear failures, a real process."""
 
 from __future__ import annotations
 
