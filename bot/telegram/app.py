@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sys
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -21,6 +24,7 @@ from telegram.ext import (
 
 from bot.answering import Answerer
 from bot.config import Settings
+from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.telegram.commands import set_command_menus
 from bot.telegram.handlers import Handlers
 from bot.telegram.resilience import PatientRateLimiter, PerChatUpdateProcessor, RedactToken
@@ -59,10 +63,18 @@ def build_application(settings: Settings, answerer: Answerer) -> BotApp:
     handlers = Handlers(answerer, UserPrefs(settings.state_dir), token=token)
 
     async def post_init(application: BotApp) -> None:
+        application.bot_data["heartbeat"] = asyncio.create_task(heartbeat(settings.state_dir))
         try:
             await set_command_menus(application.bot, answerer.catalog)
         except TelegramError as exc:  # menus are a nicety: never refuse to start over them
             log.warning("could not set the command menus: %s", exc.message)
+
+    async def post_shutdown(application: BotApp) -> None:
+        task = application.bot_data.pop("heartbeat", None)
+        if isinstance(task, asyncio.Task):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     builder = (
         Application.builder()
@@ -70,6 +82,7 @@ def build_application(settings: Settings, answerer: Answerer) -> BotApp:
         .rate_limiter(PatientRateLimiter())
         .concurrent_updates(PerChatUpdateProcessor())
         .post_init(post_init)
+        .post_shutdown(post_shutdown)
     )
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
@@ -109,6 +122,16 @@ def build_application(settings: Settings, answerer: Answerer) -> BotApp:
     )
     application.add_error_handler(handlers.on_error)
     return application
+
+
+async def heartbeat(state_dir: Path) -> None:
+    """Touch BOT_STATE_DIR/heartbeat while the event loop turns: Docker's health check."""
+    while True:
+        try:
+            write_heartbeat(state_dir)
+        except OSError as exc:
+            log.warning("could not write the heartbeat: %s", exc)
+        await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
 def configure_logging(token: str | None) -> None:

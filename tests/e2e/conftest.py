@@ -45,6 +45,8 @@ async def running(app: BotApp) -> AsyncIterator[BotApp]:
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
 
 
 @pytest.fixture

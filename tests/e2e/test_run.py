@@ -89,6 +89,7 @@ async def test_python_m_bot_run_talks_to_the_bot_api_and_stops_cleanly(
         api.send_text(user, "/start")
         welcome = await api.reply(401, timeout=10)
         assert "Aizada" in welcome["text"]
+        assert (tmp_path / "state" / "heartbeat").is_file()  # Docker's health check reads it
     finally:
         process.send_signal(signal.SIGINT)
         out, err = await asyncio.to_thread(process.communicate, timeout=15)
