@@ -50,6 +50,13 @@ class Settings:
     state_dir: Path = Path("state")
     data_dir: Path = DEFAULT_DATA_DIR
     admin_ids: frozenset[int] = frozenset()
+    mode: str = "polling"  # polling | webhook
+    webhook_url: str | None = None  # the public HTTPS address Telegram posts updates to
+    webhook_secret: Secret | None = (
+        None  # sent back by Telegram in X-Telegram-Bot-Api-Secret-Token
+    )
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -67,7 +74,8 @@ class Settings:
     def from_env(
         cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
     ) -> Settings:
-        """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS.
+        """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
+        BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN and WEBHOOK_PORT.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -104,7 +112,33 @@ class Settings:
             else:
                 problems.append(f"ADMIN_IDS should be numeric Telegram user ids (got {part!r})")
 
+        mode = values.get("BOT_MODE", "").strip().lower() or "polling"
+        if mode not in ("polling", "webhook"):
+            problems.append(f"BOT_MODE should be polling or webhook (got {mode!r})")
+            mode = "polling"
+        webhook_url = values.get("WEBHOOK_URL", "").strip() or None
+        if webhook_url is not None and not re.fullmatch(r"https?://[^/\s]+(/\S*)?", webhook_url):
+            problems.append(f"WEBHOOK_URL should be a full https:// address (got {webhook_url!r})")
+            webhook_url = None
+        if mode == "webhook" and webhook_url is None:
+            problems.append("BOT_MODE=webhook needs WEBHOOK_URL, the address Telegram posts to")
+        raw_secret = values.get("WEBHOOK_SECRET", "").strip()
+        webhook_secret = Secret(raw_secret) if raw_secret else None
+        if raw_secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", raw_secret):
+            problems.append(
+                "WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and - (1-256 characters)"
+            )
+        raw_port = values.get("WEBHOOK_PORT", "").strip() or "8443"
+        port = int(raw_port) if raw_port.isdigit() and 0 < int(raw_port) < 65536 else 8443
+        if str(port) != raw_port:
+            problems.append(f"WEBHOOK_PORT should be a port number (got {raw_port!r})")
+
         return cls(
+            mode=mode,
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            webhook_listen=values.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+            webhook_port=port,
             token=token,
             api_base_url=base_url,
             state_dir=Path(values.get("BOT_STATE_DIR", "").strip() or "state"),

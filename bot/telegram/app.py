@@ -8,6 +8,7 @@ import logging
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -153,7 +154,8 @@ def fail(message: str, code: int = 2) -> int:
 
 
 def run(settings: Settings) -> int:
-    """Long-poll Telegram until stopped (Ctrl+C, SIGTERM); returns the process exit code.
+    """Long-poll Telegram (or serve a webhook with BOT_MODE=webhook) until stopped (Ctrl+C,
+    SIGTERM); returns the process exit code.
 
     A missing or malformed token, or one Telegram refuses, is one line on stderr and exit 2.
     """
@@ -173,11 +175,27 @@ def run(settings: Settings) -> int:
         return fail(f"the data in {settings.data_dir} has problems:\n{exc}", 1)
     application = build_application(settings, answerer)
     where = settings.api_base_url or "api.telegram.org"
-    log.info("starting long polling against %s", where)
     try:
-        application.run_polling(
-            allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, close_loop=False
-        )
+        if settings.mode == "webhook" and settings.webhook_url:
+            log.info(
+                "listening for webhook updates on %s:%d",
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+            application.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
+                webhook_url=settings.webhook_url,
+                secret_token=settings.webhook_secret.reveal() if settings.webhook_secret else None,
+                allowed_updates=Update.ALL_TYPES,
+                close_loop=False,
+            )
+        else:
+            log.info("starting long polling against %s", where)
+            application.run_polling(
+                allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, close_loop=False
+            )
     except InvalidToken:
         return fail("Telegram refused TELEGRAM_BOT_TOKEN — check it with @BotFather")
     except NetworkError as exc:

@@ -122,6 +122,7 @@ class BotApiServer:
         self.messages: dict[tuple[int, int], JSON] = {}
         self.callback_answers: dict[str, JSON] = {}
         self.inline_answers: dict[str, JSON] = {}
+        self.webhook: JSON = {}
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
         self._message_ids: dict[int, itertools.count[int]] = {}
@@ -197,8 +198,12 @@ class BotApiServer:
         text: str,
         chat: JSON | None = None,
         reply_to: JSON | None = None,
+        queue: bool = True,
     ) -> JSON:
-        """The user sends `text`; commands and @mentions get the entities Telegram adds."""
+        """The user sends `text`; commands and @mentions get the entities Telegram adds.
+
+        With queue=False the message is only recorded (to deliver it to a webhook yourself).
+        """
         chat = chat or self.private_chat(user)
         message = self._new_message(chat, user, text=text)
         entities: list[JSON] = []
@@ -219,7 +224,8 @@ class BotApiServer:
             message["entities"] = entities
         if reply_to is not None:
             message["reply_to_message"] = reply_to
-        self._push({"message": message})
+        if queue:
+            self._push({"message": message})
         return message
 
     def press(self, user: JSON, message: JSON, data: str) -> str:
@@ -548,14 +554,28 @@ class BotApiServer:
                 self._cond.wait(left)
             return list(self._updates[:limit])
 
+    def _api_setwebhook(self, params: JSON) -> bool:
+        url = str(params.get("url") or "")
+        if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise bad_request("bad webhook: secret token contains unallowed characters")
+        with self._cond:
+            self.webhook = dict(params)
+        return True
+
     def _api_deletewebhook(self, params: JSON) -> bool:
+        with self._cond:
+            self.webhook = {}
         if params.get("drop_pending_updates"):
             with self._cond:
                 self._updates.clear()
         return True
 
     def _api_getwebhookinfo(self, params: JSON) -> JSON:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        url = self.webhook.get("url", "")
+        return {"url": url, "has_custom_certificate": False, "pending_update_count": 0}
 
     def _api_close(self, params: JSON) -> bool:
         return True

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.config import Secret, Settings
@@ -58,11 +60,16 @@ def test_bad_settings_are_reported_not_raised() -> None:
     )
     assert len(settings.problems) == 2
     assert settings.api_base_url is None
+    webhook = Settings.from_env({"BOT_MODE": "webhook", "WEBHOOK_PORT": "x"}, env_file=None)
+    assert [p.split()[0] for p in webhook.problems] == ["BOT_MODE=webhook", "WEBHOOK_PORT"]
 
 
-def start_bot(api: BotApiServer, state_dir: Path, token: str) -> subprocess.Popen[str]:
+def start_bot(
+    api: BotApiServer, state_dir: Path, token: str, **extra: str
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,
+        **extra,
         "TELEGRAM_BOT_TOKEN": token,
         "TELEGRAM_API_BASE_URL": api.base_url,
         "BOT_STATE_DIR": str(state_dir),
@@ -109,3 +116,48 @@ async def test_a_token_telegram_refuses_is_one_line_and_exit_2(
     assert last.startswith("error: ") and "refused" in last
     assert "Traceback" not in err
     assert wrong not in out + err
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_mode_accepts_telegram_and_refuses_strangers(
+    api: BotApiServer, tmp_path: Path
+) -> None:
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/telegram"
+    process = start_bot(
+        api,
+        tmp_path / "state",
+        api.token,
+        BOT_MODE="webhook",
+        WEBHOOK_URL=url,
+        WEBHOOK_SECRET="s3cret_value",
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+    )
+    try:
+        await api.wait_for(lambda: api.webhook and api.commands, timeout=20, what="setWebhook")
+        assert api.webhook["url"] == url and api.webhook["secret_token"] == "s3cret_value"
+        user = api.user(402, "Bakyt", "en")
+        message = api.send_text(user, "films", queue=False)
+        update = {"update_id": 1, "message": message}
+        async with httpx.AsyncClient() as client:
+            forged = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "guess"}
+            )
+            assert forged.status_code == 403
+            real = await client.post(
+                url, json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret_value"}
+            )
+            assert real.status_code == 200
+        assert "2017-04-mooov-centaur" in str((await api.reply(402, timeout=10))["reply_markup"])
+        assert len(api.bot_messages(402)) == 1  # the forged update was not answered
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = await asyncio.to_thread(process.communicate, timeout=15)
+    assert process.returncode == 0, err
+    assert api.token not in out + err and "s3cret_value" not in out + err
