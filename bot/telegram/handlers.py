@@ -156,7 +156,7 @@ class Handlers:
         if message is None:
             return
         language = self.language_of(update.effective_user)
-        core = render_html(Answer("", language, Intent.HELP), self.catalog).text
+        core = render_html(Answer("/help", language, Intent.HELP), self.catalog).text
         commands = esc(self.words(language).get("tg_help_commands"))
         await self.send(
             context, message, f"{core}\n\n{commands}", quote=message.chat.type != ChatType.PRIVATE
