@@ -47,7 +47,7 @@ def test_only_config_reads_the_environment() -> None:
     offenders = [
         str(path.relative_to(BOT))
         for path in _modules()
-        if path.name != "config.py" and "os.environ" in path.read_text(encoding="utf-8")
-        or path.name != "config.py" and "getenv(" in path.read_text(encoding="utf-8")
+        if (path.name != "config.py" and "os.environ" in path.read_text(encoding="utf-8"))
+        or (path.name != "config.py" and "getenv(" in path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
