@@ -54,7 +54,10 @@ class TokenCodec:
         self._topics = {t.id for t in catalog.topics}
 
     def encode(self, query: Query) -> str:
-        """The token, or "" when the query is too rich to fit (the caller then shows no pager)."""
+        """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or
+        naming a place we have no record of (the caller then shows no pager)."""
+        if query.unknown_place:
+            return ""
         parts = [_INTENTS.get(query.intent, "L")]
         if query.years:
             parts.append("y" + ".".join(map(str, query.years)))
