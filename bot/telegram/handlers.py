@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import re
+from collections.abc import Callable
 from html import escape
 
 from telegram import (
@@ -61,11 +62,26 @@ class Handlers:
         prefs: UserPrefs,
         rng: random.Random | None = None,
         token: str | None = None,
+        *,
+        current: Callable[[], Answerer] | None = None,
+        on_question: Callable[[Answer], None] | None = None,
     ) -> None:
-        self.answerer = answerer
+        self._answerer = answerer
+        self._current = current
+        self._on_question = on_question
         self.prefs = prefs
         self.rng = rng or random.Random()
         self._token = token
+
+    @property
+    def answerer(self) -> Answerer:
+        """The Answerer for this update: `current` (app.py's live data) when given."""
+        return self._current() if self._current is not None else self._answerer
+
+    def asked(self, answer: Answer) -> None:
+        """A person typed this question (not a button, not inline): app.py logs and counts it."""
+        if self._on_question is not None:
+            self._on_question(answer)
 
     @property
     def catalog(self) -> Catalog:
@@ -247,6 +263,7 @@ class Handlers:
             await self.send(context, message, usage, quote=quote)
             return
         answer = self.answerer.answer(question, language)
+        self.asked(answer)
         await self.send_answer(context, message, answer, quote=quote)
 
     # ------------------------------------------------------------------ plain text
@@ -257,6 +274,7 @@ class Handlers:
         if message is None or not message.text:
             return
         answer = self.answerer.answer(message.text, self.language_of(update.effective_user))
+        self.asked(answer)
         await self.send_answer(context, message, answer)
 
     async def group_text(self, update: Update, context: Context) -> None:
@@ -276,6 +294,7 @@ class Handlers:
             return
         question = re.sub(rf"@{re.escape(username)}\b", " ", message.text, flags=re.IGNORECASE)
         answer = self.answerer.answer(question.strip(), self.language_of(update.effective_user))
+        self.asked(answer)
         await self.send_answer(context, message, answer, quote=True)
 
     async def unknown_command(self, update: Update, context: Context) -> None:
