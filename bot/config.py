@@ -57,6 +57,7 @@ class Settings:
     )
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    missed_retention_days: int = 180  # how long the missed-question log keeps a question
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -75,7 +76,8 @@ class Settings:
         cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
-        BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN and WEBHOOK_PORT.
+        BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT and
+        MISSED_RETENTION_DAYS.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -133,8 +135,18 @@ class Settings:
         if str(port) != raw_port:
             problems.append(f"WEBHOOK_PORT should be a port number (got {raw_port!r})")
 
+        raw_retention = values.get("MISSED_RETENTION_DAYS", "").strip() or "180"
+        retention = int(raw_retention) if raw_retention.isdigit() else 0
+        if not 1 <= retention <= 36500:
+            problems.append(
+                "MISSED_RETENTION_DAYS should be a whole number of days, 1 or more (got "
+                f"{raw_retention!r})"
+            )
+            retention = 180
+
         return cls(
             mode=mode,
+            missed_retention_days=retention,
             webhook_url=webhook_url,
             webhook_secret=webhook_secret,
             webhook_listen=values.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
