@@ -42,6 +42,53 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Abuse limits (bot.telegram.limits): one user or one group must not drown the bot for all.
+
+    A count of 0 turns that limit off. Read from the LIMIT_* variables (see .env.example).
+    """
+
+    user_messages: int = 10  # questions, commands and button taps per user ...
+    user_seconds: float = 10.0  # ... in any window this long; then one notice, then silence
+    group_answers: int = 20  # answers per group chat ...
+    group_seconds: float = 60.0  # ... in any window this long; then silence
+    inline_queries: int = 20  # inline queries per user ...
+    inline_seconds: float = 10.0  # ... in any window this long; then empty results
+    message_chars: int = 1000  # a longer question gets "please ask in a sentence or two"
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str], problems: list[str]) -> Limits:
+        """The LIMIT_* values; a malformed one is added to `problems` and keeps its default."""
+
+        def read(key: str, default: float, *, seconds: bool = False) -> float:
+            raw = values.get(key, "").strip()
+            if not raw:
+                return default
+            try:
+                number = float(raw) if seconds else int(raw)
+            except ValueError:
+                number = -1
+            if seconds and not 0 < number <= 86400:
+                problems.append(f"{key} should be a number of seconds above 0 (got {raw!r})")
+                return default
+            if not seconds and not 0 <= number <= 1_000_000:
+                problems.append(f"{key} should be a whole number, 0 for no limit (got {raw!r})")
+                return default
+            return number
+
+        d = cls()
+        return cls(
+            user_messages=int(read("LIMIT_USER_MESSAGES", d.user_messages)),
+            user_seconds=read("LIMIT_USER_SECONDS", d.user_seconds, seconds=True),
+            group_answers=int(read("LIMIT_GROUP_ANSWERS", d.group_answers)),
+            group_seconds=read("LIMIT_GROUP_SECONDS", d.group_seconds, seconds=True),
+            inline_queries=int(read("LIMIT_INLINE_QUERIES", d.inline_queries)),
+            inline_seconds=read("LIMIT_INLINE_SECONDS", d.inline_seconds, seconds=True),
+            message_chars=int(read("LIMIT_MESSAGE_CHARS", d.message_chars)),
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot reads from its environment, typed, read once at start."""
 
@@ -58,6 +105,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
+    limits: Limits = Limits()
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -144,7 +192,9 @@ class Settings:
             )
             retention = 180
 
+        limits = Limits.from_values(values, problems)
         return cls(
+            limits=limits,
             mode=mode,
             missed_retention_days=retention,
             webhook_url=webhook_url,
