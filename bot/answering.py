@@ -95,6 +95,11 @@ class Answerer:
             return Answer(question, language, intent, token=self.tokens.encode(query))
 
         ids = self.index.select(query)
+        if not ids:
+            # A typo read one way finds nothing; read the other way it does: not a guess.
+            fallback = next((alt for alt in query.alternatives if self.index.select(alt)), None)
+            if fallback is not None:
+                query, ids = fallback, self.index.select(fallback)
         readings = self._readings(query, ids, texts)
         if readings:
             return Answer(
@@ -121,10 +126,15 @@ class Answerer:
         elif (
             intent is Intent.LIST
             and len(ids) == 1
-            and (query.events or query.people)
-            and not (query.years or query.months or query.categories or query.period)
+            and (
+                query.events
+                or (
+                    query.people
+                    and not (query.years or query.months or query.categories or query.period)
+                )
+            )
         ):
-            intent = Intent.DETAIL
+            intent = Intent.DETAIL  # one named event: its card, not a list of one
 
         no_match = not ids and (query.has_filters() or intent is not Intent.OVERVIEW)
         return Answer(

@@ -15,6 +15,11 @@ def _month(catalog: Catalog, number: int, language: str, *, with_day: bool) -> s
     return month.name(language)
 
 
+def month_with_day(catalog: Catalog, number: int, language: str) -> str:
+    """The month's form after a day number: "декабря", "декабры"."""
+    return _month(catalog, number, language, with_day=True)
+
+
 def format_date(catalog: Catalog, date: PartialDate, texts: Texts) -> str:
     lang = texts.language
     if date.day is None:

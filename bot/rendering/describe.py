@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog.model import Catalog, Event
+from bot.rendering.dates import month_with_day
 from bot.rendering.texts import Texts
 from bot.understanding.query import Period, Query
 
@@ -35,10 +36,14 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     words += [entity_name(catalog, "place", p, lang) for p in query.places]
     if query.unknown_place:
         words.append(query.unknown_place.title())
-    month_names = [entity_name(catalog, "month", str(m), lang) for m in query.months]
-    if query.days and month_names:
-        month_names = [f"{d} {m}" for d in query.days for m in month_names]
-    words += month_names
+    if query.days and query.months:
+        words += [
+            texts.get("filter_day_month", day=day, month=month_with_day(catalog, month, lang))
+            for day in query.days
+            for month in query.months
+        ]
+    else:
+        words += [entity_name(catalog, "month", str(m), lang) for m in query.months]
     if query.years:
         words.append(", ".join(str(y) for y in query.years))
     if query.period:

@@ -228,23 +228,27 @@ def _card(
     share_url: Callable[[str], str] | None,
 ) -> str:
     lang = texts.language
+
+    def labelled(key: str, value: str) -> str:
+        return texts.get("label_value", label=texts.get(key), value=value).rstrip()
+
     place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
     date = format_span(catalog, event, texts)
     if event.status is Status.PLANNED:
         date = f"{date} ({texts.get('card_planned')})"
     lines = [
         f"<b>{esc(_title(event, texts))}</b>",
-        f"📅 {esc(texts.get('card_date'))}: {esc(date)}",
-        f"📍 {esc(texts.get('card_place'))}: {esc(place)}",
+        f"📅 {esc(labelled('card_date', date))}",
+        f"📍 {esc(labelled('card_place', place))}",
         "",
         esc(event.summary.get(lang) or event.summary["en"]),
     ]
     people = [entity_name(catalog, "person", p, lang) for p in event.people]
     if people:
-        lines.append(f"\n👤 {esc(texts.get('card_people'))}: {esc(', '.join(people))}")
+        lines.append(f"\n👤 {esc(labelled('card_people', ', '.join(people)))}")
     organisations = [entity_name(catalog, "organisation", o, lang) for o in event.organisations]
     if organisations:
-        lines.append(f"🏛 {esc(texts.get('card_organisations'))}: {esc(', '.join(organisations))}")
+        lines.append(f"🏛 {esc(labelled('card_organisations', ', '.join(organisations)))}")
     if event.facts:
         facts = "; ".join(
             texts.get(
@@ -254,8 +258,8 @@ def _card(
             ).rstrip(".")
             for f in event.facts
         )
-        lines.append(f"🔢 {esc(texts.get('card_facts'))}: {esc(facts)}")
-    lines.append(f"\n<i>{esc(texts.get('card_source'))}:</i>")
+        lines.append(f"🔢 {esc(labelled('card_facts', facts))}")
+    lines.append(f"\n<i>{esc(labelled('card_source', ''))}</i>")
     lines.append(f"<blockquote>{esc(event.source)}</blockquote>")
     if share_url:
         url = share_url(event.id)

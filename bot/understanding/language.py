@@ -28,9 +28,20 @@ class LanguageDetector:
             lang: frozenset(fold(w) for w in words if not CYRILLIC.search(w) and fold(w))
             for lang, words in markers.items()
         }
-        # Latin-typed Russian: the Cyrillic markers transliterated, long enough to be telling.
+        # Latin-typed Russian: the Cyrillic markers transliterated, long enough to be telling, and
+        # not a word of another language in disguise ("концерт" folds like English "concert").
+        latin_words = frozenset(
+            fold(w) for lang, words in markers.items() if lang != "ru" for w in words
+        ) | frozenset(
+            fold(phrase)
+            for entity in (*catalog.categories, *catalog.places, *catalog.months)
+            for phrase in (*entity.aliases, *entity.names.values())
+            if not CYRILLIC.search(phrase)
+        )
         self._latin["ru"] = self._latin.get("ru", frozenset()) | frozenset(
-            fold(w) for w in markers.get("ru", ()) if len(fold(w)) >= 3 and CYRILLIC.search(w)
+            key
+            for w in markers.get("ru", ())
+            if CYRILLIC.search(w) and len(key := fold(w)) >= 3 and key not in latin_words
         )
 
     def detect(self, text: str) -> str | None:
@@ -47,7 +58,7 @@ class LanguageDetector:
         folded = [fold(w) for w in raw if not CYRILLIC.search(w)]
         scores = {
             lang: sum(w in self._latin.get(lang, frozenset()) for w in folded)
-            for lang in ("en", "fr", "nl", "ru")
+            for lang in ("en", "fr", "nl", "ru", "ky")
         }
         if _FRENCH_ACCENTS.search(text.casefold()):
             scores["fr"] += 1

@@ -74,7 +74,15 @@ def find_matches(
         if senses:
             claim(Match(i, i + 1, senses, STEMMED, word))
 
-    # 3. Typos: only words nothing else explained, longest span first, compared in their
+    # 3. Part of a person's name ("Kubat"): one person, or several to choose from.
+    for i, word in enumerate(words):
+        people = vocabulary.name_parts.get(word) if i not in used else None
+        if people:
+            first, *others = people
+            rivals = tuple((word, frozenset({other}), STEMMED) for other in others)
+            claim(Match(i, i + 1, frozenset({first}), STEMMED, word, rivals))
+
+    # 4. Typos: only words nothing else explained, longest span first, compared in their
     #    plain form (a typo in "concerts" must not be judged after "c" became "ts").
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from bot.catalog.model import Catalog
 from bot.understanding.language import LanguageDetector
 from bot.understanding.matching import Match, find_matches
-from bot.understanding.normalise import fold
+from bot.understanding.normalise import CYRILLIC, fold
 from bot.understanding.query import Period, Query
 from bot.understanding.vocabulary import Sense, Vocabulary
 
@@ -59,6 +59,8 @@ class Understander:
             max_edits=self.thresholds.max_edits,
             taken=taken,
         )
+        if language != "ru" and not CYRILLIC.search(text):
+            matches = [m for m in matches if m.phrase not in self.vocabulary.cyrillic_lookalikes]
         query = self._build(text, language, words, years, days_at, matches)
         alternatives = tuple(
             self._build(text, language, words, years, days_at, variant)

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot.catalog.model import Catalog, Entity
-from bot.understanding.normalise import fold
+from bot.understanding.normalise import CYRILLIC, fold
 
 
 @dataclass(frozen=True, order=True)
@@ -61,6 +61,14 @@ class Vocabulary:
         for intent, cues in catalog.lexicon.intents.items():
             for phrase in cues:
                 add(phrase, Sense("intent", intent))
+        # Short Cyrillic cue words whose Latin fold is an everyday word elsewhere: "до" -> "do",
+        # "с" -> "s". They count only in Cyrillic or Latin-typed Russian questions.
+        self.cyrillic_lookalikes: frozenset[str] = frozenset(
+            fold(phrase)
+            for cues in (*catalog.lexicon.periods.values(), *catalog.lexicon.intents.values())
+            for phrase in cues
+            if CYRILLIC.search(phrase) and len(fold(phrase)) <= 3
+        )
         for period, cues in catalog.lexicon.periods.items():
             for phrase in cues:
                 # A two-part pattern ("from ... to", "с ... по") cues by each of its parts.
@@ -86,6 +94,19 @@ class Vocabulary:
         for key, meaning in self.senses.items():
             stemmed[self.stem_key(key)].update(meaning)
         self.stemmed: dict[str, frozenset[Sense]] = {k: frozenset(v) for k, v in stemmed.items()}
+        # A word of a person's full name ("Kubat") names everyone whose name holds it; when
+        # that is more than one person, the question is ambiguous and the user is asked.
+        parts: dict[str, set[Sense]] = defaultdict(set)
+        for person in catalog.people:
+            for phrase in (*person.aliases, *person.names.values()):
+                for word in fold(phrase).split():
+                    if len(word) >= MIN_FUZZY_LENGTH:
+                        parts[word].add(Sense("person", person.id))
+        self.name_parts: dict[str, tuple[Sense, ...]] = {
+            word: tuple(sorted(meaning))
+            for word, meaning in parts.items()
+            if word not in self.senses and word not in self.function_words
+        }
         self._plain: dict[str, frozenset[Sense]] = {k: frozenset(v) for k, v in plain.items()}
         by_length: dict[int, list[str]] = defaultdict(list)
         for key in self._plain:
