@@ -5,10 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import sys
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -23,15 +27,19 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answering import Answerer
+from bot.answering import Answer, Answerer, supported_language
 from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
+from bot.missed import MissedLog
+from bot.reloading import DataReloader, ReloadStatus, format_reload_result
+from bot.telegram.admin import Admin, only_admins
 from bot.telegram.commands import set_command_menus
 from bot.telegram.handlers import Handlers
 from bot.telegram.resilience import PatientRateLimiter, PerChatUpdateProcessor, RedactToken
 from bot.user_prefs import UserPrefs
 
 log = logging.getLogger(__name__)
+updates_log = logging.getLogger("bot.updates")
 
 BotApp = Application[
     ExtBot[int],
@@ -43,7 +51,145 @@ BotApp = Application[
 ]
 
 POLL_TIMEOUT_SECONDS = 30
-NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler")
+NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access")
+WATCH_SECONDS = 10.0
+"""How often data/ is checked for changes between updates (each update checks too)."""
+MISSED_FILE = "missed.sqlite3"
+FALLBACK_DIR = "last-good-data"
+
+
+@dataclass
+class Trace:
+    """What one update did, for its log line and the missed-question log."""
+
+    started: float
+    kind: str
+    language: str
+    answerer: Answerer
+    question: Answer | None = None
+
+
+_TRACE: ContextVar[Trace | None] = ContextVar("bot_update_trace", default=None)
+"""The update being handled in this task (PTB runs each update in its own task)."""
+
+
+class LiveData:
+    """The Answerer every handler reads: the reloader's, pinned for the length of one update
+    so an update never sees half old and half new data."""
+
+    def __init__(self, source: Answerer | DataReloader) -> None:
+        self.reloader = source if isinstance(source, DataReloader) else None
+        self._fixed = source if isinstance(source, Answerer) else None
+
+    def latest(self) -> Answerer:
+        if self.reloader is not None:
+            return self.reloader.current
+        assert self._fixed is not None
+        return self._fixed
+
+    def current(self) -> Answerer:
+        trace = _TRACE.get()
+        return trace.answerer if trace is not None else self.latest()
+
+
+class TracingUpdateProcessor(PerChatUpdateProcessor):
+    """Around every update: check data/ for changes, pin the data, then one log line
+    (`update kind=text intent=list lang=ru events=3 ms=1.2`) and the missed-question record."""
+
+    def __init__(
+        self,
+        data: LiveData,
+        missed: MissedLog | None,
+        on_reload: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        super().__init__()
+        self.data = data
+        self.missed = missed
+        self.on_reload = on_reload
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        started = time.perf_counter()
+        if self.data.reloader is not None:
+            result = await self.data.reloader.check_async()
+            if result.notify:
+                await self.on_reload(result)
+        trace = Trace(started, _kind(update), _user_language(update), self.data.latest())
+        token = _TRACE.set(trace)
+        try:
+            await super().do_process_update(update, coroutine)
+        finally:
+            _TRACE.reset(token)
+            await self._finish(update, trace)
+
+    async def _finish(self, update: object, trace: Trace) -> None:
+        answer = trace.question
+        milliseconds = (time.perf_counter() - trace.started) * 1000
+        if answer is None:
+            updates_log.info(
+                "update kind=%s intent=- lang=%s events=- ms=%.1f",
+                trace.kind,
+                trace.language,
+                milliseconds,
+            )
+        else:
+            updates_log.info(
+                "update kind=%s intent=%s lang=%s events=%d ms=%.1f",
+                trace.kind,
+                answer.intent.value,
+                answer.language,
+                len(answer.event_ids),
+                milliseconds,
+            )
+        if updates_log.isEnabledFor(logging.DEBUG):
+            updates_log.debug("update text=%r", _text_of(update))
+        if answer is not None and self.missed is not None:
+            await asyncio.to_thread(self.missed.record_answer, answer)
+
+
+def on_question(answer: Answer) -> None:
+    """Handlers call this for every typed question: kept for the update's log line."""
+    trace = _TRACE.get()
+    if trace is not None:
+        trace.question = answer
+
+
+def _kind(update: object) -> str:
+    if not isinstance(update, Update):
+        return "other"
+    if update.callback_query is not None:
+        return "button"
+    if update.inline_query is not None:
+        return "inline"
+    message = update.effective_message
+    if message is not None and message.text:
+        return "command" if message.text.startswith("/") else "text"
+    return "other"
+
+
+def _user_language(update: object) -> str:
+    user = update.effective_user if isinstance(update, Update) else None
+    return supported_language(user.language_code if user else None)
+
+
+def _text_of(update: object) -> str:
+    if not isinstance(update, Update):
+        return ""
+    if update.inline_query is not None:
+        return update.inline_query.query
+    if update.callback_query is not None:
+        return update.callback_query.data or ""
+    message = update.effective_message
+    return message.text or "" if message is not None else ""
+
+
+def open_missed_log(settings: Settings) -> MissedLog | None:
+    """The missed-question log under BOT_STATE_DIR; None (and a warning) when it cannot be
+    opened: the bot answers all the same."""
+    try:
+        return MissedLog(settings.state_dir / MISSED_FILE, settings.missed_retention_days)
+    except (OSError, sqlite3.Error) as exc:
+        log.warning("the missed-question log is off: %s", exc)
+        return None
 
 
 def file_url_for(base_url: str) -> str:
@@ -52,8 +198,18 @@ def file_url_for(base_url: str) -> str:
     return f"{root}/file/bot"
 
 
-def build_application(settings: Settings, answerer: Answerer) -> BotApp:
+def build_application(
+    settings: Settings,
+    data: Answerer | DataReloader,
+    *,
+    watch_seconds: float = WATCH_SECONDS,
+) -> BotApp:
     """The Application with every handler registered, in order; nothing runs until started.
+
+    `data` is a DataReloader for live data (`python -m bot run`), or a fixed Answerer. With a
+    reloader, data/ is checked before every update and every `watch_seconds`, and the admins
+    hear of broken edits. In webhook mode (settings.mode) there is no Updater: bot.telegram.
+    webhook feeds the update queue.
 
     Raises:
         ValueError: when settings carry no token.
@@ -61,36 +217,67 @@ def build_application(settings: Settings, answerer: Answerer) -> BotApp:
     if settings.token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     token = settings.token.reveal()
-    handlers = Handlers(answerer, UserPrefs(settings.state_dir), token=token)
+    live = LiveData(data)
+    missed = open_missed_log(settings)
+    admin = Admin(settings.admin_ids, live.reloader, missed)
+    handlers = Handlers(
+        live.latest(),
+        UserPrefs(settings.state_dir),
+        token=token,
+        current=live.current,
+        on_question=on_question,
+    )
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def report_later(result: Any) -> None:
+        """Tell the admins without holding up the update that found the change."""
+        task = asyncio.create_task(admin.report(application.bot, result))
+        tasks.add(task)
+        task.add_done_callback(tasks.discard)
 
     async def post_init(application: BotApp) -> None:
         application.bot_data["heartbeat"] = asyncio.create_task(heartbeat(settings.state_dir))
+        if live.reloader is not None:
+            application.bot_data["watch"] = asyncio.create_task(
+                watch(live.reloader, admin, application, watch_seconds)
+            )
+            if live.reloader.initial.status is ReloadStatus.INVALID:
+                await admin.notify(application.bot, format_reload_result(live.reloader.initial))
+        catalog = live.latest().catalog
         try:
-            await set_command_menus(application.bot, answerer.catalog)
+            await set_command_menus(application.bot, catalog)
         except TelegramError as exc:  # menus are a nicety: never refuse to start over them
             log.warning("could not set the command menus: %s", exc.message)
+        await admin.set_menus(application.bot, catalog)
 
     async def post_shutdown(application: BotApp) -> None:
-        task = application.bot_data.pop("heartbeat", None)
-        if isinstance(task, asyncio.Task):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for name in ("watch", "heartbeat"):
+            task = application.bot_data.pop(name, None)
+            if isinstance(task, asyncio.Task):
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     builder = (
         Application.builder()
         .token(token)
         .rate_limiter(PatientRateLimiter())
-        .concurrent_updates(PerChatUpdateProcessor())
+        .concurrent_updates(TracingUpdateProcessor(live, missed, report_later))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
+    if settings.mode == "webhook":
+        builder = builder.updater(None)
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
             file_url_for(settings.api_base_url)
         )
     application: BotApp = builder.build()
     application.bot_data["handlers"] = handlers
+    application.bot_data["admin"] = admin
+    application.bot_data["live"] = live
 
     # Order matters: PTB runs the first matching handler of a group and stops.
     # 1. Buttons and inline queries are their own update types; they never compete with text.
@@ -98,7 +285,10 @@ def build_application(settings: Settings, answerer: Answerer) -> BotApp:
     #    CommandHandler also ignores "/events@other_bot" in groups.
     # 3. Group text is answered only when it mentions or replies to the bot (checked inside),
     #    so ordinary chatter stays unanswered; private text always gets an answer.
-    # 4. Last, an unknown /command in a private chat gets the welcome instead of silence.
+    # 4. Admin commands answer only ADMIN_IDS in private chats; for anyone else the filter
+    #    fails and the update falls through to (5), so to them the commands do not exist.
+    # 5. Last, an unknown /command in a private chat gets the welcome instead of silence.
+    admins = only_admins(settings.admin_ids)
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline))
     application.add_handler(CommandHandler("start", handlers.start))
@@ -108,6 +298,9 @@ def build_application(settings: Settings, answerer: Answerer) -> BotApp:
     application.add_handler(CommandHandler("fact", handlers.fact))
     application.add_handler(CommandHandler("quiz", handlers.quiz))
     application.add_handler(CommandHandler("ask", handlers.ask))
+    application.add_handler(CommandHandler("missed", admin.missed, filters=admins))
+    application.add_handler(CommandHandler("stats", admin.stats, filters=admins))
+    application.add_handler(CommandHandler("reload", admin.reload, filters=admins))
     application.add_handler(
         MessageHandler(
             filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, handlers.group_text
@@ -123,6 +316,17 @@ def build_application(settings: Settings, answerer: Answerer) -> BotApp:
     )
     application.add_error_handler(handlers.on_error)
     return application
+
+
+async def watch(reloader: DataReloader, admin: Admin, application: BotApp, seconds: float) -> None:
+    """Check data/ every `seconds` even when nobody writes, so the admins hear of a broken
+    edit at once, not at the next question."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await admin.report(application.bot, await reloader.check_async())
+        except Exception:  # the watcher must outlive any surprise; the log shows it
+            log.exception("checking data/ for changes failed")
 
 
 async def heartbeat(state_dir: Path) -> None:
@@ -167,30 +371,23 @@ def run(settings: Settings) -> int:
             "(see .env.example)"
         )
     configure_logging(settings.token.reveal())
-    from bot.catalog import DataError, load_catalog  # here: a bad token fails before loading
+    from bot.catalog import DataError  # here: a bad token fails before loading
 
     try:
-        answerer = Answerer(load_catalog(settings.data_dir))
+        reloader = DataReloader(settings.data_dir, fallback_dir=settings.state_dir / FALLBACK_DIR)
     except DataError as exc:
         return fail(f"the data in {settings.data_dir} has problems:\n{exc}", 1)
-    application = build_application(settings, answerer)
+    application = build_application(settings, reloader)
     where = settings.api_base_url or "api.telegram.org"
     try:
-        if settings.mode == "webhook" and settings.webhook_url:
-            log.info(
-                "listening for webhook updates on %s:%d",
-                settings.webhook_listen,
-                settings.webhook_port,
-            )
-            application.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
-                url_path=urlsplit(settings.webhook_url).path.lstrip("/"),
-                webhook_url=settings.webhook_url,
-                secret_token=settings.webhook_secret.reveal() if settings.webhook_secret else None,
-                allowed_updates=Update.ALL_TYPES,
-                close_loop=False,
-            )
+        if settings.mode == "webhook":
+            from bot.telegram.webhook import serve
+
+            try:
+                asyncio.run(serve(application, settings, lambda: health_status(reloader)))
+            except OSError as exc:  # the port is taken or the address is not this machine's
+                listen = f"{settings.webhook_listen}:{settings.webhook_port}"
+                return fail(f"cannot serve the webhook on {listen}: {exc}", 1)
         else:
             log.info("starting long polling against %s", where)
             application.run_polling(
@@ -201,3 +398,12 @@ def run(settings: Settings) -> int:
     except NetworkError as exc:
         return fail(f"cannot reach the Bot API at {where}: {exc.message}", 1)
     return 0
+
+
+def health_status(reloader: DataReloader) -> str:
+    """One line for /healthz: how many events answer and whether data/ is as saved."""
+    events = len(reloader.current.catalog.events)
+    problems = reloader.problems
+    if problems:
+        return f"events={events} data=invalid problems={len(problems)} (answering from older data)"
+    return f"events={events} data=ok"

@@ -1,0 +1,159 @@
+"""The admins' side of the bot: /missed, /stats, /reload and messages to every admin.
+
+Admins are the Telegram user ids in ADMIN_IDS. The commands answer only them, and only in a
+private chat (a group must not see what people asked). Everyone else falls through to the
+unknown-command reply, because app.py registers these commands with `only_admins()` as filter:
+to a stranger the commands simply do not exist.
+
+Replies are plain text from bot.missed and bot.reloading, escaped here for Telegram's HTML.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from html import escape
+
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
+from telegram.constants import MessageLimit, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes, filters
+
+from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
+from bot.missed import MissedLog, format_missed, format_stats
+from bot.reloading import DataReloader, ReloadResult, format_reload_result
+from bot.rendering import texts
+from bot.telegram.commands import PRIVATE_COMMANDS
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+ADMIN_COMMANDS = ("missed", "stats", "reload")
+MISSED_DAYS = 30
+MISSED_LIMIT = 15
+STATS_DAYS = 14
+MAX_DAYS = 3660
+
+
+def only_admins(admin_ids: frozenset[int]) -> filters.BaseFilter:
+    """Private messages from an admin; with no ADMIN_IDS it matches nothing at all."""
+    return filters.ChatType.PRIVATE & filters.User(user_id=admin_ids)
+
+
+def chunks(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH - 96) -> list[str]:
+    """Split at line breaks into pieces Telegram accepts (long /missed lists, many errors)."""
+    lines: list[str] = []
+    for line in text.splitlines() or [""]:
+        lines.extend(line[start : start + limit] for start in range(0, max(len(line), 1), limit))
+    pieces: list[str] = []
+    current: str | None = None
+    for line in lines:
+        if current is not None and len(current) + 1 + len(line) <= limit:
+            current = f"{current}\n{line}"
+            continue
+        if current is not None:
+            pieces.append(current)
+        current = line
+    pieces.append(current or "")
+    return [piece for piece in pieces if piece.strip()] or ["…"]
+
+
+def days_argument(args: list[str] | None, default: int) -> int:
+    """`/missed 90` looks 90 days back; anything else is the default."""
+    if args and args[0].isdigit():
+        return max(1, min(int(args[0]), MAX_DAYS))
+    return default
+
+
+class Admin:
+    """The admin commands and notices.
+
+    Args:
+        admin_ids: ADMIN_IDS.
+        reloader: the live data (None when the bot runs on fixed data: /reload then says so).
+        missed: the missed-question log (None when BOT_STATE_DIR could not hold it).
+    """
+
+    def __init__(
+        self,
+        admin_ids: frozenset[int],
+        reloader: DataReloader | None,
+        missed: MissedLog | None,
+    ) -> None:
+        self.admin_ids = admin_ids
+        self.reloader = reloader
+        self.missed_log = missed
+
+    # ------------------------------------------------------------------ commands
+
+    async def missed(self, update: Update, context: Context) -> None:
+        """/missed [days]: the most asked questions the bot could not answer, grouped."""
+        days = days_argument(context.args, MISSED_DAYS)
+        if self.missed_log is None:
+            text = "The missed-question log is not available (see the bot's log)."
+        else:
+            groups = await asyncio.to_thread(self.missed_log.top_missed, MISSED_LIMIT, days)
+            text = format_missed(groups, days)
+        await self._reply(update, context, text)
+
+    async def stats(self, update: Update, context: Context) -> None:
+        """/stats [days]: questions per day, by language and intent, and the share answered."""
+        days = days_argument(context.args, STATS_DAYS)
+        if self.missed_log is None:
+            text = "The missed-question log is not available (see the bot's log)."
+        else:
+            text = format_stats(await asyncio.to_thread(self.missed_log.stats, days))
+        await self._reply(update, context, text)
+
+    async def reload(self, update: Update, context: Context) -> None:
+        """/reload: load data/ now, whatever the files look like, and say what happened."""
+        if self.reloader is None:
+            await self._reply(update, context, "This bot runs on fixed data: nothing to reload.")
+            return
+        result = await asyncio.to_thread(self.reloader.reload)
+        await self._reply(update, context, format_reload_result(result))
+
+    async def _reply(self, update: Update, context: Context, text: str) -> None:
+        chat = update.effective_chat
+        if chat is None:
+            return
+        for piece in chunks(text):
+            await context.bot.send_message(
+                chat.id, escape(piece, quote=False), parse_mode=ParseMode.HTML
+            )
+
+    # ------------------------------------------------------------------ notices
+
+    async def notify(self, bot: Bot, text: str) -> int:
+        """Send plain `text` to every admin; returns how many got it. Never raises: an admin who
+        never opened the bot (Telegram refuses to write first) must not stop the others."""
+        delivered = 0
+        for admin_id in sorted(self.admin_ids):
+            try:
+                for piece in chunks(text):
+                    await bot.send_message(
+                        admin_id, escape(piece, quote=False), parse_mode=ParseMode.HTML
+                    )
+                delivered += 1
+            except TelegramError as exc:
+                log.warning("could not send the admin %d a notice: %s", admin_id, exc.message)
+        return delivered
+
+    async def report(self, bot: Bot, result: ReloadResult) -> None:
+        """Tell the admins about a reload when it deserves it (new errors, or fixed again)."""
+        if result.notify:
+            await self.notify(bot, format_reload_result(result))
+
+    async def set_menus(self, bot: Bot, catalog: Catalog) -> None:
+        """Each admin's private chat gets the usual commands plus the admin ones, in every
+        language; never raises (Telegram refuses chats the admin has not opened yet)."""
+        names = (*PRIVATE_COMMANDS, *ADMIN_COMMANDS)
+        for admin_id in sorted(self.admin_ids):
+            scope = BotCommandScopeChat(admin_id)
+            try:
+                for language in (None, *LANGUAGES):
+                    words = texts(catalog, language or DEFAULT_LANGUAGE)
+                    commands = [BotCommand(name, words.get(f"tg_cmd_{name}")) for name in names]
+                    await bot.set_my_commands(commands, scope=scope, language_code=language)
+            except TelegramError as exc:
+                log.info("no admin command menu for %d yet: %s", admin_id, exc.message)
