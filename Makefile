@@ -21,6 +21,7 @@ test: $(STAMP)
 	$(BIN)/ruff format --check bot tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/python -m bot check-data
+	$(BIN)/python -m bot evaluate tests/questions.yaml --min 0.95
 	$(BIN)/python -m pytest
 
 check-data: $(STAMP)

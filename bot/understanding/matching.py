@@ -89,8 +89,8 @@ def find_matches(
             if not free(i, n):
                 continue
             chunk = words[i : i + n]
-            if n == 1 and chunk[0] in vocabulary.function_words:
-                continue
+            if n == 1 and vocabulary.is_function_word(chunk[0]):
+                continue  # "болгонун" is "болгон" inflected, not a typo of "өлкөнүн"
             if any(w.isdigit() for w in chunk):
                 continue
             match = _fuzzy(" ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits)

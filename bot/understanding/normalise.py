@@ -20,6 +20,7 @@ _CYRILLIC_TO_LATIN = {
 # Spellings people use when typing Russian in Latin letters, folded onto the transliteration above.
 _LATIN_VARIANTS = (
     (re.compile(r"(?<=[a-z])j(?=[aeiou])"), "y"),  # brjussel -> bryussel
+    (re.compile(r"(?<=[aeiouy])j(?![aeiou])"), "i"),  # skripachej -> skripachei (й)
     (re.compile(r"x"), "ks"),
     (re.compile(r"w"), "v"),
     (re.compile(r"c(?=[eiy])"), "ts"),  # koncerty -> kontserty (after 'ts' rule below too)

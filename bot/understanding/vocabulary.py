@@ -135,6 +135,12 @@ class Vocabulary:
         """A phrase that names something (not only an intent cue or a period word)."""
         return any(s.kind not in ("intent", "period") for s in self.lookup(key))
 
+    def is_function_word(self, word: str) -> bool:
+        """A function word as typed or inflected (Kyrgyz "болгонун" from "болгон")."""
+        return word in self.function_words or any(
+            stem in self.function_words for stem in self.stems(word)
+        )
+
     def stem_key(self, phrase: str) -> str:
         """Every word cut at its longest known ending: "архивных фотографий" and
         "архивные фотографии" share one key."""
