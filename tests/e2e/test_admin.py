@@ -1,0 +1,137 @@
+"""The missed-question log and the admin commands: /missed and /stats work for ADMIN_IDS and
+for no one else, and the log never holds who asked."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.answering import Answerer
+from bot.telegram.app import BotApp, build_application
+from tests.botapi import BotApiServer
+
+from .conftest import running, settings_for
+
+ADMIN = 7_700_001
+USER = 7_650_432
+USER_NAME = "Zhyldyzbek"
+GROUP = -1_009_876_543_210
+
+
+@pytest.fixture
+async def admin_bot(
+    api: BotApiServer, answerer: Answerer, state_dir: Path
+) -> AsyncIterator[BotApp]:
+    settings = dataclasses.replace(settings_for(api, state_dir), admin_ids=frozenset({ADMIN}))
+    async with running(build_application(settings, answerer)) as app:
+        yield app
+    assert api.errors == []
+
+
+def rows(state_dir: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(state_dir / "missed.sqlite3") as db:
+        return db.execute("SELECT * FROM questions").fetchall()
+
+
+async def ask(api: BotApiServer, user: dict[str, Any], question: str) -> dict[str, Any]:
+    api.send_text(user, question)
+    return await api.reply(user["id"])
+
+
+async def recorded(api: BotApiServer, state_dir: Path, count: int) -> None:
+    """The record is written just after the reply is sent: wait for it."""
+    await api.wait_for(lambda: len(rows(state_dir)) >= count, what=f"{count} recorded questions")
+
+
+async def test_admins_see_grouped_misses_and_stats(
+    api: BotApiServer, admin_bot: BotApp, state_dir: Path
+) -> None:
+    user = api.user(USER, USER_NAME, "en")
+    questions = [
+        "Who won the football world cup?",
+        "who won the football world cup",
+        "Who won the world cup in football?",
+        "concerts in Paris",
+        "концерты в Париже",
+        "films",
+        "hello",
+    ]
+    for question in questions:
+        await ask(api, user, question)
+    await recorded(api, state_dir, len(questions))
+
+    admin = api.user(ADMIN, "Curator", "en")
+    missed = (await ask(api, admin, "/missed"))["text"]
+    lines = missed.splitlines()
+    assert lines[0] == "Most asked unanswered questions, last 30 days:"
+    assert lines[1].startswith("1. 3× “") and "football" in lines[1] and "2 wordings" in lines[1]
+    assert any("Paris" in line or "Париже" in line for line in lines[2:])
+    assert not any("films" in line or "hello" in line for line in lines)  # answered, small talk
+
+    stats = (await ask(api, admin, "/stats"))["text"]
+    assert stats.startswith("Last 14 days: 7 messages, 17% of 6 questions answered")
+    assert "By language: en" in stats and "ru 1" in stats
+    assert "out_of_scope 3" in stats
+
+    # Admin commands are not questions: the log still holds the seven typed ones.
+    assert len(rows(state_dir)) == len(questions)
+
+
+async def test_everyone_else_gets_the_unknown_command_reply(
+    api: BotApiServer, admin_bot: BotApp, state_dir: Path
+) -> None:
+    user = api.user(USER, USER_NAME, "ru")
+    unknown = (await ask(api, user, "/nosuchcommand"))["text"]
+    assert USER_NAME in unknown  # the welcome, which lists what the bot can do
+    for command in ("/missed", "/stats", "/reload", "/missed 90"):
+        reply = await ask(api, user, command)
+        assert reply["text"] == unknown, command
+
+    # An admin's /missed in a group stays silent, like any command the group does not have:
+    # what people asked is for the curators, not the group.
+    admin = api.user(ADMIN, "Curator", "en")
+    api.send_text(admin, "/missed", chat=api.group_chat(GROUP))
+    await api.idle(0.5)
+    assert api.bot_messages(GROUP) == []
+
+
+async def test_buttons_and_inline_queries_are_not_recorded_and_no_identity_is_kept(
+    api: BotApiServer, admin_bot: BotApp, state_dir: Path
+) -> None:
+    user = api.user(USER, USER_NAME, "fr")
+    welcome = await ask(api, user, "/start")
+    api.press(user, welcome, api.buttons(welcome)[0]["callback_data"])  # an example question
+    await api.reply(USER)
+    await api.inline_answer(api.inline_query(user, "football"))
+    await ask(api, user, "Qui a gagné la coupe du monde de football ?")
+    api.send_text(
+        user, f"@{api.username} who won the football world cup", chat=api.group_chat(GROUP)
+    )
+    await api.reply(GROUP)
+    await recorded(api, state_dir, 2)
+    await api.idle(0.3)
+
+    stored = rows(state_dir)
+    assert len(stored) == 2  # the typed question and the group mention; no button, no inline
+    with sqlite3.connect(state_dir / "missed.sqlite3") as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(questions)")}
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert columns == {
+        "asked_at",
+        "language",
+        "intent",
+        "matched",
+        "confidence",
+        "answered",
+        "text",
+    }
+    assert tables == {"questions", "questions_asked_at"}
+    dump = repr(stored)
+    for identity in (str(USER), USER_NAME, str(GROUP), str(abs(GROUP)), api.username):
+        assert identity not in dump
+    assert any("coupe du monde" in str(row) for row in stored)
