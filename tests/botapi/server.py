@@ -8,7 +8,8 @@ It is strict where Telegram is strict, so what would fail in production fails he
 4096 characters, callback_data over 64 UTF-8 bytes, HTML Telegram would refuse, more than 50
 inline results, poll limits, deep links with a bad payload, editing a message into itself.
 Every refusal is recorded in `errors`, with Telegram's error JSON sent back to the bot.
-Faults can be injected per method: 429 with retry_after, 500, slow responses.
+Faults can be injected per method: 429 with retry_after, 500, slow responses, and a dropped
+connection (the call is carried out, then the socket closes without a response).
 
 The server runs in its own threads, so a slow response never blocks the test's event loop.
 """
@@ -36,6 +37,7 @@ DEFAULT_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKENtest12"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 MAX_INLINE_RESULTS = 50
+DROPPED = 0  # the status `handle` gives when the connection is to be closed without a response
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
@@ -87,6 +89,7 @@ class Fault:
     retry_after: int | None = None
     delay: float = 0.0
     times: int = 1
+    drop: bool = False  # carry the call out, then close the socket without a response
 
 
 @dataclass
@@ -279,10 +282,16 @@ class BotApiServer:
         retry_after: int | None = None,
         delay: float = 0.0,
         times: int = 1,
+        drop: bool = False,
     ) -> None:
-        """Make the next `times` calls of `method` slow and/or fail with `status`."""
+        """Make the next `times` calls of `method` slow and/or fail with `status`.
+
+        With drop=True the call is carried out (a getUpdates waits and collects updates as a
+        long poll does; a sendMessage delivers the message), then the connection is closed
+        without a response: what the bot sees when a connection breaks mid-request.
+        """
         with self._cond:
-            self.faults.append(Fault(method, status, retry_after, delay, times))
+            self.faults.append(Fault(method, status, retry_after, delay, times, drop))
 
     # ----------------------------------------------------------------- test side: reading
 
@@ -431,6 +440,10 @@ class BotApiServer:
             if exc.parameters:
                 body["parameters"] = exc.parameters
             return exc.code, body
+        if fault and fault.drop:
+            with self._cond:
+                self.calls.append(Call(method, params, False, result, "dropped", DROPPED))
+            return DROPPED, {}
         with self._cond:
             self.calls.append(Call(method, params, True, result=result))
         return 200, {"ok": True, "result": result}
@@ -850,6 +863,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
         status, body = self.api.handle(match.group(2), params)
+        if status == DROPPED:
+            self.close_connection = True  # no response at all: the client sees the socket close
+            return
         self._send(status, body)
 
     def _send(self, status: int, body: JSON) -> None:
