@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+
+from bot.catalog.model import Fact
 
 
 class Intent(StrEnum):
@@ -34,15 +36,6 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class FactTotal:
-    """A number answered from the structured facts, e.g. gold_medals = 1 over the events."""
-
-    kind: str
-    value: int
-    approximate: bool = False
-
-
-@dataclass(frozen=True)
 class Answer:
     """What the core decided; renderers turn it into words.
 
@@ -55,10 +48,9 @@ class Answer:
     intent: Intent
     event_ids: tuple[str, ...] = ()
     topic_id: str | None = None
-    facts: tuple[FactTotal, ...] = ()
+    facts: tuple[Fact, ...] = ()  # totals over the events, e.g. gold_medals = 1
     filter_words: tuple[str, ...] = ()  # the filter in words, reply language: "2017", "Brussels"
     no_match: bool = False  # a filter was understood but matched nothing
     suggestions: tuple[Suggestion, ...] = ()
     token: str = ""
     confidence: float = 1.0
-    extras: dict[str, str] = field(default_factory=dict)

@@ -9,9 +9,9 @@ import random
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import Answer, FactTotal, Intent, Suggestion
+from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
-from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event
+from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact
 from bot.rendering.describe import entity_name, filter_words
 from bot.rendering.texts import Texts
 from bot.search import EventIndex
@@ -110,7 +110,7 @@ class Answerer:
                 confidence=query.confidence,
             )
 
-        facts: tuple[FactTotal, ...] = ()
+        facts: tuple[Fact, ...] = ()
         if intent is Intent.OVERVIEW:
             ids = self.index.ordered(
                 self.index.by_section.get(query.topic, set()) if query.topic else ids
@@ -151,9 +151,9 @@ class Answerer:
             confidence=query.confidence,
         )
 
-    def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[FactTotal, ...]:
+    def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
         wanted = [k for kind in kinds for k in _FACT_GROUPS.get(kind, (kind,))]
-        totals: list[FactTotal] = []
+        totals: list[Fact] = []
         for kind in wanted:
             values = [
                 fact
@@ -163,7 +163,7 @@ class Answerer:
             ]
             if values:
                 totals.append(
-                    FactTotal(
+                    Fact(
                         kind,
                         sum(f.value for f in values)
                         if kind in _ADDITIVE_FACTS
@@ -250,4 +250,4 @@ def supported_language(code: str | None) -> str:
     return base if base in LANGUAGES else DEFAULT_LANGUAGE
 
 
-__all__ = ["Answer", "Answerer", "FactTotal", "Intent", "Suggestion", "supported_language"]
+__all__ = ["Answer", "Answerer", "Intent", "Suggestion", "supported_language"]
