@@ -24,6 +24,7 @@ from telegram.ext import (
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -35,6 +36,7 @@ from bot.reloading import DataReloader, ReloadStatus, format_reload_result
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.commands import set_command_menus
 from bot.telegram.handlers import Handlers
+from bot.telegram.limits import AbuseGuard
 from bot.telegram.resilience import PatientRateLimiter, PerChatUpdateProcessor, RedactToken
 from bot.user_prefs import UserPrefs
 
@@ -279,6 +281,10 @@ def build_application(
     application.bot_data["admin"] = admin
     application.bot_data["live"] = live
 
+    # 0. Before everything (group -1): the abuse limits, which stop an update over them.
+    guard = AbuseGuard(settings.limits, lambda user: handlers.words(handlers.language_of(user)))
+    application.bot_data["limits"] = guard
+    application.add_handler(TypeHandler(Update, guard.check), group=-1)
     # Order matters: PTB runs the first matching handler of a group and stops.
     # 1. Buttons and inline queries are their own update types; they never compete with text.
     # 2. Known commands come before any text handler, so "/events" is never read as a question;

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.answering import Answerer
+from bot.config import Limits
 from bot.telegram.app import BotApp, build_application
 from tests.botapi import BotApiServer
 
@@ -237,17 +239,23 @@ async def test_help_lists_the_commands(api: BotApiServer, bot: BotApp) -> None:
         assert command in text
 
 
-async def test_thirty_messages_in_a_burst_are_all_answered(api: BotApiServer, bot: BotApp) -> None:
-    user = api.user(190, "Lola", "en")
-    questions = ["concerts", "films", "what happened in 2017", "exhibitions in Ghent", "sport"]
-    started = time.monotonic()
-    for n in range(30):
-        api.send_text(user, questions[n % len(questions)])
-    replies = await api.replies(190, 30, timeout=20)
-    assert len(replies) == 30
-    assert time.monotonic() - started < 20
-    await asyncio.sleep(0.3)
-    assert len(api.bot_messages(190)) == 30  # one answer each, none twice
+async def test_thirty_messages_in_a_burst_are_all_answered(
+    api: BotApiServer, answerer: Answerer, state_dir: Path
+) -> None:
+    """Throughput and order, with the per-user limit off (tests/e2e/test_abuse.py has it on)."""
+    settings = replace(settings_for(api, state_dir), limits=Limits(user_messages=0))
+    async with running(build_application(settings, answerer)):
+        user = api.user(190, "Lola", "en")
+        questions = ["concerts", "films", "what happened in 2017", "exhibitions in Ghent", "sport"]
+        started = time.monotonic()
+        for n in range(30):
+            api.send_text(user, questions[n % len(questions)])
+        replies = await api.replies(190, 30, timeout=20)
+        assert len(replies) == 30
+        assert time.monotonic() - started < 20
+        await asyncio.sleep(0.3)
+        assert len(api.bot_messages(190)) == 30  # one answer each, none twice
+    assert api.errors == []
 
 
 async def test_command_menus_are_localized(api: BotApiServer, bot: BotApp) -> None:

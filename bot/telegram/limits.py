@@ -1,0 +1,267 @@
+"""Abuse limits: one user or one group chat must not drown the bot for everybody else.
+
+Four limits, all from `Settings.limits` (the LIMIT_* variables):
+
+- per user: more than N questions, commands or button taps in S seconds gets ONE polite
+  notice in the user's language, then silence until the window has room again (a notice per
+  message would double the flood);
+- per group chat: at most N answers in S seconds, then silence (a notice would add to the noise
+  everybody in the group sees);
+- per user, inline queries: past the limit they get empty results with a short cache, so the
+  client stops asking and nothing is computed;
+- a question longer than `message_chars` gets "please ask in a sentence or two": answering a
+  pasted essay from its first part would quietly answer a different question.
+
+`SlidingWindow` is the pure logic (an injectable clock, no Telegram); `AbuseGuard.check` is the
+hook app.py registers in handler group -1, so it runs before every other handler and stops an
+update with ApplicationHandlerStop. Group chatter not addressed to the bot is never counted.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+from enum import Enum
+
+from telegram import (
+    CallbackQuery,
+    InlineQuery,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import ChatType
+from telegram.error import TelegramError
+from telegram.ext import ApplicationHandlerStop, ContextTypes
+
+from bot.config import Limits
+from bot.rendering import Texts
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+Clock = Callable[[], float]
+
+INLINE_FLOOD_CACHE_SECONDS = 5
+"""Short: the cached empty result must not outlive the flood by much."""
+
+SWEEP_AT = 1024
+"""Forget idle keys once this many are tracked, so memory follows active users, not all users."""
+
+# Used while data/locales/telegram has no tg_slow_down / tg_too_long keys; a key there wins.
+NOTICES: dict[str, dict[str, str]] = {
+    "tg_slow_down": {
+        "en": "That is a lot of questions at once — I am taking a short break. "
+        "Please ask again in {seconds} s.",
+        "ru": "Слишком много вопросов подряд — я делаю короткую паузу. "
+        "Пожалуйста, спросите снова через {seconds} с.",
+        "ky": "Суроолор өтө көп болуп кетти — кыска тыныгуу алып жатам. "
+        "Сураныч, {seconds} секунддан кийин кайра сураңыз.",
+        "fr": "Cela fait beaucoup de questions d'un coup — je fais une courte pause. "
+        "Merci de reposer votre question dans {seconds} s.",
+        "nl": "Dat zijn veel vragen tegelijk — ik neem een korte pauze. "
+        "Stel je vraag over {seconds} s opnieuw.",
+    },
+    "tg_too_long": {
+        "en": "That message is too long for me to find the question in it. "
+        "Please ask in a sentence or two (up to {limit} characters).",
+        "ru": "Сообщение слишком длинное, я не найду в нём вопрос. "
+        "Пожалуйста, спросите в одном-двух предложениях (до {limit} символов).",
+        "ky": "Билдирүү өтө узун, андан сурооңузду таба албайм. "
+        "Сураныч, бир-эки сүйлөм менен сураңыз ({limit} белгиге чейин).",
+        "fr": "Ce message est trop long pour que j'y trouve la question. "
+        "Merci de la poser en une ou deux phrases ({limit} caractères au plus).",
+        "nl": "Dit bericht is te lang om de vraag erin te vinden. "
+        "Stel je vraag in een of twee zinnen (hoogstens {limit} tekens).",
+    },
+}
+
+
+class Verdict(Enum):
+    ALLOW = "allow"
+    NOTICE = "notice"  # the first refusal of a spell: tell the user once
+    SILENT = "silent"  # every further refusal until the window has room again
+
+
+class SlidingWindow:
+    """At most `limit` allowed hits per key in any `seconds`-long window; 0 means no limit.
+
+    Refused hits are not recorded, so a user who keeps typing still gets `limit` answers per
+    window (the window never locks anyone out for longer than it is long).
+    """
+
+    def __init__(self, limit: int, seconds: float, clock: Clock = time.monotonic) -> None:
+        self.limit = limit
+        self.seconds = seconds
+        self._clock = clock
+        self._hits: dict[int, deque[float]] = {}
+        self._noticed: set[int] = set()
+        self._swept = clock()
+
+    def hit(self, key: int) -> Verdict:
+        if self.limit <= 0:
+            return Verdict.ALLOW
+        now = self._clock()
+        stamps = self._fresh(key, now)
+        if len(stamps) < self.limit:
+            stamps.append(now)
+            self._noticed.discard(key)
+            self._sweep(now)
+            return Verdict.ALLOW
+        if key in self._noticed:
+            return Verdict.SILENT
+        self._noticed.add(key)
+        return Verdict.NOTICE
+
+    def retry_in(self, key: int) -> float:
+        """Seconds until `key` may be allowed again (0 when it may now)."""
+        stamps = self._hits.get(key)
+        if self.limit <= 0 or not stamps or len(stamps) < self.limit:
+            return 0.0
+        return max(0.0, stamps[0] + self.seconds - self._clock())
+
+    def tracked(self) -> int:
+        """How many keys are remembered (tests check that idle ones are forgotten)."""
+        return len(self._hits)
+
+    def _fresh(self, key: int, now: float) -> deque[float]:
+        stamps = self._hits.setdefault(key, deque())
+        while stamps and stamps[0] <= now - self.seconds:
+            stamps.popleft()
+        return stamps
+
+    def _sweep(self, now: float) -> None:
+        if len(self._hits) < SWEEP_AT or now - self._swept < self.seconds:
+            return
+        self._swept = now
+        idle = [k for k, s in self._hits.items() if not s or s[-1] <= now - self.seconds]
+        for key in idle:
+            del self._hits[key]
+            self._noticed.discard(key)
+
+
+def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
+    """In a group: a command (not /cmd@another_bot), an @mention of the bot or a reply to it.
+
+    The same test the group handlers make, so chatter the bot ignores is never counted.
+    """
+    text = message.text or ""
+    if text.startswith("/"):
+        command = text.split(maxsplit=1)[0]
+        _, at, target = command.partition("@")
+        return not at or target.lower() == username.lower()
+    mention = f"@{username}".lower()
+    if any(
+        found.lower() == mention
+        for found in message.parse_entities([MessageEntity.MENTION]).values()
+    ):
+        return True
+    replied = message.reply_to_message
+    return bool(replied and replied.from_user and replied.from_user.id == bot_id)
+
+
+class AbuseGuard:
+    """The hook: counts each update against the limits and stops the ones over them."""
+
+    def __init__(
+        self,
+        limits: Limits,
+        words: Callable[[User | None], Texts],
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.limits = limits
+        self.users = SlidingWindow(limits.user_messages, limits.user_seconds, clock)
+        self.groups = SlidingWindow(limits.group_answers, limits.group_seconds, clock)
+        self.inline = SlidingWindow(limits.inline_queries, limits.inline_seconds, clock)
+        self._words = words
+
+    async def check(self, update: Update, context: Context) -> None:
+        """Runs before every handler; raises ApplicationHandlerStop to drop an update."""
+        if update.inline_query is not None:
+            await self._inline_query(update.inline_query)
+        elif update.callback_query is not None:
+            await self._button(update.callback_query)
+        elif update.effective_message is not None:
+            await self._message(update.effective_message, update.effective_user, context)
+
+    def notice(self, key: str, user: User | None, **values: object) -> str:
+        """A notice in the user's language: data/locales/telegram when it has the key."""
+        words = self._words(user)
+        if words.has(key):
+            return words.get(key, **values)
+        template = NOTICES[key].get(words.language) or NOTICES[key]["en"]
+        return template.format(**values)
+
+    # ----------------------------------------------------------------- per kind of update
+
+    async def _inline_query(self, query: InlineQuery) -> None:
+        if self.inline.hit(query.from_user.id) is Verdict.ALLOW:
+            return
+        try:
+            await query.answer([], cache_time=INLINE_FLOOD_CACHE_SECONDS, is_personal=True)
+        except TelegramError as exc:
+            log.info("could not answer a flooding inline query: %s", exc.message)
+        raise ApplicationHandlerStop
+
+    async def _button(self, query: CallbackQuery) -> None:
+        user = query.from_user
+        verdict = self.users.hit(user.id)
+        chat = query.message.chat if query.message is not None else None
+        if verdict is Verdict.ALLOW and chat is not None and chat.type != ChatType.PRIVATE:
+            verdict = Verdict.SILENT if self.groups.hit(chat.id) is not Verdict.ALLOW else verdict
+        if verdict is Verdict.ALLOW:
+            return
+        text = self._slow_down(user) if verdict is Verdict.NOTICE else None
+        try:
+            await query.answer(text)  # always answered: else the client shows a spinner
+        except TelegramError as exc:
+            log.info("could not answer a flooding button tap: %s", exc.message)
+        raise ApplicationHandlerStop
+
+    async def _message(self, message: Message, user: User | None, context: Context) -> None:
+        if not message.text:
+            return  # stickers, photos, service messages: no handler answers them
+        private = message.chat.type == ChatType.PRIVATE
+        if not private:
+            if message.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+                return
+            if not addressed_to_bot(message, context.bot.username, context.bot.id):
+                return  # chatter: the handlers stay silent, so there is nothing to limit
+        verdict = self.users.hit(user.id) if user is not None else Verdict.ALLOW
+        if verdict is Verdict.NOTICE and user is not None:
+            await self._say(message, self._slow_down(user), context, quote=not private)
+        if verdict is not Verdict.ALLOW:
+            raise ApplicationHandlerStop
+        if not private and self.groups.hit(message.chat.id) is not Verdict.ALLOW:
+            raise ApplicationHandlerStop
+        limit = self.limits.message_chars
+        if limit > 0 and len(message.text) > limit:
+            text = self.notice("tg_too_long", user, limit=limit)
+            await self._say(message, text, context, quote=not private)
+            raise ApplicationHandlerStop
+
+    # ----------------------------------------------------------------- helpers
+
+    def _slow_down(self, user: User) -> str:
+        seconds = max(1, math.ceil(self.users.retry_in(user.id)))
+        return self.notice("tg_slow_down", user, seconds=seconds)
+
+    async def _say(self, message: Message, text: str, context: Context, *, quote: bool) -> None:
+        """Plain text (no parse mode: nothing to escape); in groups, quoting the asker."""
+        try:
+            await context.bot.send_message(
+                message.chat_id,
+                text,
+                reply_parameters=(
+                    ReplyParameters(message.message_id, allow_sending_without_reply=True)
+                    if quote
+                    else None
+                ),
+            )
+        except TelegramError as exc:
+            log.info("could not send a limit notice: %s", exc.message)
