@@ -112,9 +112,12 @@ class TracingUpdateProcessor(PerChatUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         started = time.perf_counter()
         if self.data.reloader is not None:
-            result = await self.data.reloader.check_async()
-            if result.notify:
-                await self.on_reload(result)
+            try:
+                result = await self.data.reloader.check_async()
+                if result.notify:
+                    await self.on_reload(result)
+            except Exception:  # never lose an update over the check: answer from what we have
+                log.exception("checking data/ for changes failed")
         trace = Trace(started, _kind(update), _user_language(update), self.data.latest())
         token = _TRACE.set(trace)
         try:
