@@ -87,8 +87,11 @@ class Bm25Retriever:
         return tuned
 
 
-def measure_bm25(catalog: Catalog, cases: Sequence[Case], rounds: int) -> dict[str, Any]:
-    """Exact match after tuning, and the per-question time of scoring and selecting."""
+def measure_bm25(
+    catalog: Catalog, cases: Sequence[Case], rounds: int, held_out: Sequence[Case] = ()
+) -> dict[str, Any]:
+    """Exact match after tuning (and on held-out questions it was not tuned on), and the
+    per-question time of scoring and selecting."""
     retriever = Bm25Retriever(catalog)
     tuned = retriever.tune(cases)
     samples: list[float] = []
@@ -99,11 +102,14 @@ def measure_bm25(catalog: Catalog, cases: Sequence[Case], rounds: int) -> dict[s
             retriever.select(case.question)
             samples.append(clock() - start)
     exact = sum(retriever.select(case.question) == case.expected_ids for case in cases)
+    held = sum(retriever.select(case.question) == case.expected_ids for case in held_out)
     return {
         "documents": len(retriever.ids),
         "questions": len(cases),
         "floor": round(tuned.floor, 4),
         "ratio": round(tuned.ratio, 3),
         "exact_match": round(exact / len(cases), 4) if cases else 0.0,
+        "held_out_questions": len(held_out),
+        "held_out_exact_match": round(held / len(held_out), 4) if held_out else None,
         **summary_ms(samples),
     }
