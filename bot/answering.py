@@ -129,7 +129,7 @@ class Answerer:
             and (
                 query.events
                 or (
-                    query.people
+                    (query.people or query.organisations)
                     and not (query.years or query.months or query.categories or query.period)
                 )
             )

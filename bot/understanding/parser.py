@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 
 from bot.catalog.model import Catalog
 from bot.understanding.language import LanguageDetector
@@ -38,8 +40,14 @@ _SMALLTALK = ("help", "thanks", "greeting")
 
 
 class Understander:
-    def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        thresholds: Thresholds | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         self.catalog = catalog
+        self.today = today  # for "this year", "last year", "upcoming"
         self.vocabulary = Vocabulary(catalog)
         self.detector = LanguageDetector(catalog)
         self.thresholds = thresholds or Thresholds()
@@ -109,6 +117,13 @@ class Understander:
         period, period_years = self._period(text, found, positions, years_at)
         if period:
             years = []
+        relative = found["period"] & {"this_year", "last_year", "upcoming"}
+        if relative and not years_at:
+            current = self.today().year
+            if "upcoming" in relative:
+                period, period_years = Period.SINCE, [current]
+            else:
+                years = [current if "this_year" in relative else current - 1]
 
         months = sorted(int(m) for m in found["month"] if m.isdigit())
         month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
@@ -127,15 +142,21 @@ class Understander:
             topic = None  # "sport" alone is the category; "sports cooperation" is the overview
         unknown_place = None if places else self._unknown_place(text, matches)
 
-        intent = self._intent(intents, ranks, found, topic, bool(years_at))
+        covered = {i for m in matches for i in range(m.start, m.end)} | {i for i, _ in years_at}
+        unexplained = [
+            w
+            for i, w in enumerate(words)
+            if i not in covered and not self.vocabulary.is_function_word(w)
+        ]
+        intent = self._intent(intents, ranks, found, topic, bool(years or period), unexplained)
         if intent == "overview" and topic is None and "sport" in categories:
             topic = "sports"
         if intent == "overview":
             categories = [c for c in categories if not (topic == "sports" and c == "sport")]
 
-        content_words = [w for w in words if w not in self.vocabulary.stopwords]
-        understood = sum(m.end - m.start for m in matches) + len(years_at)
-        confidence = min(1.0, understood / max(1, len(content_words)))
+        # Share of the meaningful words explained, lowered by the weakest typo match.
+        meaningful = len(covered) + len(unexplained)
+        confidence = 1 - len(unexplained) / meaningful if meaningful else 0.0
         fuzzy_scores = [m.score for m in matches if m.score < 99]
         if fuzzy_scores:
             confidence *= min(fuzzy_scores) / 100
@@ -197,6 +218,7 @@ class Understander:
         found: dict[str, set[str]],
         topic: str | None,
         has_time: bool,
+        unexplained: list[str],
     ) -> str:
         substantive = any(
             found[kind] for kind in ("category", "person", "organisation", "event", "fact")
@@ -228,6 +250,8 @@ class Understander:
         for name in _SMALLTALK:
             if name in intents:
                 return name
+        if found["place"] and not unexplained:
+            return "overview"  # only "Belgium", "Kyrgyzstan": the ties as a whole
         if "date_of" in intents:
             return "list"
         return "out_of_scope"
