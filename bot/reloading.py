@@ -127,13 +127,14 @@ class DataReloader:
         empty when the data answering is the newest."""
         return self._reported or ()
 
-    def check(self) -> ReloadResult:
+    def check(self, *, wait: bool = False) -> ReloadResult:
         """Reload when data/ changed and the change has settled; cheap when nothing changed.
 
         Never raises on bad data. When another thread is already loading, returns UNCHANGED
-        at once rather than loading twice.
+        at once rather than loading twice; with `wait`, it waits for that load to end first,
+        so `current` afterwards is the newest data (what an answer wants; a watcher does not).
         """
-        if not self._lock.acquire(blocking=False):
+        if not self._lock.acquire(blocking=wait):
             return self._unchanged()
         try:
             fingerprint = self.fingerprint()
@@ -146,9 +147,9 @@ class DataReloader:
         finally:
             self._lock.release()
 
-    async def check_async(self) -> ReloadResult:
+    async def check_async(self, *, wait: bool = False) -> ReloadResult:
         """`check` in a worker thread, so a long load does not stall the event loop."""
-        return await asyncio.to_thread(self.check)
+        return await asyncio.to_thread(self.check, wait=wait)
 
     def reload(self) -> ReloadResult:
         """Load data/ now whatever the files look like (the admins' /reload); never raises."""

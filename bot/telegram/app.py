@@ -113,7 +113,7 @@ class TracingUpdateProcessor(PerChatUpdateProcessor):
         started = time.perf_counter()
         if self.data.reloader is not None:
             try:
-                result = await self.data.reloader.check_async()
+                result = await self.data.reloader.check_async(wait=True)
                 if result.notify:
                     await self.on_reload(result)
             except Exception:  # never lose an update over the check: answer from what we have
