@@ -146,3 +146,15 @@ def test_a_token_replays_the_same_query(answerer: Answerer) -> None:
 @pytest.mark.parametrize("forged", ["", "Z", "L~pzzzz", "L~y20x7", "é" * 10, "L~" + "y2017." * 20])
 def test_a_forged_token_is_refused(answerer: Answerer, forged: str) -> None:
     assert answerer.tokens.decode(forged) is None
+
+
+def test_this_year_and_last_year_are_read_against_today(answerer: Answerer) -> None:
+    from datetime import date
+
+    from bot.understanding import Understander
+
+    in_2017 = Understander(answerer.catalog, today=lambda: date(2017, 6, 1))
+    assert in_2017.understand("what happened this year").years == (2017,)
+    assert in_2017.understand("в прошлом году").years == (2016,)
+    upcoming = in_2017.understand("upcoming events")
+    assert (upcoming.period, upcoming.period_years) == (Period.SINCE, (2017,))

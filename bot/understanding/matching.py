@@ -91,8 +91,8 @@ def find_matches(
             chunk = words[i : i + n]
             if n == 1 and vocabulary.is_function_word(chunk[0]):
                 continue  # "болгонун" is "болгон" inflected, not a typo of "өлкөнүн"
-            if any(w.isdigit() for w in chunk):
-                continue
+            if any(w.isdigit() for w in chunk) or all(w in vocabulary.known_words for w in chunk):
+                continue  # words typed right: exact matching already had its say
             match = _fuzzy(" ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits)
             if match:
                 claim(match)
@@ -107,7 +107,7 @@ def _exact(chunk: Sequence[str], start: int, vocabulary: Vocabulary) -> Match | 
     if senses:
         return Match(start, end, senses, EXACT, phrase)
     last = chunk[-1]
-    if last in vocabulary.function_words:
+    if last in vocabulary.stopwords:  # markers like "концерти" may still be inflected names
         return None
     head = " ".join(chunk[:-1])
     for stem in vocabulary.stems(last):

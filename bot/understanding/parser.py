@@ -25,6 +25,10 @@ class Thresholds:
     max_edits: tuple[int, int, int] = (1, 2, 2)
 
 
+# Words looked at per question: the longest real questions have about 40; a 4096-character
+# paste must not stall the event loop (a second per message measured without this cap).
+MAX_WORDS = 64
+
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)[a-z]{0,4}$")  # 2017, 2017g (2017г), 2017th
 _DAY = re.compile(r"^([0-3]?\d)[a-z]{0,3}$")  # 12, 12th, 12e, 1er
 _RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–—/]\s*(1[89]\d\d|20\d\d)(?!\d)")
@@ -55,12 +59,12 @@ class Understander:
 
     def understand(self, text: str) -> Query:
         language = self.detector.detect(text)
-        words = fold(text).split()
+        words = fold(text).split()[:MAX_WORDS]
         if not words:
             return Query(intent="help", language=language, confidence=0.0)
 
         years, days_at, taken = self._numbers(words)
-        plain_words = fold(text, variants=False).split()
+        plain_words = fold(text, variants=False).split()[:MAX_WORDS]
         matches = find_matches(
             words,
             plain_words,
@@ -70,6 +74,7 @@ class Understander:
         )
         if language != "ru" and not CYRILLIC.search(text):
             matches = [m for m in matches if m.phrase not in self.vocabulary.cyrillic_lookalikes]
+        matches = _without_self_introductions(matches, self.vocabulary)
         query = self._build(text, language, words, years, days_at, matches)
         alternatives = tuple(
             self._build(text, language, words, years, days_at, variant)
@@ -269,6 +274,27 @@ class Understander:
             ):
                 return word
         return None
+
+
+_AFFILIATIONS = ("organisation", "place")
+
+
+def _without_self_introductions(matches: list[Match], vocabulary: Vocabulary) -> list[Match]:
+    """Drop the organisation or place a user introduces themselves with: "I'm from the
+    embassy" says who is asking, not which events they want."""
+    cues = {
+        i: vocabulary.introduces[m.phrase]
+        for i, m in enumerate(matches)
+        if m.phrase in vocabulary.introduces
+    }
+    if not cues:
+        return matches
+    dropped = set(cues)
+    for i, side in cues.items():
+        j = i + 1 if side == "after" else i - 1
+        if 0 <= j < len(matches) and all(s.kind in _AFFILIATIONS for s in matches[j].senses):
+            dropped.add(j)
+    return [m for i, m in enumerate(matches) if i not in dropped]
 
 
 def _one(values: set[str]) -> str | None:

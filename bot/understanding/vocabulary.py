@@ -24,6 +24,7 @@ class Sense:
 
 ENTITY_KINDS = ("place", "category", "person", "organisation", "month", "fact")
 MIN_FUZZY_LENGTH = 5
+_STEM_CACHE_SIZE = 50_000  # bounded: a flood of random words must not grow memory for ever
 
 
 class Vocabulary:
@@ -58,9 +59,14 @@ class Vocabulary:
         for topic in catalog.topics:
             for phrase in (*topic.aliases, *topic.title.values()):
                 add(phrase, Sense("topic", topic.id))
+        # Self-introductions mark with "..." on which side the user's own affiliation stands.
+        self.introduces: dict[str, str] = {}
         for intent, cues in catalog.lexicon.intents.items():
             for phrase in cues:
-                add(phrase, Sense("intent", intent))
+                core = phrase.replace("...", "").strip()
+                add(core, Sense("intent", intent))
+                if "..." in phrase:
+                    self.introduces[fold(core)] = "after" if phrase.endswith("...") else "before"
         # Short Cyrillic cue words whose Latin fold is an everyday word elsewhere: "до" -> "do",
         # "с" -> "s". They count only in Cyrillic or Latin-typed Russian questions.
         self.cyrillic_lookalikes: frozenset[str] = frozenset(
@@ -90,6 +96,11 @@ class Vocabulary:
         )
         # Typos are forgiven in names and in longer cue words ("relashions", "lastest"), never
         # in short function words: a near-miss of "in" must not become "on".
+        suffixes_by_last: dict[str, list[str]] = defaultdict(list)
+        for suffix in self.suffixes:  # longest first, kept so within each bucket
+            suffixes_by_last[suffix[-1]].append(suffix)
+        self._suffixes_by_last = {k: tuple(v) for k, v in suffixes_by_last.items()}
+        self._stem_cache: dict[str, tuple[str, ...]] = {}
         stemmed: dict[str, set[Sense]] = defaultdict(set)
         for key, meaning in self.senses.items():
             stemmed[self.stem_key(key)].update(meaning)
@@ -150,10 +161,18 @@ class Vocabulary:
         stems = self.stems(word)
         return stems[0] if stems else word
 
-    def stems(self, word: str) -> list[str]:
-        """Candidate stems of an inflected word (Брюсселде -> bryussel), longest suffix first."""
-        return [
-            word[: -len(suffix)]
-            for suffix in self.suffixes
-            if word.endswith(suffix) and len(word) - len(suffix) >= 4
-        ]
+    def stems(self, word: str) -> tuple[str, ...]:
+        """Candidate stems of an inflected word (Брюсселде -> bryussel), longest suffix first.
+
+        Memoised: a word is stemmed once per process, however many phrases it stands in.
+        """
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            cached = tuple(
+                word[: -len(suffix)]
+                for suffix in self._suffixes_by_last.get(word[-1:], ())
+                if word.endswith(suffix) and len(word) - len(suffix) >= 4
+            )
+            if len(self._stem_cache) < _STEM_CACHE_SIZE:
+                self._stem_cache[word] = cached
+        return cached
