@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "ky", "fr", "nl")
 """Every language the bot speaks; English is the fallback."""
@@ -144,6 +145,20 @@ class Catalog:
 
     def __post_init__(self) -> None:
         self._by_id.update({event.id: event for event in self.events})
+
+    @cached_property
+    def years(self) -> tuple[int, ...]:
+        """Every year some event spans, ascending: what "no events in 2013" points to."""
+        return tuple(sorted({year for event in self.events for year in event.years()}))
+
+    @cached_property
+    def used_cities(self) -> tuple[str, ...]:
+        """Ids of the cities where events took place (not the ones listed for "none there")."""
+        return tuple(sorted({city for event in self.events for city in event.cities}))
+
+    @cached_property
+    def used_categories(self) -> tuple[str, ...]:
+        return tuple(sorted({c for event in self.events for c in event.categories}))
 
     def event(self, event_id: str) -> Event | None:
         return self._by_id.get(event_id)

@@ -35,72 +35,59 @@ def render_html(
     page: int = 0,
     page_size: int = DEFAULT_PAGE_SIZE,
     share_url: Callable[[str], str] | None = None,
+    limit: int | None = TELEGRAM_LIMIT,
 ) -> Page:
     """One page of the reply. `page` is clamped into range, so a stale button still works.
 
     Args:
         answer: what the core decided.
         page: 0-based page number.
-        page_size: events per page for lists.
+        page_size: events per page for lists. A line is at most about 300 characters (titles
+            are validated to 80), so the default page stays far below Telegram's limit.
         share_url: event id -> deep link; cards then carry a share link.
+        limit: the most characters a page may have; None for the terminal.
+    Returns:
+        The page; only its own events are formatted, so a 10,000-event list costs a page.
     """
     texts = Texts(catalog, answer.language)
-    events = [e for e in (catalog.event(i) for i in answer.event_ids) if e is not None]
-    single = len(events) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST)
-    if single:
-        head = _lead(answer, catalog, texts, events)
-        body = _card(events[0], catalog, texts, share_url)
+    ids = answer.event_ids
+    head = _lead(answer, catalog, texts, ids)
+    if len(ids) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST):
+        body = _card(_event(catalog, ids[0]), catalog, texts, share_url)
         text = "\n\n".join(part for part in (head, body) if part)
-        return Page(_fit(text), 0, 1, (events[0].id,))
+        return Page(_fit(text, limit), 0, 1, ids)
 
-    head = _lead(answer, catalog, texts, events)
-    lines = [_line(event, catalog, texts) for event in events]
-    pages = _paginate(head, lines, texts, page_size)
-    index = min(max(page, 0), len(pages) - 1)
-    start, stop = pages[index]
+    size = max(1, page_size)
+    page_count = max(1, -(-len(ids) // size))
+    index = min(max(page, 0), page_count - 1)
+    shown = ids[index * size : (index + 1) * size]
     parts = [head] if head else []
-    if lines:
-        parts.append("\n".join(lines[start:stop]))
-    if len(pages) > 1:
-        parts.append("<i>" + esc(texts.get("page_of", page=index + 1, pages=len(pages))) + "</i>")
-    return Page(
-        _fit("\n\n".join(parts)),
-        index,
-        len(pages),
-        tuple(e.id for e in events[start:stop]),
-    )
+    if shown:
+        parts.append("\n".join(_line(_event(catalog, i), catalog, texts) for i in shown))
+    if page_count > 1:
+        parts.append("<i>" + esc(texts.get("page_of", page=index + 1, pages=page_count)) + "</i>")
+    return Page(_fit("\n\n".join(parts), limit), index, page_count, shown)
 
 
-def _paginate(head: str, lines: list[str], texts: Texts, page_size: int) -> list[tuple[int, int]]:
-    """Slices of `lines` per page: at most page_size lines and never over Telegram's limit."""
-    if not lines:
-        return [(0, 0)]
-    budget = TELEGRAM_LIMIT - len(head) - 64  # the page footer and separators
-    pages: list[tuple[int, int]] = []
-    start = 0
-    while start < len(lines):
-        stop, used = start, 0
-        while stop < len(lines) and stop - start < max(1, page_size):
-            cost = len(lines[stop]) + 1
-            if used + cost > budget and stop > start:
-                break
-            used += cost
-            stop += 1
-        pages.append((start, stop))
-        start = stop
-    return pages
+def _event(catalog: Catalog, event_id: str) -> Event:
+    event = catalog.event(event_id)
+    if event is None:
+        raise KeyError(f"unknown event id in an answer: {event_id}")
+    return event
 
 
-def _fit(text: str) -> str:
-    """A last guard: never more than Telegram accepts, cut at a line break outside tags."""
-    if len(text) <= TELEGRAM_LIMIT:
+def _fit(text: str, limit: int | None) -> str:
+    """A last guard: never more than Telegram accepts, cut at a line break (tags never span
+    lines in these replies, so the cut keeps the HTML balanced)."""
+    if limit is None or len(text) <= limit:
         return text
-    cut = text.rfind("\n", 0, TELEGRAM_LIMIT - 1)
+    cut = text.rfind("\n", 0, limit - 1)
     return text[: cut if cut > 0 else 0] + "\n…"
 
 
-def _lead(answer: Answer, catalog: Catalog, texts: Texts, events: list[Event]) -> str:
+def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) -> str:
     """The text before the events: header, count, date or fact; all of it for smalltalk."""
+    events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
     intent = answer.intent
     described = ", ".join(answer.filter_words)
     filter_text = texts.get("list_filter_intro", filter=described) if described else ""
@@ -113,7 +100,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, events: list[Event]) -
             Intent.THANKS: "thanks",
             Intent.OUT_OF_SCOPE: "out_of_scope",
         }[intent]
-        years = sorted({e.start.year for e in catalog.events})
+        years = catalog.years
         return esc(
             texts.get(
                 key,
@@ -135,7 +122,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, events: list[Event]) -
             f"{esc(t.summary.get(texts.language) or t.summary['en'])}"
             for t in topics
         ]
-        blocks.append(f"<b>{esc(texts.get('overview_events', count=len(events)))}</b>")
+        blocks.append(f"<b>{esc(texts.get('overview_events', count=len(ids)))}</b>")
         return "\n\n".join(blocks)
     if intent is Intent.COUNT:
         if answer.facts:
@@ -151,10 +138,10 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, events: list[Event]) -
                 + "</b>"
                 for fact in answer.facts
             )
-        key = "count_events_one" if len(events) == 1 else "count_events"
-        if not events:
+        key = "count_events_one" if len(ids) == 1 else "count_events"
+        if not ids:
             key = "count_events_zero"
-        return f"<b>{esc(texts.get(key, count=len(events), filter=filter_text))}</b>"
+        return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
     if intent is Intent.DATE_OF and events:
         return "\n".join(
             esc(
@@ -176,28 +163,17 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, events: list[Event]) -
             date=format_span(catalog, event, texts),
         )
         return f"<b>{esc(sentence)}</b>"
-    if intent is Intent.DETAIL and len(events) == 1:
+    if intent is Intent.DETAIL and len(ids) == 1:
         return ""
-    key = "list_header_one" if len(events) == 1 else "list_header"
-    return f"<b>{esc(texts.get(key, count=len(events), filter=filter_text))}</b>"
+    key = "list_header_one" if len(ids) == 1 else "list_header"
+    return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
 
 
 def _no_match(answer: Answer, catalog: Catalog, texts: Texts, described: str) -> str:
-    years = sorted({y for e in catalog.events for y in e.years()})
-    cities = sorted(
-        {
-            entity_name(catalog, "place", c, texts.language)
-            for e in catalog.events
-            for c in e.cities
-        }
-    )
-    categories = sorted(
-        {
-            entity_name(catalog, "category", c, texts.language)
-            for e in catalog.events
-            for c in e.categories
-        }
-    )
+    lang = texts.language
+    years = catalog.years
+    cities = sorted(entity_name(catalog, "place", c, lang) for c in catalog.used_cities)
+    categories = sorted(entity_name(catalog, "category", c, lang) for c in catalog.used_categories)
     lines = [f"<b>{esc(texts.get('no_match', filter=described or '—'))}</b>"]
     if years:
         lines.append(esc(texts.get("no_match_years", first=years[0], last=years[-1])))

@@ -21,5 +21,5 @@ def html_to_text(html: str) -> str:
 
 def render_text(answer: Answer, catalog: Catalog) -> str:
     """The whole reply, every event listed: a terminal has no 4096-character limit."""
-    page = render_html(answer, catalog, page_size=max(1, len(answer.event_ids)))
+    page = render_html(answer, catalog, page_size=max(1, len(answer.event_ids)), limit=None)
     return html_to_text(page.text)
