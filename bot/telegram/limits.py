@@ -212,8 +212,14 @@ class AbuseGuard:
         user = query.from_user
         verdict = self.users.hit(user.id)
         chat = query.message.chat if query.message is not None else None
-        if verdict is Verdict.ALLOW and chat is not None and chat.type != ChatType.PRIVATE:
-            verdict = Verdict.SILENT if self.groups.hit(chat.id) is not Verdict.ALLOW else verdict
+        busy_group = (
+            verdict is Verdict.ALLOW
+            and chat is not None
+            and chat.type != ChatType.PRIVATE
+            and self.groups.hit(chat.id) is not Verdict.ALLOW
+        )
+        if busy_group:
+            verdict = Verdict.SILENT  # as for the group's messages: no notice
         if verdict is Verdict.ALLOW:
             return
         text = self._slow_down(user) if verdict is Verdict.NOTICE else None

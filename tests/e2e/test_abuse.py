@@ -311,3 +311,20 @@ async def test_an_inline_flood_gets_empty_results_with_a_short_cache(
         await api.idle(1.1)
         again = api.inline_query(user, "concerts")
         assert (await api.inline_answer(again))["results"]
+
+
+async def test_button_taps_in_a_busy_group_are_answered_silently(
+    api: BotApiServer, answerer: Answerer, state_dir: Path
+) -> None:
+    async with limited(api, answerer, state_dir, group_answers=2, group_seconds=60):
+        group = api.group_chat(GROUP_ID)
+        member, other = api.user(422, "Member", "en"), api.user(423, "Other", "en")
+        api.send_text(member, f"@{api.username} films", chat=group)  # 1
+        answer = await api.reply(GROUP_ID)
+        first = api.press(other, answer, api.buttons(answer)[0]["callback_data"])  # 2
+        await api.callback_answer(first)
+        await api.reply(GROUP_ID)  # the card
+        third = api.press(other, answer, api.buttons(answer)[1]["callback_data"])
+        assert "text" not in await api.callback_answer(third)  # no spinner, no notice
+        await api.idle(0.3)
+        assert len(api.bot_messages(GROUP_ID)) == 2
