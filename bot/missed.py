@@ -128,20 +128,25 @@ class MissedLog:
         self._lock = threading.Lock()
         self._last_purge: datetime | None = None
         path.parent.mkdir(parents=True, exist_ok=True)
+        # One connection for the log's life, used under a lock from any thread. WAL with
+        # synchronous=NORMAL makes a commit cheap (no fsync per question) and still survives a
+        # crash of the process; at worst a power cut loses the last few records.
+        self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         with self._connect() as db:
             db.executescript(_SCHEMA)
         self.purge()
 
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        """One short connection per call, under a lock: simple, and safe across threads."""
-        with self._lock:
-            db = sqlite3.connect(self.path, timeout=5)
-            try:
-                with db:  # commit, or roll back on error
-                    yield db
-            finally:
-                db.close()
+        """The connection, under the lock, as one transaction (commit, or roll back on error)."""
+        with self._lock, self._db:
+            yield self._db
 
     # -- writing -------------------------------------------------------------------------------
 

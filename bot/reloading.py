@@ -147,6 +147,13 @@ class DataReloader:
         finally:
             self._lock.release()
 
+    def maybe_changed(self) -> bool:
+        """Whether data/ differs from what is loaded: a few stat calls, no lock, no thread.
+
+        Lets the per-update check skip the thread hop when nothing changed (nearly always).
+        """
+        return self.fingerprint() != self._loaded
+
     async def check_async(self, *, wait: bool = False) -> ReloadResult:
         """`check` in a worker thread, so a long load does not stall the event loop."""
         return await asyncio.to_thread(self.check, wait=wait)

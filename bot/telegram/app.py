@@ -111,7 +111,7 @@ class TracingUpdateProcessor(PerChatUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         started = time.perf_counter()
-        if self.data.reloader is not None:
+        if self.data.reloader is not None and self.data.reloader.maybe_changed():
             try:
                 result = await self.data.reloader.check_async(wait=True)
                 if result.notify:
