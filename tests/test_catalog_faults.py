@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from bot.catalog import DataError, check_data, load_catalog
+from bot.catalog.yamldoc import MAX_DEPTH
 from bot.reloading import DataReloader, ReloadStatus
 from tests.test_catalog_broken import BROKEN, data_dir, expected_blocks
 
@@ -134,12 +135,8 @@ def test_a_nul_byte_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     assert problem.file == "data/events.yaml"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="yaml.ReaderError (here a NUL byte) is no MarkedYAMLError: it carries a character "
-    "position, not a line mark, so bot/catalog/yamldoc.py reports it at line 1",
-)
 def test_a_nul_byte_is_reported_at_its_line(tmp_path: Path) -> None:
+    """yaml.ReaderError has no line mark, only the character's index: the line comes from it."""
     data = data_dir(tmp_path)
     events = data / "events.yaml"
     text = events.read_bytes()
@@ -147,6 +144,31 @@ def test_a_nul_byte_is_reported_at_its_line(tmp_path: Path) -> None:
     events.write_bytes(text.replace(b"status: held", b"status: he\x00ld", 1))
     [problem] = check_data(data)
     assert problem.line == line
+    column = len(text.splitlines()[line - 1].split(b"status: held")[0]) + len("status: he") + 1
+    assert f"a NUL character (U+0000) in column {column}" in problem.message
+    assert "delete it" in problem.message
+    assert "position" not in problem.message  # yaml's character index means nothing to a curator
+
+
+@pytest.mark.parametrize(
+    ("char", "named"),
+    [("\x07", "an invisible control character (U+0007)"), ("\uffff", "(U+FFFF)")],
+    ids=["bell", "noncharacter"],
+)
+def test_other_refused_characters_are_named_at_their_line(
+    tmp_path: Path, char: str, named: str
+) -> None:
+    """After a BOM, CRLF line ends and non-ASCII text the line and column still match."""
+    data = data_dir(tmp_path)
+    events = data / "events.yaml"
+    lines = events.read_text(encoding="utf-8").splitlines()
+    where = next(n for n, text in enumerate(lines) if "status: held" in text)
+    lines[where] = lines[where].replace("status: held", f"status: «he{char}ld»", 1)
+    events.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode("utf-8"))
+    [problem] = check_data(data)
+    assert problem.line == where + 1
+    column = lines[where].index(char) + 1
+    assert f"{named} in column {column} is not allowed in YAML" in problem.message
 
 
 DEEP = "events: " + "[" * 2000 + "]" * 2000 + "\n"  # 4 KB, well under the size limit
@@ -165,18 +187,38 @@ def test_yaml_nested_thousands_deep_never_replaces_good_data(tmp_path: Path) -> 
     assert reloader.current is before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="yaml.compose recurses once per nesting level and yamldoc.py does not catch "
-    "RecursionError: check_data (python -m bot check-data) dies with a traceback; the reloader "
-    "catches it but names no file ('data:1: the files could not be read')",
-)
 def test_yaml_nested_thousands_deep_is_named_by_check_data(tmp_path: Path) -> None:
+    """yaml.compose recurses once per level: the RecursionError becomes the file's problem."""
     data = data_dir(tmp_path)
     (data / "events.yaml").write_text(DEEP, encoding="utf-8")
     problems = check_data(data)
     assert [p.file for p in problems] == ["data/events.yaml"]
+    [problem] = problems
+    assert problem.line == 1
+    assert problem.message.startswith("the file nests lists/mappings 2001 levels deep")
+    assert "look for unclosed brackets" in problem.message
+
+
+@pytest.mark.parametrize("levels", [40, 600, 1500])
+def test_deep_block_nesting_names_the_line_where_it_gets_too_deep(
+    tmp_path: Path, levels: int
+) -> None:
+    """Below libyaml's 1000 levels the tree composes and is measured; above it yaml recursed
+    too deep: the same line either way (events: is level 1, each '- ' line one level more)."""
+    data = data_dir(tmp_path)
+    deep = "events:\n" + "".join(" " * n + "-\n" for n in range(levels)) + "topics: []\n"
+    (data / "events.yaml").write_text(deep, encoding="utf-8")
+    [problem] = check_data(data)
+    assert (problem.file, problem.line) == ("data/events.yaml", MAX_DEPTH + 1)
+    assert f"{levels + 1} levels deep" in problem.message
+
+
+def test_a_self_referencing_alias_is_measured_without_looping(tmp_path: Path) -> None:
+    data = data_dir(tmp_path)
+    events = data / "events.yaml"
+    events.write_text("loop: &a [*a]\n" + events.read_text("utf-8"), encoding="utf-8")
+    problems = check_data(data)
+    assert problems and all(p.file == "data/events.yaml" for p in problems)
 
 
 def test_many_aliases_do_not_blow_up(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ curator is never surprised by YAML's implicit typing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 from rapidfuzz import fuzz, process
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.reader import ReaderError
 
 from bot.catalog.model import LANGUAGES
 from bot.catalog.problems import Problem
@@ -349,18 +351,134 @@ def read_yaml(path: Path, doc: Doc, expected: str) -> Node | None:
         except yaml.YAMLError:
             # The pure-Python loader words syntax errors better; the slow path is rare.
             root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        # yaml's composer recurses once per nesting level (libyaml refuses 1000 levels, then the
+        # pure-Python loader runs out of stack near 500): count the levels without recursing.
+        line, depth = nesting_of(text)
+        doc.report(line, nesting_hint(depth))
+        return None
+    except ReaderError as error:
+        # A character YAML refuses (NUL, other controls): no line mark, only its index.
+        line, message = unacceptable_character(text, error)
+        doc.report(line, message)
+        return None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = int(mark.line) + 1 if mark is not None else 1
         doc.report(line, f"YAML syntax error: {syntax_hint(error)}")
         return None
-    except yaml.YAMLError as error:  # pragma: no cover - every yaml error we know is marked
+    except yaml.YAMLError as error:  # pragma: no cover - every other yaml error is marked
         doc.report(1, f"YAML syntax error: {error}")
         return None
     if root is None or is_null(root):
         doc.report(1, f"the file is empty — it should start with '{expected}'")
         return None
+    deep = too_deep(root)
+    if deep is not None:
+        line, depth = deep
+        doc.report(line, nesting_hint(depth))
+        return None
     return root
+
+
+MAX_DEPTH = 32
+"""Lists and mappings nested deeper than this are refused: data files nest at most 5 levels, and
+yaml's composer recurses once per level (it runs out of stack near 500)."""
+
+
+def nesting_hint(depth: int) -> str:
+    """The message for a file nested far too deep."""
+    return (
+        f"the file nests lists/mappings {depth} levels deep; data files need at most a few "
+        "levels — look for unclosed brackets"
+    )
+
+
+def too_deep(root: Node) -> tuple[int, int] | None:
+    """(line where the nesting passes MAX_DEPTH, deepest level) or None when the tree is fine.
+
+    Walks without recursion, and each node once: an alias is the node it names, so a 'billion
+    laughs' of aliases costs its written size and a self-referencing alias cannot loop.
+    """
+    first: int | None = None
+    deepest = 0
+    seen: set[int] = set()
+    if isinstance(root, ScalarNode):
+        return None
+    stack: list[tuple[Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        deepest = max(deepest, depth)
+        if depth > MAX_DEPTH and first is None:
+            first = line_of(node)
+        if isinstance(node, SequenceNode):
+            children: list[Node] = node.value
+        else:  # only lists and mappings are pushed
+            children = [part for pair in node.value for part in pair]
+        stack.extend(
+            (child, depth + 1)
+            for child in reversed(children)  # popped in file order
+            if not isinstance(child, ScalarNode)
+        )
+    return None if first is None else (first, deepest)
+
+
+def nesting_of(text: str) -> tuple[int, int]:
+    """(line where the nesting passes MAX_DEPTH, deepest level) of a text too deep to compose.
+
+    yaml's parser keeps its own stack instead of recursing, so its events can be counted at any
+    depth; a syntax error further on ends the count (the levels seen so far are reported).
+    """
+    line, depth, deepest = 1, 0, 0
+    passed = False
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                deepest = max(deepest, depth)
+                if depth > MAX_DEPTH and not passed:
+                    passed = True
+                    mark = event.start_mark
+                    line = int(mark.line) + 1 if mark is not None else 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return line, deepest
+
+
+_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+"""What yaml counts as a line break, so a computed line matches yaml's own marks."""
+
+
+def unacceptable_character(text: str, error: ReaderError) -> tuple[int, str]:
+    """(line, message) for a character YAML refuses, found from its index in the text."""
+    position = int(error.position)
+    if 0 <= position < len(text):
+        char = text[position]
+    else:  # pragma: no cover - yaml's index is into the text it was given
+        char, position = chr(int(error.character)), 0
+    before = text[:position]
+    breaks = list(_LINE_BREAK.finditer(before))
+    line = len(breaks) + 1
+    column = position - (breaks[-1].end() if breaks else 0) + 1
+    name = unicodedata.name(char, "")
+    if char == "\0":
+        what = "a NUL character"
+    elif name:
+        what = f"the character {name}"
+    elif unicodedata.category(char) == "Cc":
+        what = "an invisible control character"
+    else:
+        what = "a code that is no character"
+    return line, (
+        f"{what} (U+{ord(char):04X}) in column {column} is not allowed in YAML — delete it; it "
+        "often comes from copying out of a PDF or a binary file (an editor that shows invisible "
+        "characters helps to find it)"
+    )
 
 
 def syntax_hint(error: yaml.MarkedYAMLError) -> str:
