@@ -22,6 +22,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from bot.answer import Answer, Intent
+from bot.rendering.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -314,49 +315,77 @@ def group_missed(rows: list[tuple[str, str, str, datetime]]) -> list[MissedGroup
     return result
 
 
-# -- admin replies (plain text; the adapter escapes it for HTML) -------------------------------
+# -- admin replies (plain text in the admin's language; the adapter escapes it for HTML) --------
 
 
-def format_missed(groups: list[MissedGroup], days: int) -> str:
-    """/missed: the questions to add answers for, most asked first."""
+def format_missed(groups: list[MissedGroup], days: int, words: Texts) -> str:
+    """/missed: the questions to add answers for, most asked first; dates stay ISO, so every
+    curator reads them the same whatever their language."""
     if not groups:
-        return f"No unanswered questions in the last {days} days."
-    lines = [f"Most asked unanswered questions, last {days} days:"]
+        return words.get("tg_missed_none", days=days)
+    lines = [words.get("tg_missed_head", days=days)]
     for number, group in enumerate(groups, 1):
-        similar = f", {group.variants} wordings" if group.variants > 1 else ""
+        key = "tg_missed_line_variants" if group.variants > 1 else "tg_missed_line"
         lines.append(
-            f"{number}. {group.count}× “{group.example}” "
-            f"({'/'.join(group.languages)}, {'/'.join(group.intents)}{similar}; "
-            f"last {group.last_asked:%Y-%m-%d})"
+            words.get(
+                key,
+                number=number,
+                count=group.count,
+                example=group.example,
+                languages="/".join(group.languages),
+                intents="/".join(group.intents),
+                variants=group.variants,
+                date=f"{group.last_asked:%Y-%m-%d}",
+            )
         )
     return "\n".join(lines)
 
 
-def format_stats(stats: Stats) -> str:
+def format_stats(stats: Stats, words: Texts) -> str:
     """/stats: volume per day, languages, intents and the share of questions answered."""
     if stats.questions == 0:
-        return f"No questions in the last {stats.days} days."
+        return words.get("tg_stats_none", days=stats.days)
     share = stats.answered_share
-    answered = (
-        f"{share:.0%} of {stats.questions - stats.smalltalk} questions answered "
-        f"({stats.missed} missed; {stats.smalltalk} greetings, thanks and help not counted)"
-        if share is not None
-        else "only greetings, thanks and help so far"
-    )
-    lines = [f"Last {stats.days} days: {stats.questions} messages, {answered}.", "", "Per day:"]
+    if share is None:
+        head = words.get("tg_stats_head_smalltalk", days=stats.days, messages=stats.questions)
+    else:
+        head = words.get(
+            "tg_stats_head",
+            days=stats.days,
+            messages=stats.questions,
+            percent=_percent(share),
+            questions=stats.questions - stats.smalltalk,
+            missed=stats.missed,
+            smalltalk=stats.smalltalk,
+        )
+    lines = [head, "", words.get("tg_stats_per_day")]
     lines += [
-        f"{count.day:%Y-%m-%d}  {count.questions}"
-        + (f" ({count.missed} missed)" if count.missed else "")
+        words.get(
+            "tg_stats_day_missed" if count.missed else "tg_stats_day",
+            date=f"{count.day:%Y-%m-%d}",
+            count=count.questions,
+            missed=count.missed,
+        )
         for count in stats.per_day
         if count.questions
     ]
-    lines += ["", "By language: " + _shares(stats.by_language, stats.questions)]
-    lines += ["By intent: " + _shares(stats.by_intent, stats.questions)]
+    by_language = _shares(stats.by_language, stats.questions, words)
+    by_intent = _shares(stats.by_intent, stats.questions, words)
+    lines += ["", words.get("tg_stats_by_language", shares=by_language)]
+    lines += [words.get("tg_stats_by_intent", shares=by_intent)]
     return "\n".join(lines)
 
 
-def _shares(counts: dict[str, int], total: int) -> str:
-    return ", ".join(f"{key} {value} ({value / total:.0%})" for key, value in counts.items())
+def _shares(counts: dict[str, int], total: int, words: Texts) -> str:
+    return ", ".join(
+        words.get("tg_stats_share", name=key, count=value, percent=_percent(value / total))
+        for key, value in counts.items()
+    )
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percent, the number only: where the % sign goes is the locale's."""
+    return f"{share * 100:.0f}"
 
 
 # -- helpers -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.answer import Answer, Intent
+from bot.answering import Answerer
 from bot.missed import (
     MAX_TEXT_CHARS,
     DayCount,
@@ -21,8 +22,14 @@ from bot.missed import (
     is_miss,
     should_record,
 )
+from bot.rendering import Texts, texts
 
 NOW = datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def english(answerer: Answerer) -> Texts:
+    return texts(answerer.catalog, "en")
 
 
 @pytest.fixture
@@ -197,22 +204,24 @@ def test_stats_per_day_language_intent_and_share_answered(log: MissedLog) -> Non
     assert sum(d.questions for d in stats.per_day) == 5
 
 
-def test_format_stats_is_plain_text_with_the_share_answered() -> None:
-    stats = Stats(
-        days=14,
-        questions=5,
-        missed=1,
-        smalltalk=2,
-        per_day=(
-            # days without questions are left out of the text
-            DayCount(date(2025, 6, 13), 0, 0),
-            DayCount(date(2025, 6, 14), 2, 0),
-            DayCount(date(2025, 6, 15), 3, 1),
-        ),
-        by_language={"en": 2, "ru": 2, "fr": 1},
-        by_intent={"list": 2, "greeting": 2, "out_of_scope": 1},
-    )
-    assert format_stats(stats).splitlines() == [
+STATS = Stats(
+    days=14,
+    questions=5,
+    missed=1,
+    smalltalk=2,
+    per_day=(
+        # days without questions are left out of the text
+        DayCount(date(2025, 6, 13), 0, 0),
+        DayCount(date(2025, 6, 14), 2, 0),
+        DayCount(date(2025, 6, 15), 3, 1),
+    ),
+    by_language={"en": 2, "ru": 2, "fr": 1},
+    by_intent={"list": 2, "greeting": 2, "out_of_scope": 1},
+)
+
+
+def test_format_stats_is_plain_text_with_the_share_answered(english: Texts) -> None:
+    assert format_stats(STATS, english).splitlines() == [
         "Last 14 days: 5 messages, 67% of 3 questions answered (1 missed; 2 greetings, "
         "thanks and help not counted).",
         "",
@@ -223,23 +232,57 @@ def test_format_stats_is_plain_text_with_the_share_answered() -> None:
         "By language: en 2 (40%), ru 2 (40%), fr 1 (20%)",
         "By intent: list 2 (40%), greeting 2 (40%), out_of_scope 1 (20%)",
     ]
-    assert format_stats(Stats(days=7, questions=0, missed=0, smalltalk=0)) == (
+    assert format_stats(Stats(days=7, questions=0, missed=0, smalltalk=0), english) == (
         "No questions in the last 7 days."
+    )
+    only_smalltalk = Stats(days=7, questions=2, missed=0, smalltalk=2, by_intent={"greeting": 2})
+    assert format_stats(only_smalltalk, english).startswith(
+        "Last 7 days: 2 messages, only greetings, thanks and help so far."
     )
 
 
-def test_format_missed_lists_the_groups_most_asked_first(log: MissedLog) -> None:
+def test_format_stats_speaks_the_admins_language(answerer: Answerer) -> None:
+    """Every language words the same figures; dates stay ISO, codes stay codes."""
+    russian = format_stats(STATS, texts(answerer.catalog, "ru")).splitlines()
+    assert russian[0].startswith("За последние 14 дн.: сообщений — 5, отвечено 67% вопросов")
+    assert russian[2:5] == ["По дням:", "2025-06-14  2", "2025-06-15  3 (без ответа: 1)"]
+    assert russian[-1] == "По типам вопросов: list 2 (40%), greeting 2 (40%), out_of_scope 1 (20%)"
+    french = format_stats(STATS, texts(answerer.catalog, "fr"))
+    assert "67 %" in french and "Par langue : en 2 (40 %)" in french
+    for language in ("ky", "nl"):
+        text = format_stats(STATS, texts(answerer.catalog, language))
+        assert "2025-06-15  3" in text and "out_of_scope 1 (20%)" in text
+        assert "{" not in text and "tg_" not in text
+
+
+def test_format_missed_lists_the_groups_most_asked_first(log: MissedLog, english: Texts) -> None:
     log.record("Concerts in Paris?", "en", "list", 0, 1.0, when=NOW)
     log.record("concerts in paris", "fr", "list", 0, 1.0, when=NOW - timedelta(hours=1))
     log.record("Kyrgyz concerts in Paris", "en", "list", 0, 1.0, when=NOW - timedelta(days=1))
     log.record("<b>weather</b>", "en", "out_of_scope", 0, 1.0, when=NOW)
-    text = format_missed(log.top_missed(now=NOW), days=30)
+    text = format_missed(log.top_missed(now=NOW), 30, english)
     assert text.splitlines() == [
         "Most asked unanswered questions, last 30 days:",
         "1. 3× “Concerts in Paris?” (en/fr, list, 2 wordings; last 2025-06-15)",
         "2. 1× “<b>weather</b>” (en, out_of_scope; last 2025-06-15)",
     ]  # plain text: the adapter escapes "<b>" for HTML
-    assert format_missed([], days=30) == "No unanswered questions in the last 30 days."
+    assert format_missed([], 30, english) == "No unanswered questions in the last 30 days."
+
+
+def test_format_missed_in_kyrgyz_keeps_the_question_as_typed(
+    log: MissedLog, answerer: Answerer
+) -> None:
+    log.record("Парижде концерттер барбы?", "ky", "list", 0, 1.0, when=NOW)
+    log.record("Парижде концерттер барбы?", "ru", "list", 0, 1.0, when=NOW)
+    log.record("Парижде концерттер барбы азыр", "ky", "list", 0, 1.0, when=NOW - timedelta(days=1))
+    log.record("{days} жана {date}", "ky", "out_of_scope", 0, 1.0, when=NOW - timedelta(days=2))
+    text = format_missed(log.top_missed(now=NOW), 30, texts(answerer.catalog, "ky"))
+    assert text.splitlines() == [
+        "Акыркы 30 күндө эң көп берилген, бирок жооп алынбаган суроолор:",
+        "1. 3× «Парижде концерттер барбы?» (ky/ru, list, ар түрдүү жазылышы: 2; "
+        "акыркы жолу 2025-06-15)",
+        "2. 1× «{days} жана {date}» (ky, out_of_scope; акыркы жолу 2025-06-13)",
+    ]  # braces a user typed are their text, not a placeholder
 
 
 def test_many_threads_record_without_losing_rows(log: MissedLog) -> None:
