@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bot.answering import Answerer
 from bot.catalog import DataError, Problem
+from bot.rendering.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -273,20 +274,39 @@ def _count(answerer: Answerer) -> int:
     return len(answerer.catalog.events)
 
 
-def format_reload_result(result: ReloadResult, *, limit: int = 20) -> str:
-    """The admins' message, plain text (the adapter escapes it): what happened, then at most
-    `limit` problems with how many more there are."""
+def format_reload_result(
+    result: ReloadResult, words: Texts | None = None, *, limit: int = 20
+) -> str:
+    """The admins' message in their language, plain text (the adapter escapes it): what
+    happened, then at most `limit` problems with how many more there are.
+
+    The `file:line: message` problems themselves stay as check-data words them.
+    """
+    say = words.get if words is not None else _english
     if result.status is ReloadStatus.INVALID:
         count = len(result.problems)
-        previous = "the last good copy" if result.from_fallback else "the previous data"
-        head = (
-            f"The data has {count} problem{'s' if count != 1 else ''}. The bot is still "
-            f"answering from {previous} ({result.events} events). Fix these and save again:"
-        )
-        lines = [head, *result.problems[:limit]]
+        key = "tg_reload_invalid_fallback" if result.from_fallback else "tg_reload_invalid"
+        lines = [say(key, count=count, events=result.events), *result.problems[:limit]]
         if count > limit:
-            lines.append(f"... and {count - limit} more (python -m bot check-data lists all)")
+            lines.append(say("tg_reload_more", more=count - limit))
         return "\n".join(lines)
     if result.status is ReloadStatus.RELOADED:
-        return f"The data is loaded: {result.events} events. The bot answers from it now."
-    return f"The data has not changed: {result.events} events."
+        return say("tg_reload_done", events=result.events)
+    return say("tg_reload_unchanged", events=result.events)
+
+
+# Only for callers that have no catalog at hand (app.py's start-up notice, until it calls
+# Admin.report): the same texts as data/locales/telegram/en.yaml, which a test keeps equal.
+ENGLISH_FALLBACK = {
+    "tg_reload_invalid": "The data has problems ({count}). The bot is still answering from "
+    "the previous data ({events} events). Fix these and save again:",
+    "tg_reload_invalid_fallback": "The data has problems ({count}). The bot is still answering "
+    "from the last good copy ({events} events). Fix these and save again:",
+    "tg_reload_more": "... and {more} more (python -m bot check-data lists all)",
+    "tg_reload_done": "The data is loaded: {events} events. The bot answers from it now.",
+    "tg_reload_unchanged": "The data has not changed: {events} events.",
+}
+
+
+def _english(key: str, **values: object) -> str:
+    return ENGLISH_FALLBACK[key].format(**values)

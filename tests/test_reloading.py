@@ -11,8 +11,16 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering import Answerer
 from bot.catalog import DataError
-from bot.reloading import DataReloader, ReloadResult, ReloadStatus, format_reload_result
+from bot.reloading import (
+    ENGLISH_FALLBACK,
+    DataReloader,
+    ReloadResult,
+    ReloadStatus,
+    format_reload_result,
+)
+from bot.rendering import texts
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 AK_MARAL = "2015-06-ak-maral-bozar"
@@ -273,19 +281,45 @@ async def test_check_async_runs_off_the_event_loop(data: Path) -> None:
     assert result.status is ReloadStatus.RELOADED
 
 
-def test_the_admin_message_names_the_problems_and_says_the_bot_still_answers() -> None:
+def test_the_admin_message_names_the_problems_and_says_the_bot_still_answers(
+    answerer: Answerer,
+) -> None:
+    english = texts(answerer.catalog, "en")
     problems = tuple(f"data/events.yaml:{n}: unknown status 'hled'" for n in range(1, 26))
-    text = format_reload_result(ReloadResult(ReloadStatus.INVALID, problems, True, 19), limit=3)
+    broken = ReloadResult(ReloadStatus.INVALID, problems, True, 19)
+    text = format_reload_result(broken, english, limit=3)
     assert text.splitlines() == [
-        "The data has 25 problems. The bot is still answering from the previous data "
+        "The data has problems (25). The bot is still answering from the previous data "
         "(19 events). Fix these and save again:",
         "data/events.yaml:1: unknown status 'hled'",
         "data/events.yaml:2: unknown status 'hled'",
         "data/events.yaml:3: unknown status 'hled'",
         "... and 22 more (python -m bot check-data lists all)",
     ]
-    loaded = format_reload_result(ReloadResult(ReloadStatus.RELOADED, events=19))
+    loaded = format_reload_result(ReloadResult(ReloadStatus.RELOADED, events=19), english)
     assert loaded == "The data is loaded: 19 events. The bot answers from it now."
+    # Without texts at hand (app.py's start-up notice) the words are the same English.
+    assert format_reload_result(broken, limit=3) == text
+
+
+def test_the_admin_message_speaks_the_admins_language(answerer: Answerer) -> None:
+    russian = texts(answerer.catalog, "ru")
+    problems = ("data/events.yaml:7: unknown status 'hled'",)
+    fallback = ReloadResult(ReloadStatus.INVALID, problems, True, 19, from_fallback=True)
+    assert format_reload_result(fallback, russian).splitlines() == [
+        "В данных есть ошибки (1). Бот пока отвечает по последней исправной копии "
+        "(событий: 19). Исправьте ошибки и сохраните файлы снова:",
+        "data/events.yaml:7: unknown status 'hled'",
+    ]
+    unchanged = ReloadResult(ReloadStatus.UNCHANGED, events=19)
+    kyrgyz = format_reload_result(unchanged, texts(answerer.catalog, "ky"))
+    assert kyrgyz == "Маалымат өзгөргөн жок: 19 иш-чара."
+
+
+def test_the_english_fallback_is_the_english_locale(answerer: Answerer) -> None:
+    """The few texts kept in code for callers without a catalog never drift from en.yaml."""
+    english = answerer.catalog.locales["en"]
+    assert {key: english[key] for key in ENGLISH_FALLBACK} == ENGLISH_FALLBACK
 
 
 def test_the_real_data_reloads_an_edit_to_events_yaml(tmp_path: Path) -> None:
