@@ -5,13 +5,15 @@ private chat (a group must not see what people asked). Everyone else falls throu
 unknown-command reply, because app.py registers these commands with `only_admins()` as filter:
 to a stranger the commands simply do not exist.
 
-Replies are plain text from bot.missed and bot.reloading, escaped here for Telegram's HTML.
+Replies are plain text from bot.missed and bot.reloading, worded from data/locales/telegram in the
+admin's language and escaped here for Telegram's HTML.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from html import escape
 
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
@@ -19,11 +21,13 @@ from telegram.constants import MessageLimit, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes, filters
 
+from bot.answering import supported_language
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from bot.missed import MissedLog, format_missed, format_stats
 from bot.reloading import DataReloader, ReloadResult, format_reload_result
-from bot.rendering import texts
+from bot.rendering import Texts, texts
 from bot.telegram.commands import PRIVATE_COMMANDS
+from bot.telegram.handlers import Handlers
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +70,12 @@ def days_argument(args: list[str] | None, default: int) -> int:
 
 
 class Admin:
-    """The admin commands and notices.
+    """The admin commands and notices, each in the admin's own language.
+
+    A command replies in the language every other reply uses for that admin (the /lang choice,
+    else Telegram's language_code, else English), through the Handlers in bot_data. A notice
+    nobody asked for (broken data) goes to each admin in their /lang choice, else the language
+    their last admin command was answered in, else English.
 
     Args:
         admin_ids: ADMIN_IDS.
@@ -83,35 +92,42 @@ class Admin:
         self.admin_ids = admin_ids
         self.reloader = reloader
         self.missed_log = missed
+        self._handlers: Handlers | None = None  # seen in bot_data on the first admin command
+        self._spoken: dict[int, str] = {}  # admin id -> language of their last command's reply
 
     # ------------------------------------------------------------------ commands
 
     async def missed(self, update: Update, context: Context) -> None:
         """/missed [days]: the most asked questions the bot could not answer, grouped."""
+        words = self._words(update, context)
         days = days_argument(context.args, MISSED_DAYS)
         if self.missed_log is None:
-            text = "The missed-question log is not available (see the bot's log)."
+            text = words.get("tg_admin_log_off")
         else:
             groups = await asyncio.to_thread(self.missed_log.top_missed, MISSED_LIMIT, days)
-            text = format_missed(groups, days)
+            text = format_missed(groups, days, words)
         await self._reply(update, context, text)
 
     async def stats(self, update: Update, context: Context) -> None:
         """/stats [days]: questions per day, by language and intent, and the share answered."""
+        words = self._words(update, context)
         days = days_argument(context.args, STATS_DAYS)
         if self.missed_log is None:
-            text = "The missed-question log is not available (see the bot's log)."
+            text = words.get("tg_admin_log_off")
         else:
-            text = format_stats(await asyncio.to_thread(self.missed_log.stats, days))
+            text = format_stats(await asyncio.to_thread(self.missed_log.stats, days), words)
         await self._reply(update, context, text)
 
     async def reload(self, update: Update, context: Context) -> None:
         """/reload: load data/ now, whatever the files look like, and say what happened."""
         if self.reloader is None:
-            await self._reply(update, context, "This bot runs on fixed data: nothing to reload.")
+            await self._reply(update, context, self._words(update, context).get("tg_reload_fixed"))
             return
         result = await asyncio.to_thread(self.reloader.reload)
-        await self._reply(update, context, format_reload_result(result))
+        # Worded after the reload, so a new tg_ text in the edit shows at once.
+        await self._reply(
+            update, context, format_reload_result(result, self._words(update, context))
+        )
 
     async def _reply(self, update: Update, context: Context, text: str) -> None:
         chat = update.effective_chat
@@ -122,15 +138,44 @@ class Admin:
                 chat.id, escape(piece, quote=False), parse_mode=ParseMode.HTML
             )
 
+    def _words(self, update: Update, context: Context) -> Texts:
+        """The texts for the admin who sent this command, picked as for any other reply."""
+        user = update.effective_user
+        handlers = context.bot_data.get("handlers")
+        if isinstance(handlers, Handlers):
+            self._handlers = handlers
+            words = handlers.words(handlers.language_of(user))
+        else:  # an Application built without Handlers: Telegram's language, else English
+            language = supported_language(user.language_code if user else None)
+            words = texts(self._catalog(), language)
+        if user is not None:
+            self._spoken[user.id] = words.language
+        return words
+
+    def _words_for(self, admin_id: int) -> Texts:
+        """The texts for an admin who did not write: /lang choice, else as last answered."""
+        chosen = self._handlers.prefs.language(admin_id) if self._handlers else None
+        return texts(self._catalog(), chosen or self._spoken.get(admin_id) or DEFAULT_LANGUAGE)
+
+    def _catalog(self) -> Catalog:
+        """The catalog answering now: its locales are the ones to speak."""
+        if self.reloader is not None:
+            return self.reloader.current.catalog
+        if self._handlers is not None:
+            return self._handlers.catalog
+        raise RuntimeError("Admin has neither live data nor Handlers to take texts from")
+
     # ------------------------------------------------------------------ notices
 
-    async def notify(self, bot: Bot, text: str) -> int:
-        """Send plain `text` to every admin; returns how many got it. Never raises: an admin who
+    async def notify(self, bot: Bot, text: str | Callable[[Texts], str]) -> int:
+        """Send a plain text to every admin; returns how many got it. A callable is given each
+        admin's texts and words the message in their language. Never raises: an admin who
         never opened the bot (Telegram refuses to write first) must not stop the others."""
         delivered = 0
         for admin_id in sorted(self.admin_ids):
             try:
-                for piece in chunks(text):
+                message = text if isinstance(text, str) else text(self._words_for(admin_id))
+                for piece in chunks(message):
                     await bot.send_message(
                         admin_id, escape(piece, quote=False), parse_mode=ParseMode.HTML
                     )
@@ -140,9 +185,10 @@ class Admin:
         return delivered
 
     async def report(self, bot: Bot, result: ReloadResult) -> None:
-        """Tell the admins about a reload when it deserves it (new errors, or fixed again)."""
+        """Tell the admins about a reload when it deserves it (new errors, or fixed again);
+        the start-up result too (it is flagged when the bot starts from the last good copy)."""
         if result.notify:
-            await self.notify(bot, format_reload_result(result))
+            await self.notify(bot, lambda words: format_reload_result(result, words))
 
     async def set_menus(self, bot: Bot, catalog: Catalog) -> None:
         """Each admin's private chat gets the usual commands plus the admin ones, in every

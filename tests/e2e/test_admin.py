@@ -4,7 +4,9 @@ for no one else, and the log never holds who asked."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,8 @@ from typing import Any
 import pytest
 
 from bot.answering import Answerer
+from bot.paths import DEFAULT_DATA_DIR
+from bot.reloading import DataReloader
 from bot.telegram.app import BotApp, build_application
 from tests.botapi import BotApiServer
 
@@ -80,6 +84,69 @@ async def test_admins_see_grouped_misses_and_stats(
 
     # Admin commands are not questions: the log still holds the seven typed ones.
     assert len(rows(state_dir)) == len(questions)
+
+
+async def test_an_admin_whose_telegram_speaks_russian_gets_the_admin_replies_in_russian(
+    api: BotApiServer, admin_bot: BotApp, state_dir: Path
+) -> None:
+    user = api.user(USER, USER_NAME, "en")
+    for question in ("Who won the football world cup?", "films", "hello"):
+        await ask(api, user, question)
+    await recorded(api, state_dir, 3)
+
+    # A language the bot does not speak: English.
+    german = api.user(ADMIN, "Kurator", "de")
+    assert (await ask(api, german, "/missed"))["text"].startswith("Most asked unanswered")
+
+    admin = api.user(ADMIN, "Куратор", "ru")
+    stats = (await ask(api, admin, "/stats"))["text"].splitlines()
+    assert stats[0].startswith("За последние 14 дн.: сообщений — 3, отвечено 50% вопросов")
+    assert "По дням:" in stats
+    assert any(line.endswith("3 (без ответа: 1)") and line[:4].isdigit() for line in stats)
+    assert stats[-2] == "По языкам: en 3 (100%)"
+    by_intent = stats[-1].removeprefix("По типам вопросов: ").split(", ")
+    assert sorted(by_intent) == ["greeting 1 (33%)", "list 1 (33%)", "out_of_scope 1 (33%)"]
+    missed = (await ask(api, admin, "/missed 7"))["text"].splitlines()
+    assert missed[0] == "Вопросы без ответа, которые задавали чаще всего, за последние 7 дн.:"
+    assert missed[1].startswith("1. 1× «Who won the football world cup?» (en, out_of_scope;")
+    fixed = (await ask(api, admin, "/reload"))["text"]
+    assert fixed == "Бот работает на неизменяемых данных: перезагружать нечего."
+
+    # The /lang choice wins over Telegram's language, as for every other reply.
+    api.send_text(admin, "/lang")
+    picker = await api.reply(ADMIN)
+    api.press_button(admin, picker, "Français")
+    await api.edited(picker)
+    assert (await ask(api, admin, "/stats"))["text"].startswith(
+        "Ces 14 derniers jours : 3 messages"
+    )
+
+
+async def test_a_broken_edit_reaches_each_admin_in_their_language(
+    api: BotApiServer, tmp_path: Path, state_dir: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    kyrgyz, english = 7_700_101, 7_700_102
+    settings = dataclasses.replace(
+        settings_for(api, state_dir), admin_ids=frozenset({kyrgyz, english})
+    )
+    reloader = DataReloader(data, settle_seconds=0)
+    async with running(build_application(settings, reloader, watch_seconds=0.2)):
+        first = (await ask(api, api.user(kyrgyz, "Айгүл", "ky"), "/stats"))["text"]
+        assert first.startswith("Акыркы 14 күндө суроо болгон жок.")
+        await ask(api, api.user(english, "Curator", "en"), "/start")
+
+        events = data / "events.yaml"
+        text = events.read_text(encoding="utf-8")
+        time.sleep(0.02)  # a new mtime even on a coarse clock
+        events.write_text(text.replace('start: "2017-04-18"', 'start: "2017-13-18"', 1))
+        notice = (await api.reply(kyrgyz, timeout=10))["text"]
+        assert notice.startswith("Маалыматта каталар бар (1). Бот азырынча мурунку маалымат")
+        assert "events.yaml:" in notice
+        notice = (await api.reply(english, timeout=10))["text"]
+        assert notice.startswith("The data has problems (1). The bot is still answering")
+    assert api.errors == []
 
 
 async def test_everyone_else_gets_the_unknown_command_reply(
