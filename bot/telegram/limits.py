@@ -3,14 +3,14 @@
 Four limits, all from `Settings.limits` (the LIMIT_* variables):
 
 - per user: more than N questions, commands or button taps in S seconds gets ONE polite
-  notice in the user's language, then silence until the window has room again (a notice per
-  message would double the flood);
+  notice in the user's language (tg_slow_down in data/locales/telegram), then silence until
+  the window has room again (a notice per message would double the flood);
 - per group chat: at most N answers in S seconds, then silence (a notice would add to the noise
   everybody in the group sees);
 - per user, inline queries: past the limit they get empty results with a short cache, so the
   client stops asking and nothing is computed;
-- a question longer than `message_chars` gets "please ask in a sentence or two": answering a
-  pasted essay from its first part would quietly answer a different question.
+- a question longer than `message_chars` gets "please ask in a sentence or two" (tg_too_long):
+  answering a pasted essay from its first part would quietly answer a different question.
 
 `SlidingWindow` is the pure logic (an injectable clock, no Telegram); `AbuseGuard.check` is the
 hook app.py registers in handler group -1, so it runs before every other handler and stops an
@@ -52,34 +52,6 @@ INLINE_FLOOD_CACHE_SECONDS = 5
 
 SWEEP_AT = 1024
 """Forget idle keys once this many are tracked, so memory follows active users, not all users."""
-
-# Used while data/locales/telegram has no tg_slow_down / tg_too_long keys; a key there wins.
-NOTICES: dict[str, dict[str, str]] = {
-    "tg_slow_down": {
-        "en": "That is a lot of questions at once — I am taking a short break. "
-        "Please ask again in {seconds} s.",
-        "ru": "Слишком много вопросов подряд — я делаю короткую паузу. "
-        "Пожалуйста, спросите снова через {seconds} с.",
-        "ky": "Суроолор өтө көп болуп кетти — кыска тыныгуу алып жатам. "
-        "Сураныч, {seconds} секунддан кийин кайра сураңыз.",
-        "fr": "Cela fait beaucoup de questions d'un coup — je fais une courte pause. "
-        "Merci de reposer votre question dans {seconds} s.",
-        "nl": "Dat zijn veel vragen tegelijk — ik neem een korte pauze. "
-        "Stel je vraag over {seconds} s opnieuw.",
-    },
-    "tg_too_long": {
-        "en": "That message is too long for me to find the question in it. "
-        "Please ask in a sentence or two (up to {limit} characters).",
-        "ru": "Сообщение слишком длинное, я не найду в нём вопрос. "
-        "Пожалуйста, спросите в одном-двух предложениях (до {limit} символов).",
-        "ky": "Билдирүү өтө узун, андан сурооңузду таба албайм. "
-        "Сураныч, бир-эки сүйлөм менен сураңыз ({limit} белгиге чейин).",
-        "fr": "Ce message est trop long pour que j'y trouve la question. "
-        "Merci de la poser en une ou deux phrases ({limit} caractères au plus).",
-        "nl": "Dit bericht is te lang om de vraag erin te vinden. "
-        "Stel je vraag in een of twee zinnen (hoogstens {limit} tekens).",
-    },
-}
 
 
 class Verdict(Enum):
@@ -190,12 +162,9 @@ class AbuseGuard:
             await self._message(update.effective_message, update.effective_user, context)
 
     def notice(self, key: str, user: User | None, **values: object) -> str:
-        """A notice in the user's language: data/locales/telegram when it has the key."""
-        words = self._words(user)
-        if words.has(key):
-            return words.get(key, **values)
-        template = NOTICES[key].get(words.language) or NOTICES[key]["en"]
-        return template.format(**values)
+        """A notice (tg_slow_down, tg_too_long) from data/locales/telegram, in the language
+        the user's replies are in, so a curator can reword it without touching code."""
+        return self._words(user).get(key, **values)
 
     # ----------------------------------------------------------------- per kind of update
 

@@ -9,13 +9,18 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from bot.answering import Answerer
+from bot.catalog import load_catalog
+from bot.catalog.model import LANGUAGES, Catalog
 from bot.config import Limits, Settings
+from bot.paths import DEFAULT_DATA_DIR
+from bot.rendering import texts
 from bot.telegram.app import BotApp, build_application
-from bot.telegram.limits import NOTICES, SWEEP_AT, SlidingWindow, Verdict
+from bot.telegram.limits import SWEEP_AT, SlidingWindow, Verdict
 from tests.botapi import BotApiServer
 
 from .conftest import running, settings_for
@@ -47,9 +52,15 @@ def texts_in(api: BotApiServer, chat_id: int) -> list[str]:
     return [m.get("text", "") for m in api.bot_messages(chat_id)]
 
 
+@cache
+def catalog() -> Catalog:
+    """The real data/, whose data/locales/telegram words the notices."""
+    return load_catalog(DEFAULT_DATA_DIR)
+
+
 def slow_down(language: str) -> str:
     """The fixed first words of the notice (before its {seconds})."""
-    return NOTICES["tg_slow_down"][language].split("{")[0][:30]
+    return texts(catalog(), language).get("tg_slow_down").split("{")[0][:30]
 
 
 # --------------------------------------------------------------------- the window on its own
@@ -127,9 +138,11 @@ def test_every_limit_is_documented_in_env_example() -> None:
 
 
 def test_the_notices_exist_in_all_five_languages_with_their_placeholder() -> None:
+    assert set(LANGUAGES) == {"en", "ru", "ky", "fr", "nl"}
     for key, placeholder in (("tg_slow_down", "{seconds}"), ("tg_too_long", "{limit}")):
-        assert set(NOTICES[key]) == {"en", "ru", "ky", "fr", "nl"}
-        assert all(placeholder in text for text in NOTICES[key].values())
+        worded = {catalog().locales[language][key] for language in LANGUAGES}
+        assert len(worded) == len(LANGUAGES)  # each language its own words
+        assert all(placeholder in text for text in worded)
 
 
 # --------------------------------------------------------------------- one user
