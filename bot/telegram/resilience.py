@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+import httpx
 from telegram import Update
 from telegram.error import (
     BadRequest,
@@ -16,6 +17,7 @@ from telegram.error import (
     InvalidToken,
     NetworkError,
     RetryAfter,
+    TelegramError,
     TimedOut,
 )
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
@@ -25,10 +27,15 @@ log = logging.getLogger(__name__)
 NETWORK_RETRIES = 2
 RETRY_AFTER_RETRIES = 3
 
-# Calls that are safe to repeat after a timeout: repeating them cannot make a user see
-# something twice. A timed-out sendMessage may have been delivered, so it is not repeated.
+# Calls that are safe to repeat when their outcome is unknown (a timeout, or a connection that
+# broke after the request went out): doing them twice shows nobody anything twice. An edit
+# repeated finds itself "not modified", a callback or inline answer repeated is refused as
+# "query is too old" (taken as done below), and getUpdates returns the same updates until the
+# next poll confirms them. Everything else (sendMessage, sendPoll, ...) is repeated only when
+# the request never left (see never_sent) or Telegram answered with a 5xx.
 IDEMPOTENT = frozenset(
     {
+        "getUpdates",
         "editMessageText",
         "editMessageReplyMarkup",
         "answerCallbackQuery",
@@ -42,12 +49,69 @@ IDEMPOTENT = frozenset(
     }
 )
 
+# Answers to a button tap or an inline query that Telegram no longer takes: the query was
+# answered already (often by our own first attempt, whose response got lost) or is too old.
+QUERY_ANSWERS = frozenset({"answerCallbackQuery", "answerInlineQuery"})
+
+# httpx errors raised before any byte of the request reached the server.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _causes(error: BaseException) -> list[BaseException]:
+    """The error and what it was raised `from` (PTB wraps httpx errors in NetworkError, httpx
+    wraps httpcore's); an exception merely raised while handling another is not its cause."""
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__
+    return chain
+
+
+def never_sent(error: BaseException) -> bool:
+    """True when the call failed before its request went out (no connection, no free
+    connection): Telegram cannot have acted on it, so repeating it is always safe."""
+    return any(isinstance(cause, _NOT_SENT) for cause in _causes(error))
+
+
+def outcome_unknown(error: BaseException) -> bool:
+    """True when the request may have reached Telegram but no answer came back (a read
+    timeout, a connection closed mid-call): the message may well have been delivered.
+
+    Telegram's own refusals (BadRequest, 403, ...) and its 5xx answers are known outcomes,
+    and so is a call that never left.
+    """
+    if not isinstance(error, NetworkError) or isinstance(error, BadRequest):
+        return False
+    if never_sent(error):
+        return False
+    if isinstance(error, TimedOut):
+        return True
+    # A 5xx answer is raised with no cause (or a JSON parsing TelegramError); a transport
+    # failure is raised from the httpx error (or from whatever the HTTP layer raised).
+    return error.__cause__ is not None and not isinstance(error.__cause__, TelegramError)
+
+
+def query_expired(error: BaseException) -> bool:
+    """Telegram refuses to answer a callback or inline query that is answered or too old."""
+    if not isinstance(error, BadRequest):
+        return False
+    message = error.message.lower()
+    return "query is too old" in message or "query id is invalid" in message
+
+
 JSONish = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class PatientRateLimiter(AIORateLimiter):
     """AIORateLimiter (≤ 30 messages/s overall, ≤ 20/min per group, waits out 429s) that also
-    retries a call after a 5xx or a dropped connection, with a short backoff."""
+    retries a call after a 5xx or a network failure, with a short backoff.
+
+    A call whose outcome is unknown (timed out, or the connection broke after the request
+    went out) is repeated only when it is idempotent: a repeated sendMessage whose first copy
+    did arrive would show the user the answer twice. It is raised instead, and on_error
+    (handlers.py) takes it as "may have arrived" rather than apologising.
+    """
 
     def __init__(self, backoff: float = 0.5) -> None:
         super().__init__(
@@ -73,18 +137,27 @@ class PatientRateLimiter(AIORateLimiter):
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
-            except (BadRequest, Forbidden, InvalidToken, Conflict, ChatMigrated, RetryAfter):
+            except BadRequest as exc:
+                if attempt > 0 and endpoint in QUERY_ANSWERS and query_expired(exc):
+                    # Our first attempt most likely got through and only its response was
+                    # lost: the query is answered, and there is nothing left to do.
+                    log.info("%s: retry refused (%s); taken as done", endpoint, exc.message)
+                    return True
                 raise  # Telegram answered: repeating the same call would get the same answer
-            except TimedOut:
-                if endpoint not in IDEMPOTENT or attempt == NETWORK_RETRIES:
-                    raise
-                log.info("%s timed out; retrying (%d)", endpoint, attempt + 1)
-            except NetworkError as exc:
-                if attempt == NETWORK_RETRIES:
+            except (Forbidden, InvalidToken, Conflict, ChatMigrated, RetryAfter):
+                raise  # Telegram answered: repeating the same call would get the same answer
+            except NetworkError as exc:  # TimedOut included
+                if attempt == NETWORK_RETRIES or not may_repeat(endpoint, exc):
                     raise
                 log.info("%s failed (%s); retrying (%d)", endpoint, exc.message, attempt + 1)
             await asyncio.sleep(self._backoff * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def may_repeat(endpoint: str, error: NetworkError) -> bool:
+    """Whether a call that failed with `error` can be made again without risk of doing it twice:
+    always for idempotent calls, else only when Telegram surely did not carry it out."""
+    return endpoint in IDEMPOTENT or not outcome_unknown(error)
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
