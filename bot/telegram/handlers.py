@@ -37,6 +37,7 @@ from bot.rendering.dates import format_span
 from bot.rendering.describe import event_place
 from bot.telegram import callbacks as cb
 from bot.telegram import keyboards as kb
+from bot.telegram.resilience import outcome_unknown, query_expired
 from bot.user_prefs import UserPrefs
 
 log = logging.getLogger(__name__)
@@ -496,15 +497,31 @@ class Handlers:
     # ------------------------------------------------------------------ errors
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log the failure (never the token) and tell the user, in their language."""
+        """Log the failure (never the token) and tell the user, in their language.
+
+        Two failures are not the user's to hear about: a send whose outcome is unknown (timed
+        out or cut off after it went out; the answer may well have arrived, and an apology
+        under it would be wrong) and a button or inline answer Telegram no longer takes.
+        """
         error = context.error
         update_id = update.update_id if isinstance(update, Update) else None
         description = _redact(repr(error), self._token)
-        if isinstance(update, Update):
-            log.error("update %s failed: %s", update_id, description, exc_info=error)
-        else:
+        if not isinstance(update, Update):
             log.warning("background failure: %s", description)
             return
+        if error is not None and outcome_unknown(error):
+            log.warning(
+                "update %s: no reply from Telegram, may have arrived: %s", update_id, description
+            )
+            return
+        if error is not None and query_expired(error):
+            log.info(
+                "update %s: the query was answered already or is too old: %s",
+                update_id,
+                description,
+            )
+            return
+        log.error("update %s failed: %s", update_id, description, exc_info=error)
         language = self.language_of(update.effective_user)
         text = self.words(language).get("tg_error")
         try:
