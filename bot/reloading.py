@@ -274,15 +274,13 @@ def _count(answerer: Answerer) -> int:
     return len(answerer.catalog.events)
 
 
-def format_reload_result(
-    result: ReloadResult, words: Texts | None = None, *, limit: int = 20
-) -> str:
+def format_reload_result(result: ReloadResult, words: Texts, *, limit: int = 20) -> str:
     """The admins' message in their language, plain text (the adapter escapes it): what
     happened, then at most `limit` problems with how many more there are.
 
     The `file:line: message` problems themselves stay as check-data words them.
     """
-    say = words.get if words is not None else _english
+    say = words.get
     if result.status is ReloadStatus.INVALID:
         count = len(result.problems)
         key = "tg_reload_invalid_fallback" if result.from_fallback else "tg_reload_invalid"
@@ -293,20 +291,3 @@ def format_reload_result(
     if result.status is ReloadStatus.RELOADED:
         return say("tg_reload_done", events=result.events)
     return say("tg_reload_unchanged", events=result.events)
-
-
-# Only for callers that have no catalog at hand (app.py's start-up notice, until it calls
-# Admin.report): the same texts as data/locales/telegram/en.yaml, which a test keeps equal.
-ENGLISH_FALLBACK = {
-    "tg_reload_invalid": "The data has problems ({count}). The bot is still answering from "
-    "the previous data ({events} events). Fix these and save again:",
-    "tg_reload_invalid_fallback": "The data has problems ({count}). The bot is still answering "
-    "from the last good copy ({events} events). Fix these and save again:",
-    "tg_reload_more": "... and {more} more (python -m bot check-data lists all)",
-    "tg_reload_done": "The data is loaded: {events} events. The bot answers from it now.",
-    "tg_reload_unchanged": "The data has not changed: {events} events.",
-}
-
-
-def _english(key: str, **values: object) -> str:
-    return ENGLISH_FALLBACK[key].format(**values)

@@ -32,7 +32,7 @@ from bot.answering import Answer, Answerer, supported_language
 from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.missed import MissedLog
-from bot.reloading import DataReloader, ReloadStatus, format_reload_result
+from bot.reloading import DataReloader, ReloadStatus
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.commands import set_command_menus
 from bot.telegram.handlers import Handlers
@@ -247,7 +247,7 @@ def build_application(
                 watch(live.reloader, admin, application, watch_seconds)
             )
             if live.reloader.initial.status is ReloadStatus.INVALID:
-                await admin.notify(application.bot, format_reload_result(live.reloader.initial))
+                await admin.report(application.bot, live.reloader.initial)
         catalog = live.latest().catalog
         try:
             await set_command_menus(application.bot, catalog)
