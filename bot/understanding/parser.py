@@ -39,7 +39,6 @@ _COUNTRY_KIND = "country"
 # raw text: French "à" is a place, "a" (has) is not; Dutch/French "en" is too ambiguous.
 _PLACE_AFTER = re.compile(r"(?:^|[\s,])(?:in|at|à|au|te|в|во|bij|near)\s+([^\W\d_][\w'-]{2,})")
 
-_INTENT_PRIORITY = ("count", "date_of", "overview", "detail", "list")
 _SMALLTALK = ("help", "thanks", "greeting")
 
 
@@ -119,7 +118,7 @@ class Understander:
                 positions[f"{sense.kind}:{sense.id}"].append(match.start)
 
         years = sorted({year for _, year in years_at})
-        period, period_years = self._period(text, found, positions, years_at)
+        period, period_years = self._period(text, positions, years_at)
         if period:
             years = []
         relative = found["period"] & {"this_year", "last_year", "upcoming"}
@@ -188,7 +187,6 @@ class Understander:
     def _period(
         self,
         text: str,
-        found: dict[str, set[str]],
         positions: dict[str, list[int]],
         years_at: list[tuple[int, int]],
     ) -> tuple[Period | None, list[int]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -48,6 +48,3 @@ class Query:
             or self.events
             or self.unknown_place
         )
-
-    def with_intent(self, intent: str) -> Query:
-        return replace(self, intent=intent)

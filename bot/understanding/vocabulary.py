@@ -22,7 +22,6 @@ class Sense:
     id: str
 
 
-ENTITY_KINDS = ("place", "category", "person", "organisation", "month", "fact")
 MIN_FUZZY_LENGTH = 5
 _STEM_CACHE_SIZE = 50_000  # bounded: a flood of random words must not grow memory for ever
 
