@@ -49,6 +49,7 @@ class Answer:
     event_ids: tuple[str, ...] = ()
     topic_id: str | None = None
     facts: tuple[Fact, ...] = ()  # totals over the events, e.g. gold_medals = 1
+    facts_not_stated: tuple[str, ...] = ()  # asked-for numbers the source does not give
     filter_words: tuple[str, ...] = ()  # the filter in words, reply language: "2017", "Brussels"
     no_match: bool = False  # a filter was understood but matched nothing
     suggestions: tuple[Suggestion, ...] = ()

@@ -111,6 +111,7 @@ class Answerer:
             )
 
         facts: tuple[Fact, ...] = ()
+        not_stated: tuple[str, ...] = ()
         if intent is Intent.OVERVIEW:
             ids = self.index.ordered(
                 self.index.by_section.get(query.topic, set()) if query.topic else ids
@@ -121,6 +122,8 @@ class Answerer:
             ids = ids[-1:]
         elif intent is Intent.COUNT and query.facts:
             facts = self._fact_totals(query.facts, ids)
+            if not facts:
+                not_stated = query.facts
         elif intent is Intent.DETAIL and len(ids) > 1:
             intent = Intent.LIST
         elif (
@@ -144,6 +147,7 @@ class Answerer:
             event_ids=ids,
             topic_id=query.topic if intent is Intent.OVERVIEW else None,
             facts=facts,
+            facts_not_stated=not_stated,
             filter_words=filter_words(self.catalog, query, texts),
             no_match=no_match,
             suggestions=() if no_match else self._follow_ups(ids, query, texts),

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.catalog.model import Catalog, Event
+from bot.catalog.model import Catalog, Event, Status
 from bot.understanding.query import Period, Query
 
 
@@ -52,6 +52,7 @@ class EventIndex:
                 self.by_fact[fact.kind].add(event.id)
             self.by_section[event.section].add(event.id)
         self.years = sorted(self.by_year)
+        self.planned = {e.id for e in catalog.events if e.status is Status.PLANNED}
 
     def ordered(self, ids: Iterable[str]) -> tuple[str, ...]:
         """Chronological order, the dataset's own."""
@@ -100,11 +101,21 @@ class EventIndex:
             result &= _union(self.by_person.get(p, set()) for p in query.people)
         if query.organisations:
             result &= _union(self.by_organisation.get(o, set()) for o in query.organisations)
-        if query.facts and query.intent == "count":
-            wanted = _union(self.by_fact.get(kind, set()) for kind in _fact_kinds(query.facts))
-            # A question about a number narrows to events that state it, when any do.
-            if result & wanted:
-                result &= wanted
+        if query.facts:
+            # "medals in 2015", "the 90th anniversary": only events whose source states that
+            # number (and that value, when the question gives one).
+            kinds = _fact_kinds(query.facts)
+            result &= {
+                event_id
+                for event_id in _union(self.by_fact.get(kind, set()) for kind in kinds)
+                if not query.numbers
+                or any(
+                    f.kind in kinds and f.value in query.numbers
+                    for f in self._event(event_id).facts
+                )
+            }
+        if query.planned:
+            result &= self.planned
         if query.intent == "overview" and query.topic:
             result &= self.by_section.get(query.topic, set())
         return result

@@ -108,3 +108,62 @@ def test_follow_up_suggestions_replay_to_a_different_list(answerer: Answerer) ->
 def test_user_text_never_breaks_the_html(answerer: Answerer, hostile: str) -> None:
     page = render_html(answerer.answer(hostile), answerer.catalog)
     parse_html(page.text)
+
+
+@pytest.mark.parametrize(
+    "question", ["medals in 2015", "how many medals in 2015", "сколько медалей в 2017"]
+)
+def test_a_number_asked_where_the_source_gives_none_lists_nothing_unrelated(
+    answerer: Answerer, question: str
+) -> None:
+    answer = answerer.answer(question)
+    assert answer.event_ids == () and answer.no_match
+
+
+def test_a_number_the_source_does_not_give_is_said_plainly(answerer: Answerer) -> None:
+    answer = answerer.answer("how many guests at the Ak Maral concert")
+    text = render_text(answer, answerer.catalog)
+    assert answer.event_ids == ("2015-06-ak-maral-bozar",)
+    assert text.startswith("The source gives no number for this: Guests.")
+
+
+def test_a_typed_number_picks_the_fact_with_that_value(answerer: Answerer) -> None:
+    assert answerer.answer("выставка к 90-летию").event_ids == (
+        "2015-12-archive-photo-exhibition",
+    )
+    assert answerer.answer("who won first place").event_ids == ("2015-06-colors-of-the-world",)
+
+
+@pytest.mark.parametrize("question", ["what is planned", "запланированные мероприятия", "gepland"])
+def test_planned_events_are_the_ones_the_source_gives_as_planned(
+    answerer: Answerer, question: str
+) -> None:
+    assert answerer.answer(question).event_ids == ("2017-09-foreign-ministry-conference",)
+
+
+@pytest.mark.parametrize("question", ["summer 2015", "летом 2015", "été 2015", "zomer 2015"])
+def test_a_season_is_its_months(answerer: Answerer, question: str) -> None:
+    assert answerer.answer(question).event_ids == (
+        "2015-06-ak-maral-bozar",
+        "2015-06-colors-of-the-world",
+    )
+
+
+def test_a_season_without_events_says_so(answerer: Answerer) -> None:
+    assert answerer.answer("spring 2018").event_ids == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("exibitions in gent", "en"), ("film festival in Brugge", "en"), ("Liege delegation", "en")],
+)
+def test_a_city_name_does_not_decide_the_language(
+    answerer: Answerer, question: str, language: str
+) -> None:
+    assert answerer.answer(question, "en").language == language
+
+
+def test_a_phrase_forgives_a_slip_but_not_a_different_word(answerer: Answerer) -> None:
+    assert answerer.answer("man adn horse").event_ids == ("2016-01-man-and-horse-film",)
+    took_part = answerer.answer("what competitions did kyrgyz people take part in")
+    assert len(took_part.event_ids) == 3  # "people take" is not "people came" (guests)

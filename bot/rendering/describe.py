@@ -34,6 +34,9 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     words += [entity_name(catalog, "person", p, lang) for p in query.people]
     words += [entity_name(catalog, "organisation", o, lang) for o in query.organisations]
     words += [entity_name(catalog, "place", p, lang) for p in query.places]
+    words += [entity_name(catalog, "fact", f, lang) for f in query.facts]
+    if query.planned:
+        words.append(texts.get("card_planned"))
     if query.unknown_place:
         words.append(query.unknown_place.title())
     if query.days and query.months:

@@ -125,6 +125,12 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
         blocks.append(f"<b>{esc(texts.get('overview_events', count=len(ids)))}</b>")
         return "\n\n".join(blocks)
     if intent is Intent.COUNT:
+        if answer.facts_not_stated:
+            what = ", ".join(
+                entity_name(catalog, "fact", kind, texts.language)
+                for kind in answer.facts_not_stated
+            )
+            return f"<b>{esc(texts.get('fact_not_stated', what=what))}</b>"
         if answer.facts:
             return "\n".join(
                 "<b>"

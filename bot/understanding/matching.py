@@ -139,6 +139,18 @@ def _compound(word: str, vocabulary: Vocabulary) -> frozenset[Sense]:
     return frozenset()
 
 
+def _word_by_word(text: str, key: str, max_edits: tuple[int, int, int]) -> bool:
+    typed, known = text.split(), key.split()
+    if len(typed) != len(known):
+        return False
+    distances = [DamerauLevenshtein.distance(a, b) for a, b in zip(typed, known, strict=True)]
+    if sum(distances) == 1:
+        return all(len(a) >= 3 for a, d in zip(typed, distances, strict=True) if d)  # "adn"
+    return all(
+        d <= allowed_edits(len(a), max_edits) for a, d in zip(typed, distances, strict=True)
+    )
+
+
 def _fuzzy(
     text: str, start: int, n: int, vocabulary: Vocabulary, max_edits: tuple[int, int, int]
 ) -> Match | None:
@@ -152,6 +164,10 @@ def _fuzzy(
         score_cutoff=edits,
         limit=6,
     )
+    if n > 1:
+        # A phrase forgives slips inside its words, never a different word ("people take" is
+        # not "people came"): every word must be within its own allowance.
+        hits = [hit for hit in hits if _word_by_word(text, hit[0], max_edits)]
     if not hits:
         return None
     best_key, best_distance, _ = hits[0]

@@ -31,6 +31,7 @@ MAX_WORDS = 64
 
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)[a-z]{0,4}$")  # 2017, 2017g (2017г), 2017th
 _DAY = re.compile(r"^([0-3]?\d)[a-z]{0,3}$")  # 12, 12th, 12e, 1er
+_NUMBER = re.compile(r"\d{1,6}")  # "90" of "90-летию", "17" of "17 countries"
 _RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–—/]\s*(1[89]\d\d|20\d\d)(?!\d)")
 _COUNTRY_KIND = "country"
 
@@ -40,6 +41,14 @@ _COUNTRY_KIND = "country"
 _PLACE_AFTER = re.compile(r"(?:^|[\s,])(?:in|at|à|au|te|в|во|bij|near)\s+([^\W\d_][\w'-]{2,})")
 
 _SMALLTALK = ("help", "thanks", "greeting")
+# Seasons as months (northern hemisphere; winter is the December and January-February of the
+# year asked about, since the seed never crosses a year in winter).
+_SEASONS = {
+    "spring": (3, 4, 5),
+    "summer": (6, 7, 8),
+    "autumn": (9, 10, 11),
+    "winter": (12, 1, 2),
+}
 
 
 class Understander:
@@ -129,12 +138,23 @@ class Understander:
             else:
                 years = [current if "this_year" in relative else current - 1]
 
-        months = sorted(int(m) for m in found["month"] if m.isdigit())
+        seasons = found["period"] & set(_SEASONS)
+        months = sorted(
+            {int(m) for m in found["month"] if m.isdigit()}
+            | {month for season in seasons for month in _SEASONS[season]}
+        )
         month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
-        days = sorted(
-            int(re.sub(r"\D", "", words[i]))
-            for i in days_at
-            if any(abs(i - at) == 1 for at in month_at)
+        day_at = {i for i in days_at if any(abs(i - at) == 1 for at in month_at)}
+        days = sorted(int(re.sub(r"\D", "", words[i])) for i in day_at)
+        year_at = {i for i, _ in years_at}
+        numbers = sorted(
+            {
+                int(found_number.group())
+                for i, word in enumerate(words)
+                if i not in day_at
+                and i not in year_at
+                and (found_number := _NUMBER.match(word)) is not None
+            }
         )
 
         places = sorted(p for p in found["place"] if self._place_kind.get(p) != _COUNTRY_KIND)
@@ -180,6 +200,8 @@ class Understander:
             events=tuple(sorted(found["event"])),
             topic=topic,
             facts=tuple(sorted(found["fact"])),
+            numbers=tuple(numbers) if found["fact"] else (),
+            planned="planned" in found["period"],
             unknown_place=unknown_place,
             confidence=round(confidence, 3),
         )
@@ -229,6 +251,7 @@ class Understander:
         filters = (
             substantive
             or has_time
+            or bool(found["period"] & {"planned", *_SEASONS})
             or bool(found["month"])
             or bool({p for p in found["place"] if self._place_kind.get(p) != _COUNTRY_KIND})
         )

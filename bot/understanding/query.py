@@ -31,6 +31,8 @@ class Query:
     events: tuple[str, ...] = ()  # events named directly ("Centaur", "Nooruz")
     topic: str | None = None
     facts: tuple[str, ...] = ()  # fact kinds asked for ("medals")
+    numbers: tuple[int, ...] = ()  # other numbers typed ("90" in "90th anniversary")
+    planned: bool = False  # only events the source gives as planned
     unknown_place: str | None = None  # a place we have no record of ("Tokyo")
     alternatives: tuple[Query, ...] = field(default=(), compare=False)
     confidence: float = 1.0
@@ -47,4 +49,6 @@ class Query:
             or self.organisations
             or self.events
             or self.unknown_place
+            or self.facts
+            or self.planned
         )

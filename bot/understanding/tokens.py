@@ -71,6 +71,10 @@ class TokenCodec:
             values: tuple[str, ...] = getattr(query, slot)
             if values:
                 parts.append(prefix + ".".join(_digest(kind, v) for v in values))
+        if query.numbers:
+            parts.append("n" + ".".join(map(str, query.numbers)))
+        if query.planned:
+            parts.append("P")
         if query.topic:
             parts.append("t" + query.topic)
         token = _SEP.join(parts)
@@ -88,9 +92,12 @@ class TokenCodec:
             for part in parts:
                 prefix, body = part[:1], part[1:]
                 values = body.split(".") if body else []
-                if prefix in ("y", "m", "d"):
+                if prefix in ("y", "m", "d", "n"):
                     numbers = tuple(int(v) for v in values)
-                    slots[{"y": "years", "m": "months", "d": "days"}[prefix]] = numbers
+                    slot = {"y": "years", "m": "months", "d": "days", "n": "numbers"}[prefix]
+                    slots[slot] = numbers
+                elif part == "P":
+                    slots["planned"] = True
                 elif prefix in _PERIOD_OF:
                     slots["period"] = _PERIOD_OF[prefix]
                     slots["period_years"] = tuple(int(v) for v in values)

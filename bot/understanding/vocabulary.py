@@ -147,8 +147,11 @@ class Vocabulary:
 
     def is_function_word(self, word: str) -> bool:
         """A function word as typed or inflected (Kyrgyz "болгонун" from "болгон")."""
-        return word in self.function_words or any(
-            stem in self.function_words for stem in self.stems(word)
+        if word in self.function_words or any(s in self.function_words for s in self.stems(word)):
+            return True
+        # A long function word plus a short ending the suffix list lacks ("болгон" + "ун").
+        return any(
+            word[:cut] in self.function_words for cut in range(max(5, len(word) - 3), len(word))
         )
 
     def stem_key(self, phrase: str) -> str:
