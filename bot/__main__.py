@@ -77,7 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return chat_main(answerer, getattr(args, "lang", None))
     if command == "ask":
-        return _ask(answerer, " ".join(args.question), args.json, args.lang)
+        question = " ".join(args.question) if args.question else None
+        return _ask(answerer, question, args.json, args.lang)
     if command == "export":
         from bot.catalog.export import export_events
 
@@ -118,7 +119,8 @@ def _check_data(data_dir: Path) -> int:
     return 0
 
 
-def _ask(answerer: Answerer, question: str, as_json: bool, language: str | None) -> int:
+def _ask(answerer: Answerer, question: str | None, as_json: bool, language: str | None) -> int:
+    """One question from the arguments (even a blank one), else one per stdin line."""
     from bot.rendering import render_html, render_text
 
     def one(text: str) -> None:
@@ -136,8 +138,8 @@ def _ask(answerer: Answerer, question: str, as_json: bool, language: str | None)
             sys.stdout.write(render_text(answer, answerer.catalog) + "\n")
         sys.stdout.flush()
 
-    if question.strip() or (not as_json and sys.stdin.isatty()):
-        one(question)
+    if question is not None or (not as_json and sys.stdin.isatty()):
+        one(question or "")
         return 0
     for line in sys.stdin:
         one(line.rstrip("\r\n"))

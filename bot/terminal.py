@@ -6,6 +6,7 @@ import sys
 from typing import TextIO
 
 from bot.answering import Answerer, supported_language
+from bot.catalog.model import LANGUAGES
 from bot.rendering import render_text, texts
 
 _PROMPT = "› "
@@ -32,7 +33,11 @@ def chat(answerer: Answerer, language: str | None, stdin: TextIO, stdout: TextIO
         if question in ("/quit", "/exit", "/q"):
             break
         if question.startswith("/lang"):
-            lang = supported_language(question.removeprefix("/lang").strip() or lang)
+            asked = question.removeprefix("/lang").strip().lower()
+            if asked and asked not in LANGUAGES:
+                stdout.write(f"[{lang}] /lang {'|'.join(LANGUAGES)}\n")  # not one we speak
+                continue
+            lang = asked or lang
             stdout.write(f"[{lang}]\n")
             continue
         answer = answerer.answer(question, lang)

@@ -496,7 +496,7 @@ class _Loader:
                 doc.report(
                     rec.line("id"),
                     f"the event id '{event.id}' is used twice (first on line {seen[event.id]}) "
-                    "— each event has its own id (see shared/event-ids.md)",
+                    "— each event has its own id (see docs/event-ids.md)",
                 )
                 continue
             seen[event.id] = rec.line("id")
@@ -645,7 +645,7 @@ class _EventReader:
             self.doc.report(
                 self.rec.line("id"),
                 f"the event id '{event_id}' starts with {match[1]}-{match[2]} but start: is "
-                f"{start.iso()} — they must agree; ids are fixed (shared/event-ids.md), so check "
+                f"{start.iso()} — they must agree; ids are fixed (docs/event-ids.md), so check "
                 "the date first",
             )
 

@@ -31,7 +31,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 
 _LOCALIZED = " as {en: ..., ru: ..., ky: ..., fr: ..., nl: ...}"
 FIELD_HINTS = {
-    "id": " (events: YYYY-MM-short-slug, see shared/event-ids.md; others: a lowercase word)",
+    "id": " (events: YYYY-MM-short-slug, see docs/event-ids.md; others: a lowercase word)",
     "start": ' ("YYYY-MM-DD", or "YYYY-MM" when the seed gives only the month)',
     "status": " (held, or planned when the seed only announces it)",
     "section": " (the id of a topic under 'topics:', e.g. culture or sports)",

@@ -348,6 +348,11 @@ async def heartbeat(state_dir: Path) -> None:
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
+# A brief outage at start is waited out; a longer one ends the process with one line, and the
+# container's restart policy tries again.
+BOOTSTRAP_RETRIES = 3
+
+
 def configure_logging(token: str | None) -> None:
     """INFO for the bot, WARNING for libraries (httpx logs URLs, which hold the token)."""
     logging.basicConfig(
@@ -359,6 +364,20 @@ def configure_logging(token: str | None) -> None:
         redact = RedactToken(token)
         for handler in logging.getLogger().handlers:
             handler.addFilter(redact)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_network_trace_to_one_line)
+
+
+def _network_trace_to_one_line(record: logging.LogRecord) -> bool:
+    """PTB logs a 40-line httpx traceback when the Bot API cannot be reached at start; the
+    cause fits on one line, and `run` then says what to check."""
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, NetworkError):
+        record.msg = f"{record.getMessage()} ({error.message})"
+        record.args = None
+        record.exc_info = None
+        record.exc_text = None
+    return True
 
 
 def fail(message: str, code: int = 2) -> int:
@@ -400,7 +419,10 @@ def run(settings: Settings) -> int:
         else:
             log.info("starting long polling against %s", where)
             application.run_polling(
-                allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_SECONDS, close_loop=False
+                allowed_updates=Update.ALL_TYPES,
+                timeout=POLL_TIMEOUT_SECONDS,
+                close_loop=False,
+                bootstrap_retries=BOOTSTRAP_RETRIES,
             )
     except InvalidToken:
         return fail("Telegram refused TELEGRAM_BOT_TOKEN — check it with @BotFather")
