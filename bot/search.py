@@ -97,6 +97,8 @@ class EventIndex:
             result &= _union(self.by_place.get(p, set()) for p in query.places)
         if query.categories:
             result &= _union(self.by_category.get(c, set()) for c in query.categories)
+        for category in query.all_categories:
+            result &= self.by_category.get(category, set())
         if query.people:
             result &= _union(self.by_person.get(p, set()) for p in query.people)
         if query.organisations:

@@ -158,3 +158,10 @@ def test_this_year_and_last_year_are_read_against_today(answerer: Answerer) -> N
     assert in_2017.understand("в прошлом году").years == (2016,)
     upcoming = in_2017.understand("upcoming events")
     assert (upcoming.period, upcoming.period_years) == (Period.SINCE, (2017,))
+
+
+@pytest.mark.parametrize("question", ["кинофестиваль", "film festival", "festival du film"])
+def test_a_word_that_holds_two_kinds_means_both(answerer: Answerer, question: str) -> None:
+    query = understand(answerer, question)
+    assert query.all_categories == ("festival", "film")
+    assert answerer.answer(question).event_ids == ("2017-04-mooov-centaur",)

@@ -27,6 +27,7 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     lang = texts.language
     words: list[str] = []
     words += [entity_name(catalog, "category", c, lang) for c in query.categories]
+    words += [entity_name(catalog, "category", c, lang) for c in query.all_categories]
     for event_id in query.events:
         event = catalog.event(event_id)
         if event:

@@ -195,6 +195,9 @@ class Understander:
             period_years=tuple(period_years),
             places=tuple(places),
             categories=tuple(categories),
+            all_categories=tuple(
+                sorted({c for joined in found["categories"] for c in joined.split("+")})
+            ),
             people=tuple(sorted(found["person"])),
             organisations=tuple(sorted(found["organisation"])),
             events=tuple(sorted(found["event"])),
@@ -246,7 +249,8 @@ class Understander:
         unexplained: list[str],
     ) -> str:
         substantive = any(
-            found[kind] for kind in ("category", "person", "organisation", "event", "fact")
+            found[kind]
+            for kind in ("category", "categories", "person", "organisation", "event", "fact")
         )
         filters = (
             substantive

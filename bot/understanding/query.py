@@ -25,7 +25,8 @@ class Query:
     period: Period | None = None
     period_years: tuple[int, ...] = ()  # the anchor(s) of a period: (2015,) or (2015, 2016)
     places: tuple[str, ...] = ()  # place ids: cities, venues or countries
-    categories: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # any of these
+    all_categories: tuple[str, ...] = ()  # every one of these ("film festival")
     people: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     events: tuple[str, ...] = ()  # events named directly ("Centaur", "Nooruz")
@@ -45,6 +46,7 @@ class Query:
             or self.period
             or self.places
             or self.categories
+            or self.all_categories
             or self.people
             or self.organisations
             or self.events

@@ -25,6 +25,7 @@ _PERIOD_OF = {code: period for period, code in _PERIODS.items()}
 _ENTITY_SLOTS = {
     "places": ("p", "place"),
     "categories": ("c", "category"),
+    "all_categories": ("g", "category"),
     "people": ("h", "person"),
     "organisations": ("o", "organisation"),
     "events": ("e", "event"),

@@ -80,6 +80,7 @@ class Vocabulary:
                 for part in phrase.split("..."):
                     add(part, Sense("period", period))
 
+        _join_compound_categories(senses)
         self.senses: dict[str, frozenset[Sense]] = {k: frozenset(v) for k, v in senses.items()}
         self.max_words = max((k.count(" ") + 1 for k in self.senses), default=1)
         self.stopwords = frozenset(fold(w) for w in catalog.lexicon.stopwords)
@@ -178,3 +179,30 @@ class Vocabulary:
             if len(self._stem_cache) < _STEM_CACHE_SIZE:
                 self._stem_cache[word] = cached
         return cached
+
+
+_MIN_PART = 6  # a category word inside another one's alias, long enough not to be a syllable
+
+
+def _join_compound_categories(senses: dict[str, set[Sense]]) -> None:
+    """An alias that holds another category's word means both at once: "кинофестиваль",
+    "film festival" are films AND festivals, "gala concert" a festival AND a concert.
+
+    Such an alias gets one sense of kind "categories" with the ids joined by "+".
+    """
+    category_keys = {
+        key: {s.id for s in meaning if s.kind == "category"}
+        for key, meaning in senses.items()
+        if any(s.kind == "category" for s in meaning)
+    }
+    for key, own in category_keys.items():
+        inside = {
+            category
+            for other, categories in category_keys.items()
+            if other != key and len(other) >= _MIN_PART and other in key
+            for category in categories
+        } - own
+        if inside:
+            senses[key] = {s for s in senses[key] if s.kind != "category"} | {
+                Sense("categories", "+".join(sorted(own | inside)))
+            }
