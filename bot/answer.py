@@ -21,6 +21,7 @@ class Intent(StrEnum):
     THANKS = "thanks"
     OUT_OF_SCOPE = "out_of_scope"
     CLARIFY = "clarify"  # two readings are close: "did you mean"
+    PLACES = "places"  # "which cities": the places with events, not the events
 
 
 @dataclass(frozen=True)

@@ -241,7 +241,8 @@ class Answerer:
 
 
 MAX_QUESTION_CHARS = 4096
-_SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE)
+# Replies that list no events: their words come from the catalog as a whole.
+_SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE, Intent.PLACES)
 _FACT_GROUPS = {"medals": ("gold_medals", "bronze_medals")}
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 

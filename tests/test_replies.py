@@ -167,3 +167,12 @@ def test_a_phrase_forgives_a_slip_but_not_a_different_word(answerer: Answerer) -
     assert answerer.answer("man adn horse").event_ids == ("2016-01-man-and-horse-film",)
     took_part = answerer.answer("what competitions did kyrgyz people take part in")
     assert len(took_part.event_ids) == 3  # "people take" is not "people came" (guests)
+
+
+@pytest.mark.parametrize("question", ["which cities", "в каких городах", "welke steden"])
+def test_which_cities_names_the_places_not_the_events(answerer: Answerer, question: str) -> None:
+    answer = answerer.answer(question)
+    text = render_text(answer, answerer.catalog)
+    assert answer.intent is Intent.PLACES and answer.event_ids == ()
+    assert "(7)" in text  # Brussels, with its number of events
+    assert "8" in text  # the events whose city the seed does not name

@@ -110,6 +110,20 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
                 last=years[-1] if years else "",
             )
         )
+    if intent is Intent.PLACES:
+        counts = {
+            city: sum(city in e.cities for e in catalog.events) for city in catalog.used_cities
+        }
+        ranked = sorted(counts, key=lambda city: (-counts[city], city))
+        places = ", ".join(
+            f"{entity_name(catalog, 'place', city, texts.language)} ({counts[city]})"
+            for city in ranked
+        )
+        without = sum(not e.cities for e in catalog.events)
+        lines = [esc(texts.get("places_list", places=places))]
+        if without:
+            lines.append(esc(texts.get("places_no_city", count=without)))
+        return "\n".join(lines)
     if intent is Intent.CLARIFY:
         options = "\n".join(f"• {esc(s.label)}" for s in answer.suggestions if s.kind == "reading")
         return f"<b>{esc(texts.get('did_you_mean'))}</b>\n{options}"

@@ -263,6 +263,8 @@ class Understander:
         # question names one of our events or people.
         if "out_of_scope" in intents and not (found["event"] or found["person"]):
             return "out_of_scope"
+        if "places" in intents and not filters:
+            return "places"
         if "count" in intents:
             return "count"
         if "date_of" in intents and (substantive or filters):

@@ -17,6 +17,7 @@ _SEP = "~"
 _INTENTS = {
     "list": "L", "detail": "D", "date_of": "W", "count": "N", "first": "F", "latest": "T",
     "overview": "O", "help": "H", "greeting": "G", "thanks": "K", "out_of_scope": "X",
+    "places": "C",
 }  # fmt: skip
 _INTENT_OF = {code: intent for intent, code in _INTENTS.items()}
 _PERIODS = {Period.BEFORE: "b", Period.AFTER: "a", Period.SINCE: "s", Period.BETWEEN: "r"}
