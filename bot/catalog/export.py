@@ -36,6 +36,12 @@ def _place_name(catalog: Catalog, place_id: str) -> str:
     return place.name("en") if place else place_id
 
 
+def _entity_name(catalog: Catalog, kind: str, entity_id: str) -> str:
+    """English names, like the cities: a website or a spreadsheet has no use for our ids."""
+    entity = catalog.entity(kind, entity_id)
+    return entity.name("en") if entity else entity_id
+
+
 def _fact(fact: Fact) -> dict[str, object]:
     return {"kind": fact.kind, "value": fact.value, "approximate": fact.approximate}
 
@@ -52,8 +58,8 @@ def _record(catalog: Catalog, event: Event) -> dict[str, object]:
         "mentions": [_place_name(catalog, place) for place in event.mentions],
         "venue": _place_name(catalog, event.venue) if event.venue else None,
         "categories": list(event.categories),
-        "people": list(event.people),
-        "organisations": list(event.organisations),
+        "people": [_entity_name(catalog, "person", p) for p in event.people],
+        "organisations": [_entity_name(catalog, "organisation", o) for o in event.organisations],
         "facts": [_fact(fact) for fact in event.facts],
         "title": {lang: event.title[lang] for lang in LANGUAGES},
         "summary": {lang: event.summary[lang] for lang in LANGUAGES},
