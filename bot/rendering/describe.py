@@ -46,6 +46,8 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
             for day in query.days
             for month in query.months
         ]
+    elif query.season:
+        words.append(texts.get(f"season_{query.season}"))
     else:
         words += [entity_name(catalog, "month", str(m), lang) for m in query.months]
     if query.years:

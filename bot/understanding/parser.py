@@ -190,6 +190,7 @@ class Understander:
             language=language,
             years=tuple(years),
             months=tuple(months),
+            season=next(iter(seasons)) if len(seasons) == 1 and not found["month"] else None,
             days=tuple(days),
             period=period,
             period_years=tuple(period_years),

@@ -21,6 +21,7 @@ class Query:
     language: str | None = None  # the question's language when it can be told
     years: tuple[int, ...] = ()
     months: tuple[int, ...] = ()
+    season: str | None = None  # when the months came from "summer", for the reply's words
     days: tuple[int, ...] = ()
     period: Period | None = None
     period_years: tuple[int, ...] = ()  # the anchor(s) of a period: (2015,) or (2015, 2016)

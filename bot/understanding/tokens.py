@@ -32,6 +32,7 @@ _ENTITY_SLOTS = {
     "events": ("e", "event"),
     "facts": ("f", "fact"),
 }
+_SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
 
 
@@ -73,6 +74,8 @@ class TokenCodec:
             values: tuple[str, ...] = getattr(query, slot)
             if values:
                 parts.append(prefix + ".".join(_digest(kind, v) for v in values))
+        if query.season:
+            parts.append("S" + query.season)
         if query.numbers:
             parts.append("n" + ".".join(map(str, query.numbers)))
         if query.planned:
@@ -100,6 +103,8 @@ class TokenCodec:
                     slots[slot] = numbers
                 elif part == "P":
                     slots["planned"] = True
+                elif prefix == "S" and body in _SEASON_NAMES:
+                    slots["season"] = body
                 elif prefix in _PERIOD_OF:
                     slots["period"] = _PERIOD_OF[prefix]
                     slots["period_years"] = tuple(int(v) for v in values)
