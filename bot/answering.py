@@ -15,6 +15,7 @@ from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact
 from bot.rendering.describe import entity_name, filter_words
 from bot.rendering.texts import Texts
 from bot.search import EventIndex
+from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
 from bot.understanding.tokens import TokenCodec
@@ -49,7 +50,7 @@ class Answerer:
         """
         text = question[:MAX_QUESTION_CHARS]
         query = self.understander.understand(text)
-        language = query.language or supported_language(user_language)
+        language = reply_language(query.language, text, supported_language(user_language))
         return self._decide(question, query, language)
 
     def card(self, event_id: str, language: str) -> Answer | None:
@@ -150,7 +151,11 @@ class Answerer:
             facts_not_stated=not_stated,
             filter_words=filter_words(self.catalog, query, texts),
             no_match=no_match,
-            suggestions=() if no_match else self._follow_ups(ids, query, texts),
+            suggestions=self._relaxations(query, texts)
+            if no_match
+            else self._follow_ups(ids, query, texts)
+            if len(ids) == 1
+            else (),
             token=self.tokens.encode(replace(query, intent=intent.value)),
             confidence=query.confidence,
         )
@@ -232,6 +237,40 @@ class Answerer:
             if found and found != current:
                 suggestions.append(Suggestion(kind, label, self.tokens.encode(follow_up)))
         return tuple(suggestions)
+
+    def _relaxations(self, query: Query, texts: Texts) -> tuple[Suggestion, ...]:
+        """After "nothing found": each part of the question alone, where that finds something
+        ("concerts in Ghent" -> all concerts, everything in Ghent)."""
+        lang = texts.language
+        parts: list[tuple[str, Query, str]] = [
+            (
+                "city",
+                Query("list", places=(p,)),
+                texts.get("suggest_city", city=entity_name(self.catalog, "place", p, lang)),
+            )
+            for p in query.places
+        ]
+        parts += [
+            (
+                "category",
+                Query("list", categories=(c,)),
+                texts.get(
+                    "suggest_category", category=entity_name(self.catalog, "category", c, lang)
+                ),
+            )
+            for c in query.categories
+        ]
+        parts += [
+            ("year", Query("list", years=(y,)), texts.get("suggest_year", year=y))
+            for y in query.years
+        ]
+        if len(parts) < 2:
+            return ()  # the one filter there was is what found nothing
+        return tuple(
+            Suggestion(kind, label, self.tokens.encode(alone))
+            for kind, alone, label in parts
+            if self.index.select(alone)
+        )
 
     def _event(self, event_id: str) -> Event:
         event = self.catalog.event(event_id)

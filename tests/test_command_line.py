@@ -28,7 +28,13 @@ def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
 
 
 def test_ask_json_reads_stdin_and_answers_every_line_in_order() -> None:
-    lines = ["concerts in brussels 2015", "", "qwpoeiruty", "что было в 2017", "   "]
+    lines = [
+        "which concerts were there in brussels in 2015",
+        "",
+        "qwpoeiruty",
+        "что было в 2017",
+        "   ",
+    ]
     result = run("ask", "--json", "--lang", "ky", stdin="\n".join(lines) + "\n")
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert result.returncode == 0

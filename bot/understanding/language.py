@@ -13,6 +13,7 @@ from bot.catalog.model import Catalog
 from bot.understanding.normalise import CYRILLIC, KYRGYZ_LETTERS, fold
 
 _RAW_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+_TAG = re.compile(r"<[^<>]{0,200}>")
 _FRENCH_ACCENTS = re.compile(r"[éèêëàâçîïôûùœ]")
 
 
@@ -45,6 +46,8 @@ class LanguageDetector:
         )
 
     def detect(self, text: str) -> str | None:
+        """The question's language, or None when nothing tells (then the user's is used)."""
+        text = _TAG.sub(" ", text)  # "<a href=...>концерты</a>" is Russian, not French
         raw = [w.casefold() for w in _RAW_WORD.findall(text)]
         if not raw:
             return None
@@ -54,6 +57,8 @@ class LanguageDetector:
         if len(cyrillic) * 2 >= len(raw):
             ky = sum(w in self._cyrillic["ky"] for w in cyrillic)
             ru = sum(w in self._cyrillic["ru"] for w in cyrillic)
+            if ky == ru:
+                return None  # "Нооруз", "Кентавр": Kyrgyz and Russian alike
             return "ky" if ky > ru else "ru"
         folded = [fold(w) for w in raw if not CYRILLIC.search(w)]
         scores = {
@@ -67,3 +72,13 @@ class LanguageDetector:
             return None
         tied = [lang for lang, score in scores.items() if score == scores[best]]
         return best if len(tied) == 1 else None
+
+
+def reply_language(detected: str | None, text: str, user_language: str) -> str:
+    """The question's language; else the user's; but Cyrillic is never answered in English,
+    French or Dutch (a Russian speaker with an English phone still reads Russian)."""
+    if detected:
+        return detected
+    if CYRILLIC.search(text) and user_language not in ("ru", "ky"):
+        return "ru"
+    return user_language
