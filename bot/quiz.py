@@ -8,19 +8,22 @@ catalog, so a quiz can never state something the seed does not.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.catalog.model import Catalog, Event
 from bot.rendering.dates import format_span
 from bot.rendering.describe import event_place
 from bot.rendering.texts import Texts, texts
+from bot.understanding.normalise import fold
 
 QUESTION_LIMIT = 300
 OPTION_LIMIT = 100
 EXPLANATION_LIMIT = 200
 MAX_OPTIONS = 4
 MIN_OPTIONS = 3
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,29 @@ def title(event: Event, language: str) -> str:
     return event.title.get(language) or event.title["en"]
 
 
+def names_a_year(text: str) -> bool:
+    """A title with a year in it ("Colors of the World 2016") gives a year question away."""
+    return YEAR.search(text) is not None
+
+
+def names_a_place(text: str, forms: Iterable[str]) -> bool:
+    """Whether `text` names a place in any of its forms (names, aliases; folded both sides).
+
+    A form matches at the start of a word, so an inflection the aliases miss ("Гентте" from
+    "Гент") still counts: a false alarm only skips a question, a miss gives the answer away.
+    """
+    folded = f" {fold(text)} "
+    return any(key and f" {key}" in folded for key in (fold(f) for f in forms))
+
+
+def place_forms(catalog: Catalog, place_id: str) -> list[str]:
+    """Every name and alias of a place, in every language."""
+    place = catalog.place(place_id)
+    if place is None:
+        return []
+    return [*place.names.values(), *place.aliases]
+
+
 def _explanation(catalog: Catalog, words: Texts, event: Event) -> str:
     date = format_span(catalog, event, words)
     place = event_place(catalog, event, words.language)
@@ -119,9 +145,10 @@ def _finish(
 
 def _year_quiz(catalog: Catalog, words: Texts, rng: random.Random) -> Quiz | None:
     """ "In which year? <title>" — options are years the catalog knows."""
-    if not catalog.events:
+    fair = [e for e in catalog.events if not names_a_year(title(e, words.language))]
+    if not fair:
         return None
-    event = rng.choice(catalog.events)
+    event = rng.choice(fair)
     years = sorted({y for e in catalog.events for y in e.years()} - set(event.years()))
     wrong = [str(y) for y in rng.sample(years, min(len(years), MAX_OPTIONS - 1))]
     question = words.get("tg_quiz_year", title=title(event, words.language))
@@ -132,11 +159,16 @@ def _year_quiz(catalog: Catalog, words: Texts, rng: random.Random) -> Quiz | Non
 
 def _city_quiz(catalog: Catalog, words: Texts, rng: random.Random) -> Quiz | None:
     """ "Where did this take place? <title>" — for events whose city the seed names."""
-    located = [e for e in catalog.events if e.cities]
+    lang = words.language
+    located = [
+        e
+        for e in catalog.events
+        if e.cities
+        and not any(names_a_place(title(e, lang), place_forms(catalog, c)) for c in e.cities)
+    ]
     if not located:
         return None
     event = rng.choice(located)
-    lang = words.language
     taken = set(event.cities) | set(event.mentions)
     with_events = {c for e in catalog.events for c in e.cities} - taken
     elsewhere = {p.id for p in catalog.places if p.kind == "city"} - taken - with_events
@@ -155,12 +187,15 @@ def _city_quiz(catalog: Catalog, words: Texts, rng: random.Random) -> Quiz | Non
 
 def _which_quiz(catalog: Catalog, words: Texts, rng: random.Random) -> Quiz | None:
     """ "Which of these took place in <year>?" — one event of that year among others."""
-    if not catalog.events:
-        return None
-    event = rng.choice(catalog.events)
-    year = event.start.year
     lang = words.language
-    others = [e for e in catalog.events if year not in e.years()]
+    # A title with a year in it is never an option: it would give the answer away or rule
+    # itself out.
+    fair = [e for e in catalog.events if not names_a_year(title(e, lang))]
+    if not fair:
+        return None
+    event = rng.choice(fair)
+    year = event.start.year
+    others = [e for e in fair if year not in e.years()]
     rng.shuffle(others)
     question = words.get("tg_quiz_which", year=year)
     wrong = [title(e, lang) for e in others]

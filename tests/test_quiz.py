@@ -8,7 +8,19 @@ import pytest
 
 from bot.answering import Answerer
 from bot.catalog.model import LANGUAGES, Catalog, Event
-from bot.quiz import EXPLANATION_LIMIT, OPTION_LIMIT, QUESTION_LIMIT, Quiz, clip, make_quiz
+from bot.quiz import (
+    EXPLANATION_LIMIT,
+    OPTION_LIMIT,
+    QUESTION_LIMIT,
+    Quiz,
+    clip,
+    make_quiz,
+    names_a_place,
+    names_a_year,
+    place_forms,
+)
+from bot.rendering.texts import texts
+from bot.understanding.normalise import fold
 
 
 def _quizzes(catalog: Catalog, language: str, count: int = 60) -> list[Quiz]:
@@ -79,3 +91,38 @@ def test_clip_keeps_short_text_and_cuts_long_text_with_an_ellipsis() -> None:
     assert clip("short  text", 100) == "short text"
     cut = clip("word " * 50, 100)
     assert len(cut) <= 100 and cut.endswith("…")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_question_gives_its_answer_away(answerer: Answerer, language: str) -> None:
+    """A city question never names the city (in any form), a year never shows in the titles."""
+    catalog = answerer.catalog
+    words = texts(catalog, language)
+    asks_city = words.get("tg_quiz_city", title="\x00").split("\x00")[0]
+    asks_which = words.get("tg_quiz_which", year="\x00").split("\x00")[0]
+    kinds: set[str] = set()
+    for quiz in _quizzes(catalog, language, 200):
+        event = _event(catalog, quiz)
+        right = quiz.options[quiz.correct]
+        if quiz.question.startswith(asks_city):
+            kinds.add("city")
+            city = next(c for c in event.cities if catalog.place(c).name(language) == right)
+            folded = f" {fold(quiz.question)} "
+            for form in place_forms(catalog, city):
+                assert f" {fold(form)}" not in folded, (quiz.question, form)
+        elif quiz.question.startswith(asks_which):
+            kinds.add("which")
+            assert not any(names_a_year(option) for option in quiz.options), quiz.options
+        else:
+            kinds.add("year")
+            assert right not in quiz.question, quiz.question
+    assert kinds == {"city", "which", "year"}  # every kind is still asked
+
+
+def test_a_title_naming_its_city_or_year_is_caught() -> None:
+    assert names_a_place("Нооруз в Генте", ["Гент"])
+    assert names_a_place("Гентте Нооруз майрамы", ["Гент"])
+    assert names_a_place("“Colors of the World” 2016 in Brussels", ["Brussels"])
+    assert not names_a_place("A concert at the Bozar", ["Brussels", "Гент"])
+    assert names_a_year("«Цвета мира» 2016 в Брюсселе")
+    assert not names_a_year("Fire Gym 12345 meeting")
