@@ -48,13 +48,14 @@ class Limits:
     A count of 0 turns that limit off. Read from the LIMIT_* variables (see .env.example).
     """
 
-    user_messages: int = 10  # questions, commands and button taps per user ...
+    user_messages: int = 10  # typed questions and commands per user ...
     user_seconds: float = 10.0  # ... in any window this long; then one notice, then silence
     group_answers: int = 20  # answers per group chat ...
     group_seconds: float = 60.0  # ... in any window this long; then silence
     inline_queries: int = 20  # inline queries per user ...
     inline_seconds: float = 10.0  # ... in any window this long; then empty results
     message_chars: int = 1000  # a longer question gets "please ask in a sentence or two"
+    user_taps: int = 30  # button taps per user in a user_seconds window (paging is quick)
 
     @classmethod
     def from_values(cls, values: Mapping[str, str], problems: list[str]) -> Limits:
@@ -85,6 +86,7 @@ class Limits:
             inline_queries=int(read("LIMIT_INLINE_QUERIES", d.inline_queries)),
             inline_seconds=read("LIMIT_INLINE_SECONDS", d.inline_seconds, seconds=True),
             message_chars=int(read("LIMIT_MESSAGE_CHARS", d.message_chars)),
+            user_taps=int(read("LIMIT_USER_TAPS", d.user_taps)),
         )
 
 

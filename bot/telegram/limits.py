@@ -1,10 +1,12 @@
 """Abuse limits: one user or one group chat must not drown the bot for everybody else.
 
-Four limits, all from `Settings.limits` (the LIMIT_* variables):
+Five limits, all from `Settings.limits` (the LIMIT_* variables):
 
-- per user: more than N questions, commands or button taps in S seconds gets ONE polite
-  notice in the user's language (tg_slow_down in data/locales/telegram), then silence until
-  the window has room again (a notice per message would double the flood);
+- per user: more than N questions or commands in S seconds gets ONE polite notice in the
+  user's language (tg_slow_down in data/locales/telegram), then silence until the window has
+  room again (a notice per message would double the flood);
+- per user, button taps: their own, larger window (paging through a list is quick tapping, not
+  a flood of questions), and a toast that speaks of taps (tg_slow_down_taps);
 - per group chat: at most N answers in S seconds, then silence (a notice would add to the noise
   everybody in the group sees);
 - per user, inline queries: past the limit they get empty results with a short cache, so the
@@ -148,6 +150,7 @@ class AbuseGuard:
     ) -> None:
         self.limits = limits
         self.users = SlidingWindow(limits.user_messages, limits.user_seconds, clock)
+        self.taps = SlidingWindow(limits.user_taps, limits.user_seconds, clock)
         self.groups = SlidingWindow(limits.group_answers, limits.group_seconds, clock)
         self.inline = SlidingWindow(limits.inline_queries, limits.inline_seconds, clock)
         self._words = words
@@ -179,7 +182,7 @@ class AbuseGuard:
 
     async def _button(self, query: CallbackQuery) -> None:
         user = query.from_user
-        verdict = self.users.hit(user.id)
+        verdict = self.taps.hit(user.id)
         chat = query.message.chat if query.message is not None else None
         busy_group = (
             verdict is Verdict.ALLOW
@@ -191,7 +194,10 @@ class AbuseGuard:
             verdict = Verdict.SILENT  # as for the group's messages: no notice
         if verdict is Verdict.ALLOW:
             return
-        text = self._slow_down(user) if verdict is Verdict.NOTICE else None
+        text = None
+        if verdict is Verdict.NOTICE:
+            seconds = max(1, math.ceil(self.taps.retry_in(user.id)))
+            text = self.notice("tg_slow_down_taps", user, seconds=seconds)
         try:
             await query.answer(text)  # always answered: else the client shows a spinner
         except TelegramError as exc:

@@ -58,9 +58,9 @@ def catalog() -> Catalog:
     return load_catalog(DEFAULT_DATA_DIR)
 
 
-def slow_down(language: str) -> str:
+def slow_down(language: str, key: str = "tg_slow_down") -> str:
     """The fixed first words of the notice (before its {seconds})."""
-    return texts(catalog(), language).get("tg_slow_down").split("{")[0][:30]
+    return texts(catalog(), language).get(key).split("{")[0][:30]
 
 
 # --------------------------------------------------------------------- the window on its own
@@ -112,7 +112,7 @@ def test_idle_users_are_forgotten() -> None:
 
 def test_limits_come_from_the_environment_with_defaults() -> None:
     assert Settings.from_env({}, env_file=None).limits == Limits()
-    assert Limits() == Limits(10, 10.0, 20, 60.0, 20, 10.0, 1000)
+    assert Limits() == Limits(10, 10.0, 20, 60.0, 20, 10.0, 1000, 30)
     settings = Settings.from_env(
         {
             "LIMIT_USER_MESSAGES": "5",
@@ -121,10 +121,11 @@ def test_limits_come_from_the_environment_with_defaults() -> None:
             "LIMIT_INLINE_QUERIES": "many",
             "LIMIT_INLINE_SECONDS": "-1",
             "LIMIT_MESSAGE_CHARS": "500",
+            "LIMIT_USER_TAPS": "40",
         },
         env_file=None,
     )
-    assert settings.limits == Limits(5, 2.5, 0, 60.0, 20, 10.0, 500)
+    assert settings.limits == Limits(5, 2.5, 0, 60.0, 20, 10.0, 500, 40)
     assert settings.problems == (
         "LIMIT_INLINE_QUERIES should be a whole number, 0 for no limit (got 'many')",
         "LIMIT_INLINE_SECONDS should be a number of seconds above 0 (got '-1')",
@@ -139,7 +140,11 @@ def test_every_limit_is_documented_in_env_example() -> None:
 
 def test_the_notices_exist_in_all_five_languages_with_their_placeholder() -> None:
     assert set(LANGUAGES) == {"en", "ru", "ky", "fr", "nl"}
-    for key, placeholder in (("tg_slow_down", "{seconds}"), ("tg_too_long", "{limit}")):
+    for key, placeholder in (
+        ("tg_slow_down", "{seconds}"),
+        ("tg_slow_down_taps", "{seconds}"),
+        ("tg_too_long", "{limit}"),
+    ):
         worded = {catalog().locales[language][key] for language in LANGUAGES}
         assert len(worded) == len(LANGUAGES)  # each language its own words
         assert all(placeholder in text for text in worded)
@@ -184,27 +189,45 @@ async def test_after_the_window_the_user_is_answered_again(
         assert (await api.reply(403))["text"]
 
 
-async def test_button_taps_count_and_a_flood_of_them_gets_one_toast(
+async def test_button_taps_have_their_own_window_and_a_flood_of_them_gets_one_toast(
     api: BotApiServer, answerer: Answerer, state_dir: Path
 ) -> None:
-    async with limited(api, answerer, state_dir, user_messages=3, user_seconds=30):
+    # Changed: taps used to share the window with typed questions (user_messages).
+    async with limited(api, answerer, state_dir, user_messages=1, user_taps=2, user_seconds=30):
         user = api.user(404, "Emil", "en")
-        api.send_text(user, "/events")  # 1
+        api.send_text(user, "/events")  # the one typed message the window allows
         menu = await api.reply(404)
-        first = api.press_button(user, menu, "By year")  # 2
-        assert await api.callback_answer(first)
+        first = api.press_button(user, menu, "By year")  # tap 1
+        assert "text" not in await api.callback_answer(first)
         menu = await api.edited(menu)
-        second = api.press_button(user, menu, "Menu")  # 3
-        assert await api.callback_answer(second)
+        second = api.press_button(user, menu, "Menu")  # tap 2
+        assert "text" not in await api.callback_answer(second)
         menu = await api.edited(menu)
         third = api.press_button(user, menu, "By city")  # over the limit: a toast
         fourth = api.press_button(user, menu, "By city")  # then an empty answer
         toast = await api.callback_answer(third)
-        assert toast["text"].startswith(slow_down("en"))
+        assert toast["text"].startswith(slow_down("en", "tg_slow_down_taps"))
+        assert "question" not in toast["text"]
         assert "text" not in await api.callback_answer(fourth)  # answered, so no spinner
         await api.idle(0.3)
         assert api.bot_messages(404) == [menu]  # not edited again, nothing sent
         assert len(api.bot_messages(404)) == 1
+
+
+async def test_paging_through_menus_twenty_times_is_never_called_a_flood(
+    api: BotApiServer, bot: BotApp
+) -> None:
+    user = api.user(405, "Dana", "ru")
+    api.send_text(user, "/events")
+    menu = await api.reply(405)
+    for n in range(20):  # the default limits: 10 questions, but 30 taps
+        label = "По году" if n % 2 == 0 else "Меню"
+        tapped = api.press_button(user, menu, label)
+        answered = await api.callback_answer(tapped)
+        assert "text" not in answered, answered  # no "too many questions" toast
+        menu = await api.edited(menu)
+    api.send_text(user, "концерты")  # typed questions still have their own room
+    assert "2015-06-ak-maral-bozar" in str((await api.reply(405))["reply_markup"])
 
 
 # --------------------------------------------------------------------- groups

@@ -2,8 +2,9 @@
 
 Malformed, oversized, from another chat, or replayed after a data reload removed the event:
 each gets a short notice (or an ordinary answer), never an exception, and nothing the bot sends
-is refused by the fixture. The per-user limit is off here (LIMIT_USER_MESSAGES=0) so that one
-person can try many forgeries; test_abuse.py shows that forged taps count like any other.
+is refused by the fixture. The per-user limits are off here (LIMIT_USER_MESSAGES=0 and
+LIMIT_USER_TAPS=0) so that one person can try many forgeries; test_abuse.py shows that forged
+taps count like any other.
 """
 
 from __future__ import annotations
@@ -139,7 +140,7 @@ async def unlimited(
     api: BotApiServer, data: Answerer | DataReloader, state_dir: Path
 ) -> AsyncIterator[BotApp]:
     """The real bot without the per-user limit; nothing it sent may have been refused."""
-    settings = replace(settings_for(api, state_dir), limits=Limits(user_messages=0))
+    settings = replace(settings_for(api, state_dir), limits=Limits(user_messages=0, user_taps=0))
     async with running(build_application(settings, data)) as app:
         yield app
     assert [f"{c.method}: {c.error}" for c in api.errors] == []
