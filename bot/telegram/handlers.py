@@ -407,10 +407,11 @@ class Handlers:
         return esc(words.get("tg_events_menu")), kb.events_menu(words)
 
     def _cities_with_events(self) -> list[Place]:
+        """Cities where an event took place (its cities, its venue's city). Not `mentions`:
+        a TV channel's town would lead to a list with nothing held there."""
         ids: set[str] = set()
         for event in self.catalog.events:
             ids.update(event.cities)
-            ids.update(event.mentions)
             venue = self.catalog.place(event.venue) if event.venue else None
             if venue is not None and venue.city:
                 ids.add(venue.city)

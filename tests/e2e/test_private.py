@@ -58,7 +58,7 @@ async def test_deep_link_opens_the_event_card(
     assert event.title["nl"] in card["text"]
     # The card carries its own deep link, so staff can share it.
     html = api.messages[(102, card["message_id"])]["html"]
-    assert f'href="https://t.me/{api.username}?start={CENTAUR}"' in html
+    assert f"https://t.me/{api.username}?start={CENTAUR}" in html  # visible, to copy
 
 
 async def test_unknown_deep_link_gets_a_note_and_the_welcome(
@@ -141,6 +141,23 @@ async def test_browse_by_year_then_back_to_menu(api: BotApiServer, bot: BotApp) 
     api.press_button(user, listing, "↩️")
     again = await api.edited(listing)
     assert [b["text"] for b in api.buttons(again)] == [b["text"] for b in api.buttons(menu)]
+
+
+async def test_browse_by_city_offers_only_cities_where_something_took_place(
+    api: BotApiServer, bot: BotApp
+) -> None:
+    user = api.user(122, "Dana", "en")
+    api.send_text(user, "/events")
+    menu = await api.reply(122)
+    api.press_button(user, menu, "📍")
+    cities = await api.edited(menu)
+    offered = {b["text"] for b in api.buttons(cities)} - {"↩️ Menu"}
+    # Hasselt and Genk are only mentioned (the Nooruz broadcast), Liège is where the
+    # delegation came from: nothing took place there.
+    assert offered == {"Brussels", "Ghent", "Bruges", "Turnhout", "Bishkek"}
+    api.press_button(user, cities, "Bishkek")
+    listing = await api.edited(cities)
+    assert "2012" in listing["text"]  # the one event held there: the Liège delegation
 
 
 async def test_event_button_opens_its_card(
