@@ -62,8 +62,8 @@ def test_a_card_quotes_the_seed_and_carries_its_share_link(answerer: Answerer) -
     card = answerer.card("2017-04-mooov-centaur", "fr")
     assert card is not None
     page = render_html(card, answerer.catalog, share_url=lambda i: f"https://t.me/b?start={i}")
-    assert "<blockquote>" in page.text and "Thurnhout" in page.text
-    assert 'href="https://t.me/b?start=2017-04-mooov-centaur"' in page.text
+    assert "<blockquote expandable>" in page.text and "Thurnhout" in page.text
+    assert page.text.endswith("Partager : https://t.me/b?start=2017-04-mooov-centaur")
 
 
 def test_long_lists_are_paged_but_the_answer_keeps_every_event(answerer: Answerer) -> None:
@@ -206,3 +206,16 @@ def test_nothing_found_offers_each_part_alone(answerer: Answerer) -> None:
 
 def test_a_long_list_offers_no_arbitrary_follow_ups(answerer: Answerer) -> None:
     assert answerer.answer("all events").suggestions == ()
+
+
+def test_a_range_within_one_year_names_the_year_once(answerer: Answerer) -> None:
+    gymnastics = answerer.card("2014-05-gymnastics-european-competition", "en")
+    film = answerer.card("2016-01-man-and-horse-film", "ky")
+    assert gymnastics is not None and film is not None
+    assert "26 May – 2 June 2014" in render_text(gymnastics, answerer.catalog)
+    assert "2016-жылы, январь–февраль" in render_text(film, answerer.catalog)
+
+
+def test_planned_is_said_once(answerer: Answerer) -> None:
+    text = render_text(answerer.answer("what is planned"), answerer.catalog)
+    assert text.count("planned") == 2  # the header's filter and the event's date

@@ -50,6 +50,24 @@ def format_span(catalog: Catalog, event: Event, texts: Texts) -> str:
             month=_month(catalog, start.month, texts.language, with_day=True),
             year=start.year,
         )
+    if start.year == end.year and (start.day is None) == (end.day is None):
+        # "26 May – 2 June 2014", "January–February 2016": the year once.
+        lang = texts.language
+        if start.day is not None and end.day is not None:
+            return texts.get(
+                "date_range_days_same_year",
+                day1=start.day,
+                month1=_month(catalog, start.month, lang, with_day=True),
+                day2=end.day,
+                month2=_month(catalog, end.month, lang, with_day=True),
+                year=start.year,
+            )
+        return texts.get(
+            "date_range_months_same_year",
+            month1=_month(catalog, start.month, lang, with_day=False),
+            month2=_month(catalog, end.month, lang, with_day=False),
+            year=start.year,
+        )
     return texts.get(
         "date_range",
         start=format_date(catalog, start, texts),

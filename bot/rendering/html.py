@@ -256,8 +256,9 @@ def _card(
         )
         lines.append(f"🔢 {esc(labelled('card_facts', facts))}")
     lines.append(f"\n<i>{esc(labelled('card_source', ''))}</i>")
-    lines.append(f"<blockquote>{esc(event.source)}</blockquote>")
+    # Collapsed: the quote is English and as long as the summary; one tap opens it.
+    lines.append(f"<blockquote expandable>{esc(event.source)}</blockquote>")
     if share_url:
-        url = share_url(event.id)
-        lines.append(f'🔗 <a href="{escape(url, quote=True)}">{esc(texts.get("card_link"))}</a>')
+        # The address itself, so staff can copy it; Telegram makes it a link.
+        lines.append(f"🔗 {esc(labelled('card_link', share_url(event.id)))}")
     return "\n".join(lines)

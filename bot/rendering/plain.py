@@ -15,7 +15,7 @@ _TAG = re.compile(r"</?[a-z-]+(?: [^>]*)?>")
 
 def html_to_text(html: str) -> str:
     text = _LINK.sub(lambda m: f"{m.group(2)}: {unescape(m.group(1))}", html)
-    text = text.replace("<blockquote>", "  « ").replace("</blockquote>", " »")
+    text = re.sub(r"<blockquote[^>]*>", "  « ", text).replace("</blockquote>", " »")
     return unescape(_TAG.sub("", text))
 
 
