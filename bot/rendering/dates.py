@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.catalog.model import Catalog, Event, PartialDate
+from bot.catalog.model import Catalog, Event, PartialDate, Status
 from bot.rendering.texts import Texts
 
 
@@ -73,3 +73,11 @@ def format_span(catalog: Catalog, event: Event, texts: Texts) -> str:
         start=format_date(catalog, start, texts),
         end=format_date(catalog, end, texts),
     )
+
+
+def format_when(catalog: Catalog, event: Event, texts: Texts) -> str:
+    """The date as a reader needs it: the span, and "(planned)" when the source says so."""
+    span = format_span(catalog, event, texts)
+    if event.status is Status.PLANNED:
+        return f"{span} ({texts.get('card_planned')})"
+    return span

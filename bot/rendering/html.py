@@ -8,7 +8,7 @@ from html import escape
 
 from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Status
-from bot.rendering.dates import format_span
+from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import entity_name, event_place
 from bot.rendering.texts import Texts
 
@@ -210,7 +210,7 @@ def _line(event: Event, catalog: Catalog, texts: Texts) -> str:
     date = format_span(catalog, event, texts)
     place = event_place(catalog, event, texts.language)
     planned = f" ({texts.get('card_planned')})" if event.status is Status.PLANNED else ""
-    parts = [f"<b>{esc(date)}</b>{esc(planned)}"]
+    parts = [f"<b>{esc(date)}</b>{esc(planned)}"]  # the date bold, the status not
     if place:
         parts.append(esc(place))
     parts.append(esc(_title(event, texts)))
@@ -229,9 +229,7 @@ def _card(
         return texts.get("label_value", label=texts.get(key), value=value).rstrip()
 
     place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
-    date = format_span(catalog, event, texts)
-    if event.status is Status.PLANNED:
-        date = f"{date} ({texts.get('card_planned')})"
+    date = format_when(catalog, event, texts)
     lines = [
         f"<b>{esc(_title(event, texts))}</b>",
         f"📅 {esc(labelled('card_date', date))}",
