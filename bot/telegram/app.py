@@ -168,6 +168,8 @@ def _kind(update: object) -> str:
     message = update.effective_message
     if message is not None and message.text:
         return "command" if message.text.startswith("/") else "text"
+    if message is not None and message.effective_attachment is not None:
+        return "caption" if message.caption else "media"
     return "other"
 
 
@@ -184,7 +186,7 @@ def _text_of(update: object) -> str:
     if update.callback_query is not None:
         return update.callback_query.data or ""
     message = update.effective_message
-    return message.text or "" if message is not None else ""
+    return message.text or message.caption or "" if message is not None else ""
 
 
 def open_missed_log(settings: Settings) -> MissedLog | None:
@@ -296,7 +298,7 @@ def build_application(
     #    so ordinary chatter stays unanswered; private text always gets an answer.
     # 4. Admin commands answer only ADMIN_IDS in private chats; for anyone else the filter
     #    fails and the update falls through to (5), so to them the commands do not exist.
-    # 5. Last, an unknown /command in a private chat gets the welcome instead of silence.
+    # 5. An unknown /command in a private chat gets the welcome instead of silence.
     admins = only_admins(settings.admin_ids)
     application.add_handler(CallbackQueryHandler(handlers.button))
     application.add_handler(InlineQueryHandler(handlers.inline))
@@ -312,7 +314,8 @@ def build_application(
     application.add_handler(CommandHandler("reload", admin.reload, filters=admins))
     application.add_handler(
         MessageHandler(
-            filters.ChatType.GROUPS & filters.TEXT & ~filters.COMMAND, handlers.group_text
+            filters.ChatType.GROUPS & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION),
+            handlers.group_text,
         )
     )
     application.add_handler(
@@ -322,6 +325,14 @@ def build_application(
     )
     application.add_handler(
         MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, handlers.unknown_command)
+    )
+    # 6. Photos, videos and files in a private chat: the caption is the question; voice notes,
+    #    stickers and other media get a short "please type" note. Service messages have no
+    #    attachment, so they stay unanswered.
+    application.add_handler(
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.TEXT & filters.ATTACHMENT, handlers.private_media
+        )
     )
     application.add_error_handler(handlers.on_error)
     return application

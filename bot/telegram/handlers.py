@@ -279,24 +279,42 @@ class Handlers:
         await self.send_answer(context, message, answer)
 
     async def group_text(self, update: Update, context: Context) -> None:
-        """Group text: answered only when it mentions the bot or replies to it; else silence."""
+        """Group text or a caption: answered only when it mentions the bot or replies to it;
+        else silence."""
         message = update.effective_message
-        if message is None or not message.text:
+        text = _text_of(message)
+        if message is None or not text:
             return
         username = context.bot.username
         mention = f"@{username}".lower()
-        mentioned = any(
-            text.lower() == mention
-            for text in message.parse_entities([MessageEntity.MENTION]).values()
+        entities = (
+            message.parse_entities([MessageEntity.MENTION])
+            if message.text
+            else message.parse_caption_entities([MessageEntity.MENTION])
         )
+        mentioned = any(found.lower() == mention for found in entities.values())
         replied = message.reply_to_message
         to_bot = bool(replied and replied.from_user and replied.from_user.id == context.bot.id)
         if not (mentioned or to_bot):
             return
-        question = re.sub(rf"@{re.escape(username)}\b", " ", message.text, flags=re.IGNORECASE)
+        question = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
         answer = self.answerer.answer(question.strip(), self.language_of(update.effective_user))
         self.asked(answer)
         await self.send_answer(context, message, answer, quote=True)
+
+    async def private_media(self, update: Update, context: Context) -> None:
+        """A photo, video or file in a private chat: its caption is the question. A voice
+        note, a sticker or a bare photo gets one short note: silence would look broken."""
+        message = update.effective_message
+        if message is None:
+            return
+        language = self.language_of(update.effective_user)
+        if message.caption and message.caption.strip():
+            answer = self.answerer.answer(message.caption, language)
+            self.asked(answer)
+            await self.send_answer(context, message, answer)
+            return
+        await self.send(context, message, esc(self.words(language).get("tg_text_only")))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
         """An unknown /command in a private chat: the welcome, so the user sees what works."""
@@ -536,6 +554,13 @@ class Handlers:
             log.warning(
                 "could not tell the user about the failure: %s", _redact(repr(exc), self._token)
             )
+
+
+def _text_of(message: Message | None) -> str:
+    """What a person wrote: the text, or the caption of a photo, video or file."""
+    if message is None:
+        return ""
+    return message.text or message.caption or ""
 
 
 def _link(username: str, event_id: str) -> str:

@@ -124,16 +124,18 @@ def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
 
     The same test the group handlers make, so chatter the bot ignores is never counted.
     """
-    text = message.text or ""
-    if text.startswith("/"):
+    text = message.text or message.caption or ""
+    if message.text and text.startswith("/"):
         command = text.split(maxsplit=1)[0]
         _, at, target = command.partition("@")
         return not at or target.lower() == username.lower()
     mention = f"@{username}".lower()
-    if any(
-        found.lower() == mention
-        for found in message.parse_entities([MessageEntity.MENTION]).values()
-    ):
+    entities = (
+        message.parse_entities([MessageEntity.MENTION])
+        if message.text
+        else message.parse_caption_entities([MessageEntity.MENTION])
+    )
+    if any(found.lower() == mention for found in entities.values()):
         return True
     replied = message.reply_to_message
     return bool(replied and replied.from_user and replied.from_user.id == bot_id)
@@ -205,12 +207,13 @@ class AbuseGuard:
         raise ApplicationHandlerStop
 
     async def _message(self, message: Message, user: User | None, context: Context) -> None:
-        if not message.text:
-            return  # stickers, photos, service messages: no handler answers them
+        text = message.text or message.caption or ""
         private = message.chat.type == ChatType.PRIVATE
+        if private and not text and message.effective_attachment is None:
+            return  # service messages: no handler answers them
         if not private:
-            if message.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-                return
+            if message.chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP) or not text:
+                return  # stickers and voice notes in a group are never answered
             if not addressed_to_bot(message, context.bot.username, context.bot.id):
                 return  # chatter: the handlers stay silent, so there is nothing to limit
         verdict = self.users.hit(user.id) if user is not None else Verdict.ALLOW
@@ -221,7 +224,7 @@ class AbuseGuard:
         if not private and self.groups.hit(message.chat.id) is not Verdict.ALLOW:
             raise ApplicationHandlerStop
         limit = self.limits.message_chars
-        if limit > 0 and len(message.text) > limit:
+        if limit > 0 and len(text) > limit:
             text = self.notice("tg_too_long", user, limit=limit)
             await self._say(message, text, context, quote=not private)
             raise ApplicationHandlerStop
