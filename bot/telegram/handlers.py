@@ -48,6 +48,8 @@ MAX_INLINE_RESULTS = 50
 INLINE_CACHE_SECONDS = 30
 HIGHLIGHTS = 10
 MAX_EXAMPLES = 4
+TOAST_LIMIT = 200
+"""answerCallbackQuery text: Telegram refuses a longer one."""
 
 
 def esc(text: str) -> str:
@@ -375,7 +377,10 @@ class Handlers:
                 await self.send_answer(context, message, answer, quote=quote)
             case cb.SetLanguage(language):
                 self.prefs.set_language(user.id, language)
-                await self._edit(message, esc(self.words(language).get("tg_lang_set")), None)
+                done = self.words(language).get("tg_lang_set")
+                if quote:  # a group: the picker is shared, the choice is the tapper's own
+                    return clip(done, TOAST_LIMIT)
+                await self._edit(message, esc(done), None)
             case cb.Menu(language, which):
                 text, markup = self._menu(language, which)
                 await self._edit(message, text, markup)

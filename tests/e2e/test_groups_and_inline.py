@@ -100,3 +100,22 @@ async def test_inline_query_without_events_still_answers(api: BotApiServer, bot:
     results = (await api.inline_answer(query_id))["results"]
     assert len(results) == 1
     assert results[0]["input_message_content"]["message_text"]
+
+
+async def test_a_lang_tap_in_a_group_sets_the_tappers_language_with_a_toast(
+    api: BotApiServer, bot: BotApp
+) -> None:
+    group = api.group_chat(GROUP_ID)
+    asker, tapper = api.user(205, "Emma", "en"), api.user(206, "Азамат", "en")
+    api.send_text(asker, f"/lang@{api.username}", chat=group)
+    picker = await api.reply(GROUP_ID)
+    tapped = api.press_button(tapper, picker, "Кыргызча")
+    toast = await api.callback_answer(tapped)
+    assert toast["text"].startswith("Даяр")  # the tapper hears it, in the chosen language
+    await api.idle(0.3)
+    assert api.bot_messages(GROUP_ID) == [picker]  # the shared picker is left as it was
+
+    api.send_text(tapper, f"/events@{api.username}", chat=group)  # the tapper: Kyrgyz
+    assert (await api.reply(GROUP_ID))["text"].startswith("Иш-чараларды")
+    api.send_text(asker, f"/events@{api.username}", chat=group)  # the asker: unchanged
+    assert (await api.reply(GROUP_ID))["text"].startswith("Browse")
