@@ -319,12 +319,15 @@ class Handlers:
         await self.send(context, message, esc(self.words(language).get("tg_text_only")))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        """An unknown /command in a private chat: the welcome, so the user sees what works."""
+        """An unknown /command in a private chat: a one-line "I don't know that command", then
+        the welcome, so the user sees what works (the welcome alone looks like a misfire)."""
         message = update.effective_message
         if message is None:
             return
-        text, markup = self.welcome(update.effective_user, self.language_of(update.effective_user))
-        await self.send(context, message, text, markup)
+        language = self.language_of(update.effective_user)
+        text, markup = self.welcome(update.effective_user, language)
+        note = esc(self.words(language).get("tg_unknown_command"))
+        await self.send(context, message, f"{note}\n\n{text}", markup)
 
     # ------------------------------------------------------------------ buttons
 

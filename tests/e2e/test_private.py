@@ -72,6 +72,28 @@ async def test_unknown_deep_link_gets_a_note_and_the_welcome(
     assert api.buttons(welcome)
 
 
+async def test_an_unknown_command_says_so_before_the_welcome(
+    api: BotApiServer, bot: BotApp
+) -> None:
+    user = api.user(104, "Bert", "nl")
+    api.send_text(user, "/concerten")
+    reply = await api.reply(104)
+    first_line, _, rest = reply["text"].partition("\n")
+    assert first_line == "Dat commando ken ik niet — /help toont de commando's die ik wel ken."
+    assert "Bert" in rest and api.buttons(reply)  # then the welcome with its examples
+
+
+@pytest.mark.parametrize("language", ["en", "ru", "ky", "fr", "nl"])
+async def test_help_lists_every_command_a_user_has(
+    api: BotApiServer, bot: BotApp, language: str
+) -> None:
+    user = api.user(105, "Bert", language)
+    api.send_text(user, "/help")
+    text = (await api.reply(105))["text"]
+    for command in ("/start", "/events", "/fact", "/quiz", "/lang", "/help", "/ask"):
+        assert f"{command} " in text, command
+
+
 QUESTIONS = [
     ("en", "concerts in Brussels"),
     ("ru", "концерты в Брюсселе"),
