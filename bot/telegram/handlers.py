@@ -33,7 +33,7 @@ from bot.answering import Answer, Answerer, Intent, supported_language
 from bot.catalog.model import Catalog, Place
 from bot.quiz import clip, make_quiz
 from bot.rendering import Page, Texts, html_to_text, render_html, texts
-from bot.rendering.dates import format_span
+from bot.rendering.dates import format_when
 from bot.rendering.describe import event_place
 from bot.telegram import callbacks as cb
 from bot.telegram import keyboards as kb
@@ -495,7 +495,7 @@ class Handlers:
             card, self.catalog, share_url=lambda event_id: _link(username, event_id)
         )
         place = event_place(self.catalog, event, language)
-        date = format_span(self.catalog, event, words)
+        date = format_when(self.catalog, event, words)
         return InlineQueryResultArticle(
             id=event_id,
             title=event.title.get(language) or event.title["en"],
