@@ -24,13 +24,12 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from telegram import Update
-
 from benchmarks.stats import summary_ms
 from bot.answering import Answerer
 from bot.config import Limits, Secret, Settings
-from bot.telegram.app import BotApp, build_application
+from bot.telegram.app import build_application
 from tests.botapi.server import JSON, BotApiServer
+from tests.e2e.conftest import running
 
 REPLY_TIMEOUT_SECONDS = 10.0
 
@@ -128,22 +127,6 @@ def serve(conn: Connection) -> None:
 # --------------------------------------------------------------------------- parent: the bot
 
 
-async def _start(app: BotApp) -> None:
-    await app.initialize()
-    if app.post_init is not None:
-        await app.post_init(app)
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES)
-    await app.start()
-
-
-async def _stop(app: BotApp) -> None:
-    assert app.updater is not None
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-
-
 async def _drive(
     conn: Connection,
     answerer: Answerer,
@@ -164,23 +147,24 @@ async def _drive(
         # Rate limiter off (see the module docstring). ExtBot has no public setter; a Settings
         # switch in bot/telegram/app.py would be the clean way.
         app.bot._rate_limiter = None
-        await _start(app)
         results: dict[str, Any] = {}
+        # Started and stopped as the e2e tests do it; stopped before the server goes, since
+        # stopping polls getUpdates once more.
         try:
-            first_id = 500_000
-            for name, users, per_user in scenarios:
-                for count in (1, per_user):  # a warm-up question per user, then the timed run
-                    cpu = time.process_time()
-                    conn.send(("run", (first_id, users, count, questions)))
-                    result = await loop.run_in_executor(None, conn.recv)
-                    cpu = time.process_time() - cpu
-                    # CPU seconds per wall second: near 1.0 means the bot's one thread (GIL)
-                    # is saturated and is the limit, not the fixture.
-                    result["bot_cpu_share"] = round(cpu / result["seconds"], 2)
-                    results[name] = result
-                first_id += 1000
+            async with running(app):
+                first_id = 500_000
+                for name, users, per_user in scenarios:
+                    for count in (1, per_user):  # a warm-up question per user, then the timed run
+                        cpu = time.process_time()
+                        conn.send(("run", (first_id, users, count, questions)))
+                        result = await loop.run_in_executor(None, conn.recv)
+                        cpu = time.process_time() - cpu
+                        # CPU seconds per wall second: near 1.0 means the bot's one thread (GIL)
+                        # is saturated and is the limit, not the fixture.
+                        result["bot_cpu_share"] = round(cpu / result["seconds"], 2)
+                        results[name] = result
+                    first_id += 1000
         finally:
-            await _stop(app)  # before the server goes: stopping polls getUpdates once more
             conn.send(("stop", ()))
             results["refused_by_server"] = await loop.run_in_executor(None, conn.recv)
         return results
