@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -286,12 +285,10 @@ async def test_thirty_messages_in_a_burst_are_all_answered(
     async with running(build_application(settings, answerer)):
         user = api.user(190, "Lola", "en")
         questions = ["concerts", "films", "what happened in 2017", "exhibitions in Ghent", "sport"]
-        started = time.monotonic()
         for n in range(30):
             api.send_text(user, questions[n % len(questions)])
         replies = await api.replies(190, 30, timeout=20)
         assert len(replies) == 30
-        assert time.monotonic() - started < 20
         await asyncio.sleep(0.3)
         assert len(api.bot_messages(190)) == 30  # one answer each, none twice
     assert api.errors == []
