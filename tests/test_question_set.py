@@ -80,3 +80,14 @@ def test_a_question_set_written_blind_is_answered_as_well(answerer: Answerer) ->
     """
     report = evaluate(answerer, load_question_set(HOLDOUT))
     assert report.overall.exact_rate >= HOLDOUT_FLOOR, format_report(report)
+
+
+BLIND = Path(__file__).resolve().parent / "questions_blind2.yaml"
+
+
+def test_a_second_blind_set_is_answered_as_well(answerer: Answerer) -> None:
+    """tests/questions_blind2.yaml (160 questions) was written blind and committed before the
+    bot saw it: 99.4% exact on first contact. The one failure ("what happend in febuary") was a
+    general bug, a typo after "in" taken for an unknown place. Do not tune word lists to it."""
+    report = evaluate(answerer, load_question_set(BLIND))
+    assert report.overall.exact_rate >= HOLDOUT_FLOOR, format_report(report)

@@ -165,3 +165,8 @@ def test_a_word_that_holds_two_kinds_means_both(answerer: Answerer, question: st
     query = understand(answerer, question)
     assert query.all_categories == ("festival", "film")
     assert answerer.answer(question).event_ids == ("2017-04-mooov-centaur",)
+
+
+def test_a_typo_after_in_is_not_an_unknown_place(answerer: Answerer) -> None:
+    query = understand(answerer, "what happend in febuary")
+    assert (query.months, query.unknown_place) == ((2,), None)

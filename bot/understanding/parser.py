@@ -164,7 +164,7 @@ class Understander:
         topic = _one(found["topic"])
         if topic and "overview" not in intents and categories:
             topic = None  # "sport" alone is the category; "sports cooperation" is the overview
-        unknown_place = None if places else self._unknown_place(text, matches)
+        unknown_place = None if places else self._unknown_place(text, words, matches)
 
         covered = {i for m in matches for i in range(m.start, m.end)} | {i for i, _ in years_at}
         unexplained = [
@@ -289,8 +289,11 @@ class Understander:
             return "list"
         return "out_of_scope"
 
-    def _unknown_place(self, text: str, matches: list[Match]) -> str | None:
-        matched = {m.phrase for m in matches}
+    def _unknown_place(self, text: str, words: list[str], matches: list[Match]) -> str | None:
+        # The words as typed that some match explained, typos included ("in febuary").
+        matched = {m.phrase for m in matches} | {
+            words[i] for m in matches for i in range(m.start, m.end)
+        }
         for found in _PLACE_AFTER.finditer(text.casefold()):
             word = found.group(1)
             key = fold(word)
