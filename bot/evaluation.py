@@ -46,6 +46,7 @@ class Tally:
     got: int = 0
     expected: int = 0
     intent_ok: int = 0
+    language_ok: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.total += 1
@@ -54,6 +55,7 @@ class Tally:
         self.got += len(outcome.got_ids)
         self.expected += len(outcome.case.expected_ids)
         self.intent_ok += _same_intent(outcome.case.intent, outcome.got_intent)
+        self.language_ok += outcome.got_language == outcome.case.language
 
     @property
     def exact_rate(self) -> float:
@@ -71,6 +73,11 @@ class Tally:
     def intent_rate(self) -> float:
         return self.intent_ok / self.total if self.total else 0.0
 
+    @property
+    def language_rate(self) -> float:
+        """Replies in the question's language, for a user with no language set."""
+        return self.language_ok / self.total if self.total else 0.0
+
     def as_dict(self) -> dict[str, float | int]:
         return {
             "questions": self.total,
@@ -78,6 +85,7 @@ class Tally:
             "precision": round(self.precision, 4),
             "recall": round(self.recall, 4),
             "intent_accuracy": round(self.intent_rate, 4),
+            "language_accuracy": round(self.language_rate, 4),
         }
 
 
@@ -129,14 +137,14 @@ def evaluate(answerer: Answerer, cases: Iterable[Case]) -> Report:
 def format_report(report: Report, worst: int = 15) -> str:
     """The human-readable report; `worst` failures are listed with what was missing or extra."""
     lines = ["Question set evaluation", ""]
-    header = f"{'':<16}{'n':>5}{'exact':>8}{'prec':>8}{'recall':>8}{'intent':>8}"
+    header = f"{'':<16}{'n':>5}{'exact':>8}{'prec':>8}{'recall':>8}{'intent':>8}{'lang':>8}"
 
     def table(title: str, rows: dict[str, Tally]) -> None:
         lines.extend([title, header])
         for name, tally in sorted(rows.items()):
             lines.append(
                 f"{name:<16}{tally.total:>5}{tally.exact_rate:>8.1%}{tally.precision:>8.1%}"
-                f"{tally.recall:>8.1%}{tally.intent_rate:>8.1%}"
+                f"{tally.recall:>8.1%}{tally.intent_rate:>8.1%}{tally.language_rate:>8.1%}"
             )
         lines.append("")
 

@@ -170,3 +170,23 @@ def test_a_word_that_holds_two_kinds_means_both(answerer: Answerer, question: st
 def test_a_typo_after_in_is_not_an_unknown_place(answerer: Answerer) -> None:
     query = understand(answerer, "what happend in febuary")
     assert (query.months, query.unknown_place) == ((2,), None)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [("фестивалдар", "ky"), ("sportevenementen", "nl"), ("expositons 2015", "fr")],
+)
+def test_a_fragment_without_marker_words_is_told_by_its_letters(
+    answerer: Answerer, question: str, language: str
+) -> None:
+    assert understand(answerer, question).language == language
+
+
+def test_replies_come_in_the_questions_language_for_most_questions(answerer: Answerer) -> None:
+    from pathlib import Path
+
+    from bot.catalog.question_set import load_question_set
+
+    cases = load_question_set(Path(__file__).resolve().parent / "questions.yaml")
+    right = sum(answerer.answer(c.question).language == c.language for c in cases)
+    assert right / len(cases) >= 0.94  # 95.0% measured (benchmarks/tune_thresholds.py)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.catalog.model import Catalog
+from bot.understanding.letters import LetterModel
 from bot.understanding.normalise import CYRILLIC, KYRGYZ_LETTERS, fold
 
 _RAW_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -17,9 +18,22 @@ _TAG = re.compile(r"<[^<>]{0,200}>")
 _FRENCH_ACCENTS = re.compile(r"[éèêëàâçîïôûùœ]")
 
 
+# How far ahead (mean log-probability per trigram) the letter model's guess must be; measured
+# with benchmarks/tune_thresholds.py on the question sets (language accuracy, no user language).
+LETTER_MARGIN = 0.2
+
+
 class LanguageDetector:
-    def __init__(self, catalog: Catalog) -> None:
+    def __init__(self, catalog: Catalog, letter_margin: float = LETTER_MARGIN) -> None:
         markers = catalog.lexicon.language_markers
+        self._letters = LetterModel(catalog)
+        self._letter_margin = letter_margin
+        # Names say nothing of the asker's language: "Aitmatov", "Brugge" are left out.
+        self._names = frozenset(
+            fold(phrase)
+            for entity in (*catalog.places, *catalog.people, *catalog.organisations)
+            for phrase in (*entity.aliases, *entity.names.values())
+        ) | frozenset(fold(a) for event in catalog.events for a in event.aliases)
         # Cyrillic text is compared as typed; Latin text by its folded form.
         self._cyrillic: dict[str, frozenset[str]] = {
             lang: frozenset(w.casefold() for w in markers.get(lang, ()) if CYRILLIC.search(w))
@@ -45,8 +59,28 @@ class LanguageDetector:
             if CYRILLIC.search(w) and len(key := fold(w)) >= 3 and key not in latin_words
         )
 
-    def detect(self, text: str) -> str | None:
-        """The question's language, or None when nothing tells (then the user's is used)."""
+    def detect(self, text: str, *, by_letters: bool = True) -> str | None:
+        """The question's language, or None when nothing tells (then the user's is used).
+
+        Args:
+            by_letters: fall back on the letter model when no marker word decides; the parser
+                allows it only when the question meant something (garbage gets no guess).
+        """
+        by_markers = self._by_markers(text)
+        if by_markers is not None or not by_letters:
+            return by_markers
+        words = [
+            w
+            for w in _RAW_WORD.findall(_TAG.sub(" ", text).casefold())
+            if len(w) >= 3 and fold(w) not in self._names
+        ]
+        if not words:
+            return None
+        cyrillic = sum(bool(CYRILLIC.search(w)) for w in words) * 2 >= len(words)
+        candidates = ("ru", "ky") if cyrillic else ("en", "fr", "nl")
+        return self._letters.guess(words, candidates, self._letter_margin)
+
+    def _by_markers(self, text: str) -> str | None:
         text = _TAG.sub(" ", text)  # "<a href=...>концерты</a>" is Russian, not French
         raw = [w.casefold() for w in _RAW_WORD.findall(text)]
         if not raw:

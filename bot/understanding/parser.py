@@ -66,7 +66,7 @@ class Understander:
         self._place_kind = {p.id: p.kind for p in catalog.places}
 
     def understand(self, text: str) -> Query:
-        language = self.detector.detect(text)
+        language = self.detector.detect(text, by_letters=False)
         words = fold(text).split()[:MAX_WORDS]
         if not words:
             return Query(intent="help", language=language, confidence=0.0)
@@ -83,6 +83,8 @@ class Understander:
         if language != "ru" and not CYRILLIC.search(text):
             matches = [m for m in matches if m.phrase not in self.vocabulary.cyrillic_lookalikes]
         matches = _without_self_introductions(matches, self.vocabulary)
+        if language is None and matches:
+            language = self.detector.detect(text)  # the words meant something: their letters
         query = self._build(text, language, words, years, days_at, matches)
         alternatives = tuple(
             self._build(text, language, words, years, days_at, variant)

@@ -1,0 +1,71 @@
+"""A letter-trigram guess at the language, learnt at start from the bot's own texts in data/.
+
+Marker words tell most questions apart; a fragment like "фестивалдар", "sportevenementen" or
+"expositons 2015" has none. Every language's interface texts, event titles and summaries, and
+entity names are in data/ already, so their letter trigrams are a small model of each language
+with nothing downloaded. It is consulted only when the markers are silent, only on words that are
+not names (a name says nothing of the asker's language), and only when the guess is clear.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from bot.catalog.model import LANGUAGES, Catalog
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _trigrams(word: str) -> Iterable[str]:
+    padded = f"^{word}$"
+    return (padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+class LetterModel:
+    def __init__(self, catalog: Catalog) -> None:
+        texts: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            texts[lang].extend(catalog.locales.get(lang, {}).values())
+        for event in catalog.events:
+            for lang in LANGUAGES:
+                texts[lang] += [event.title.get(lang, ""), event.summary.get(lang, "")]
+        for entities in (catalog.categories, catalog.months, catalog.facts):
+            for entity in entities:
+                for lang, name in entity.names.items():
+                    texts.setdefault(lang, []).append(name)
+        self._counts: dict[str, Counter[str]] = {}
+        self._totals: dict[str, int] = {}
+        vocabulary: set[str] = set()
+        for lang, chunks in texts.items():
+            counts: Counter[str] = Counter()
+            for chunk in chunks:
+                for word in _WORD.findall(chunk.casefold()):
+                    counts.update(_trigrams(word))
+            self._counts[lang] = counts
+            self._totals[lang] = sum(counts.values())
+            vocabulary |= set(counts)
+        self._size = len(vocabulary) + 1
+
+    def scores(self, words: Iterable[str]) -> dict[str, float]:
+        """Mean log-probability per trigram of the words, per language (higher is likelier)."""
+        grams = [g for word in words for g in _trigrams(word.casefold())]
+        if not grams:
+            return {}
+        return {
+            lang: sum(math.log((counts[g] + 1) / (self._totals[lang] + self._size)) for g in grams)
+            / len(grams)
+            for lang, counts in self._counts.items()
+        }
+
+    def guess(self, words: Iterable[str], candidates: Iterable[str], margin: float) -> str | None:
+        """The likeliest of `candidates` when it leads the next by `margin`, else None."""
+        scores = self.scores(words)
+        ranked = sorted(
+            ((scores[lang], lang) for lang in candidates if lang in scores), reverse=True
+        )
+        if len(ranked) < 2 or ranked[0][0] - ranked[1][0] < margin:
+            return None
+        return ranked[0][1]
