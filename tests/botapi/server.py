@@ -661,10 +661,7 @@ class BotApiServer:
     def _api_answercallbackquery(self, params: JSON) -> bool:
         self._require(params, "callback_query_id")
         query_id = str(params["callback_query_id"])
-        if query_id in self.callback_answers:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+        _answer_once(self.callback_answers, query_id)
         if len(str(params.get("text") or "")) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
         with self._cond:
@@ -674,10 +671,7 @@ class BotApiServer:
     def _api_answerinlinequery(self, params: JSON) -> bool:
         self._require(params, "inline_query_id")
         query_id = str(params["inline_query_id"])
-        if query_id in self.inline_answers:
-            raise bad_request(
-                "query is too old and response timeout expired or query ID is invalid"
-            )
+        _answer_once(self.inline_answers, query_id)
         results = params.get("results")
         if not isinstance(results, list):
             raise bad_request("can't parse inline query results")
@@ -797,6 +791,12 @@ class BotApiServer:
         with self._cond:
             self.commands.pop(self._scope_key(params), None)
         return True
+
+
+def _answer_once(answered: dict[str, JSON], query_id: str) -> None:
+    """Telegram takes one answer per callback or inline query; a second is refused."""
+    if query_id in answered:
+        raise bad_request("query is too old and response timeout expired or query ID is invalid")
 
 
 def _public(message: JSON) -> JSON:
