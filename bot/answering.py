@@ -98,9 +98,8 @@ class Answerer:
         ids = self.index.select(query)
         if not ids:
             # A typo read one way finds nothing; read the other way it does: not a guess.
-            fallback = next((alt for alt in query.alternatives if self.index.select(alt)), None)
-            if fallback is not None:
-                query, ids = fallback, self.index.select(fallback)
+            found = ((alt, self.index.select(alt)) for alt in query.alternatives)
+            query, ids = next(((alt, alt_ids) for alt, alt_ids in found if alt_ids), (query, ids))
         readings = self._readings(query, ids, texts)
         if readings:
             return Answer(

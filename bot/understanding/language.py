@@ -59,16 +59,15 @@ class LanguageDetector:
             if CYRILLIC.search(w) and len(key := fold(w)) >= 3 and key not in latin_words
         )
 
-    def detect(self, text: str, *, by_letters: bool = True) -> str | None:
-        """The question's language, or None when nothing tells (then the user's is used).
+    def detect(self, text: str) -> str | None:
+        """The question's language, or None when nothing tells (then the user's is used)."""
+        return self.by_markers(text) or self.by_letters(text)
 
-        Args:
-            by_letters: fall back on the letter model when no marker word decides; the parser
-                allows it only when the question meant something (garbage gets no guess).
+    def by_letters(self, text: str) -> str | None:
+        """The letter model's guess over the words that are not names; None when unclear.
+
+        The parser asks it only when the question meant something (garbage gets no guess).
         """
-        by_markers = self._by_markers(text)
-        if by_markers is not None or not by_letters:
-            return by_markers
         words = [
             w
             for w in _RAW_WORD.findall(_TAG.sub(" ", text).casefold())
@@ -80,7 +79,8 @@ class LanguageDetector:
         candidates = ("ru", "ky") if cyrillic else ("en", "fr", "nl")
         return self._letters.guess(words, candidates, self._letter_margin)
 
-    def _by_markers(self, text: str) -> str | None:
+    def by_markers(self, text: str) -> str | None:
+        """The language its marker words (and ң ө ү) decide, or None."""
         text = _TAG.sub(" ", text)  # "<a href=...>концерты</a>" is Russian, not French
         raw = [w.casefold() for w in _RAW_WORD.findall(text)]
         if not raw:

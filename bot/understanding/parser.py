@@ -66,7 +66,7 @@ class Understander:
         self._place_kind = {p.id: p.kind for p in catalog.places}
 
     def understand(self, text: str) -> Query:
-        language = self.detector.detect(text, by_letters=False)
+        language = self.detector.by_markers(text)
         words = fold(text).split()[:MAX_WORDS]
         if not words:
             return Query(intent="help", language=language, confidence=0.0)
@@ -84,7 +84,7 @@ class Understander:
             matches = [m for m in matches if m.phrase not in self.vocabulary.cyrillic_lookalikes]
         matches = _without_self_introductions(matches, self.vocabulary)
         if language is None and matches:
-            language = self.detector.detect(text)  # the words meant something: their letters
+            language = self.detector.by_letters(text)  # the words meant something
         query = self._build(text, language, words, years, days_at, matches)
         alternatives = tuple(
             self._build(text, language, words, years, days_at, variant)
