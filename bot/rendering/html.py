@@ -32,7 +32,7 @@ def render_html(
     answer: Answer,
     catalog: Catalog,
     *,
-    page: int = 0,
+    page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
@@ -41,7 +41,7 @@ def render_html(
 
     Args:
         answer: what the core decided.
-        page: 0-based page number.
+        page: 0-based page number; None: the answer's own (a "more" follow-up's page).
         page_size: events per page for lists. A line is at most about 300 characters (titles
             are validated to 80), so the default page stays far below Telegram's limit.
         share_url: event id -> deep link; cards then carry a share link.
@@ -51,6 +51,15 @@ def render_html(
     """
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
+    if page is None:
+        page = answer.page
+    if answer.end_of_list:
+        text = f"<i>{esc(texts.get('more_none', count=len(ids)))}</i>"
+        return Page(text, 0, 1, ())
+    if answer.aspect and len(ids) == 1:
+        return Page(
+            _fit(_about(answer, _event(catalog, ids[0]), catalog, texts), limit), 0, 1, ids
+        )
     head = _lead(answer, catalog, texts, ids)
     if len(ids) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST):
         body = _card(_event(catalog, ids[0]), catalog, texts, share_url)
@@ -110,6 +119,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
                 last=years[-1] if years else "",
             )
         )
+    if intent is Intent.WHICH_ONE:
+        return _which_one(answer, texts)
     if intent is Intent.PLACES:
         counts = {
             city: sum(city in e.cities for e in catalog.events) for city in catalog.used_cities
@@ -187,6 +198,49 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
     return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
+
+
+def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts) -> str:
+    """One side of one event, the fact in the first line, the event named under it."""
+    lang = texts.language
+    aspect = answer.aspect
+    if aspect == "organisers" and event.organisations:
+        names = ", ".join(
+            entity_name(catalog, "organisation", o, lang) for o in event.organisations
+        )
+        first = texts.get("about_organisers", names=names)
+    elif aspect == "people" and event.people:
+        names = ", ".join(entity_name(catalog, "person", p, lang) for p in event.people)
+        first = texts.get("about_people", names=names)
+    elif aspect == "place" and (place := event_place(catalog, event, lang)):
+        first = texts.get("about_place", place=place)
+    elif aspect == "results" and (facts := [f for f in event.facts if f.kind in RESULT_FACTS]):
+        results = "; ".join(
+            texts.get(
+                "count_fact_approx" if f.approximate else "count_fact",
+                label=texts.get(f"fact_{f.kind}"),
+                value=f.value,
+            ).rstrip(".")
+            for f in facts
+        )
+        first = texts.get("about_results", results=results)
+    else:
+        first = texts.get(f"about_no_{aspect}")
+    named = texts.get(
+        "date_of", title=_title(event, texts), date=format_when(catalog, event, texts)
+    )
+    return f"<b>{esc(first)}</b>\n<i>{esc(named)}</i>"
+
+
+RESULT_FACTS = ("gold_medals", "bronze_medals", "place_won")
+"""The facts that answer "what did they win?"."""
+
+
+def _which_one(answer: Answer, texts: Texts) -> str:
+    if answer.suggestions:
+        return esc(texts.get("which_one_pick"))
+    examples = [q.strip() for q in texts.get("example_questions").split("|") if q.strip()]
+    return esc(texts.get("which_one", example=examples[0] if examples else ""))
 
 
 def _no_match(answer: Answer, catalog: Catalog, texts: Texts, described: str) -> str:

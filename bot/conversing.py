@@ -1,0 +1,319 @@
+"""A question in the light of the conversation so far: follow-ups, positions, "more", "it".
+
+`Answerer.converse` calls `converse` here. The rules, in order:
+
+1. "more" / "ещё" / "дагы" / "meer" / "encore" alone: the next page of the last list.
+2. A position ("the second", "номер 3", "экинчиси", "de laatste", a bare "2"): that event of the
+   last list, as shown. "The first one ever" is not a position.
+3. A question about one side of the event just shown ("who organised it?", "когда это было?",
+   "ким ырдаган?", "waar was dat?", "qu'a-t-il gagné ?"): the fact, in the first line.
+4. A fragment ("and in 2016?", "а в Генте?", "et les films ?") or a correction ("no, I meant
+   2016"): the last question with the slots of the same kind replaced, the others kept.
+5. Anything else is a question of its own and inherits nothing. Small talk ("thanks") keeps the
+   context for the next question.
+
+A follow-up that points at nothing (no list, no card) gets a short "which one?" with the way on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from bot.answer import Answer, Intent, Suggestion
+from bot.conversation import Conversation
+from bot.rendering.html import DEFAULT_PAGE_SIZE
+from bot.understanding.follow_up import LAST, FollowUp
+from bot.understanding.language import reply_language
+from bot.understanding.query import Query
+
+if TYPE_CHECKING:
+    from bot.answering import Answerer
+
+MAX_CHOICES = 6
+"""Events offered as buttons under "which one?": more would not fit a phone's screen."""
+
+# Intents a fragment continues as they were; the others ("tell me about Centaur") go on as a list.
+_CONTINUED = frozenset({"list", "count", "first", "latest", "date_of"})
+# Replies that do not change what "it", "the second" and "more" point to.
+_KEEPS_CONTEXT = frozenset(
+    {Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.OUT_OF_SCOPE, Intent.CLARIFY}
+)
+_SMALLTALK_CUES = frozenset({"greeting", "thanks", "help"})
+# Slot groups: a fragment that fills one replaces the whole group of the last question.
+_TIME = ("years", "months", "season", "days", "period", "period_years")
+_PLACE = ("places", "unknown_place")
+_KIND = ("categories", "all_categories")
+_GROUPS: tuple[tuple[str, ...], ...] = (
+    _TIME,
+    _PLACE,
+    _KIND,
+    ("people",),
+    ("organisations",),
+    ("facts", "numbers"),
+    ("planned",),
+    ("topic",),
+)
+
+
+def converse(
+    answerer: Answerer, question: str, conversation: Conversation, user_language: str | None
+) -> tuple[Answer, Conversation]:
+    """The answer to `question` as the next turn of `conversation`, and the conversation after.
+
+    Args:
+        answerer: the core (catalog, understanding, search).
+        question: the raw text.
+        conversation: what was said before; `Conversation()` for a first question.
+        user_language: the user's chosen or Telegram language; the conversation's own language
+            comes first for turns that do not tell ("2", "👍").
+    """
+    from bot.answering import MAX_QUESTION_CHARS, supported_language
+
+    text = question[:MAX_QUESTION_CHARS]
+    follow = answerer.follow_ups.read(text)
+    query = answerer.understander.understand(text)
+    fallback = supported_language(conversation.language or user_language)
+    language = reply_language(query.language or follow.language, text, fallback)
+    turn = _Turn(answerer, question, conversation, follow, query, language)
+    return turn.decide()
+
+
+class _Turn:
+    """One question against one conversation; `decide` tries the rules in order."""
+
+    def __init__(
+        self,
+        answerer: Answerer,
+        question: str,
+        conversation: Conversation,
+        follow: FollowUp,
+        query: Query,
+        language: str,
+    ) -> None:
+        self.answerer = answerer
+        self.question = question
+        self.conversation = conversation
+        self.follow = follow
+        self.query = query
+        self.language = language
+
+    def decide(self) -> tuple[Answer, Conversation]:
+        for rule in (self._more, self._position, self._about, self._fragment):
+            outcome = rule()
+            if outcome is not None:
+                return outcome
+        return self._fresh()
+
+    # --- the rules ----------------------------------------------------------------------------
+
+    def _more(self) -> tuple[Answer, Conversation] | None:
+        if not self.follow.more or _identifies(self.query) or self.query.categories:
+            return None
+        conversation = self.conversation
+        if not conversation.listed:
+            return self._which_one()
+        base = self._list_answer()
+        pages = -(-len(conversation.listed) // DEFAULT_PAGE_SIZE)
+        following = conversation.page + 1
+        if following >= pages:
+            answer = replace(base, end_of_list=True, page=pages - 1, suggestions=())
+            return answer, replace(conversation, language=self.language)
+        answer = replace(base, page=following)
+        return answer, replace(conversation, page=following, language=self.language)
+
+    def _position(self) -> tuple[Answer, Conversation] | None:
+        position = self.follow.position
+        query = self.query
+        if position is None or self.follow.ever or _identifies(query) or query.facts:
+            return None
+        if query.cues and set(query.cues) & (_SMALLTALK_CUES | {"count"}):
+            return None
+        listed = self.conversation.listed
+        previous = self.conversation.query
+        if (
+            query.categories
+            and previous is not None
+            and previous.categories
+            and not set(query.categories) <= set(previous.categories)
+        ):
+            return None  # "the last film" after a list of concerts asks something new
+        if not listed:
+            if position in (1, LAST) and query.intent in ("first", "latest"):
+                return None  # "the first one" with nothing before: the first event of all
+            return self._which_one()
+        index = position - 1 if position != LAST else len(listed) - 1
+        if not 0 <= index < len(listed):
+            return self._which_one()
+        return self._card(listed[index])
+
+    def _about(self) -> tuple[Answer, Conversation] | None:
+        aspect = self.follow.aspect
+        query = self.query
+        if aspect is None or _identifies(query):
+            return None
+        if set(query.cues) & _SMALLTALK_CUES:
+            return None
+        target = self._target()
+        if target is not None and query.categories:
+            event = self.answerer.catalog.event(target)
+            if event is None or not set(query.categories) & set(event.categories):
+                return None  # "who organised the films?" after a concert: a new question
+        if target is None:
+            if query.categories:
+                return None
+            if self.conversation.listed or self.follow.pointer or aspect == "details":
+                return self._which_one()
+            return None
+        if aspect == "details":
+            return self._card(target)
+        if aspect == "date":
+            answer = self.answerer.decide(
+                self.question, Query("date_of", events=(target,)), self.language
+            )
+            return replace(answer, intent=Intent.DATE_OF, event_ids=(target,)), self._keep(target)
+        card = self.answerer.card(target, self.language)
+        if card is None:
+            return None
+        if aspect == "results" and query.facts:
+            facts = self.answerer.fact_totals(query.facts, (target,))
+            if facts:
+                answer = replace(card, intent=Intent.COUNT, facts=facts, question=self.question)
+                return answer, self._keep(target)
+        answer = replace(card, question=self.question, aspect=aspect, suggestions=())
+        return answer, self._keep(target)
+
+    def _fragment(self) -> tuple[Answer, Conversation] | None:
+        previous = self.conversation.query
+        if previous is None or self.conversation.empty:
+            return None
+        follow = self.follow
+        if follow.opener is not None:
+            if not follow.rest.strip():
+                return None
+            fragment = self.answerer.understander.understand(follow.rest)
+            if set(fragment.cues) & _SMALLTALK_CUES:
+                return None
+        elif _implicit_fragment(self.query):
+            fragment = self.query
+        else:
+            return None
+        if not (fragment.has_filters() or fragment.categories or fragment.topic):
+            return None
+        merged = _merge(previous, fragment)
+        answer = self.answerer.decide(self.question, merged, self.language)
+        if not answer.event_ids and merged.events and not fragment.events:
+            # "Nooruz" then "and in 2016?": the named event held once; the year asks for others.
+            merged = replace(merged, events=())
+            answer = self.answerer.decide(self.question, merged, self.language)
+        return answer, self._after(answer, merged)
+
+    def _fresh(self) -> tuple[Answer, Conversation]:
+        answer = self.answerer.decide(self.question, self.query, self.language)
+        if answer.intent in _KEEPS_CONTEXT:
+            return answer, replace(self.conversation, language=answer.language)
+        return answer, self._after(answer, self.query)
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def _target(self) -> str | None:
+        """The event "it" stands for: the last card, or the only event of the last list."""
+        conversation = self.conversation
+        if conversation.card is not None:
+            return conversation.card
+        if len(conversation.listed) == 1:
+            return conversation.listed[0]
+        return None
+
+    def _list_answer(self) -> Answer:
+        """The last list again, as it was shown (its events in their order)."""
+        conversation = self.conversation
+        query = conversation.query or Query("list")
+        if query.intent not in _CONTINUED or query.intent in ("first", "latest", "date_of"):
+            query = replace(query, intent="list")
+        answer = self.answerer.decide(self.question, query, self.language)
+        return replace(
+            answer,
+            intent=Intent.LIST,
+            event_ids=conversation.listed,
+            no_match=False,
+        )
+
+    def _card(self, event_id: str) -> tuple[Answer, Conversation]:
+        card = self.answerer.card(event_id, self.language)
+        if card is None:  # the data changed under the conversation
+            return self._which_one()
+        return replace(card, question=self.question), self._keep(event_id)
+
+    def _keep(self, event_id: str) -> Conversation:
+        return self.conversation.with_card(event_id, self.language)
+
+    def _after(self, answer: Answer, query: Query) -> Conversation:
+        return self.conversation.with_list(query, answer.event_ids, answer.language)
+
+    def _which_one(self) -> tuple[Answer, Conversation]:
+        """Nothing to point at, or a position the list does not have: ask, with the way on."""
+        listed = self.conversation.listed
+        choices: tuple[Suggestion, ...] = ()
+        if listed:
+            choices = tuple(
+                Suggestion("event", title, token)
+                for event_id in listed[:MAX_CHOICES]
+                if (title := self.answerer.event_title(event_id, self.language))
+                and (token := self.answerer.card_token(event_id))
+            )
+        answer = Answer(
+            self.question,
+            self.language,
+            Intent.WHICH_ONE,
+            suggestions=choices,
+        )
+        return answer, replace(self.conversation, language=self.language)
+
+
+def _identifies(query: Query) -> bool:
+    """The question names what it is about (a year, a place, a person...): not a pointer."""
+    return bool(
+        query.events
+        or query.people
+        or query.organisations
+        or query.places
+        or query.unknown_place
+        or query.years
+        or query.months
+        or query.days
+        or query.period
+        or query.topic
+        or query.planned
+    )
+
+
+def _implicit_fragment(query: Query) -> bool:
+    """ "2016?", "в Генте?", "en in Brugge?": only when or where, no words asking anything."""
+    if query.cues:
+        return False
+    if query.categories or query.people or query.organisations or query.events or query.facts:
+        return False
+    return bool(query.years or query.months or query.period or query.places or query.season)
+
+
+def _merge(previous: Query, fragment: Query) -> Query:
+    """The last question with each slot group the fragment fills replaced by the fragment's."""
+    changes: dict[str, object] = {}
+    for group in _GROUPS:
+        if any(getattr(fragment, slot) for slot in group):
+            changes.update({slot: getattr(fragment, slot) for slot in group})
+    if fragment.events:
+        changes["events"] = fragment.events
+    intent = previous.intent if previous.intent in _CONTINUED else "list"
+    if fragment.cues and fragment.intent not in ("out_of_scope", "help", "greeting", "thanks"):
+        intent = fragment.intent
+    if intent == "overview":
+        intent = "list"
+    return replace(
+        previous,
+        intent=intent,
+        alternatives=(),
+        language=fragment.language or previous.language,
+        **changes,  # type: ignore[arg-type]
+    )

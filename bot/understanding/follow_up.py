@@ -1,0 +1,144 @@
+"""Follow-up words: "more", "the second", "and in 2016?", "no, I meant", "who organised it?".
+
+This reads only the words (data/lexicon/follow_ups.yaml); what they point to is decided with the
+conversation in bot/conversing.py. Words are compared case- and accent-free but in their own
+script, so Russian "а" (and) never meets English "a".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from bot.catalog.model import FollowUpWords
+
+_TOKEN = re.compile(r"[№#]|[^\W_]+")
+_POSITION = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|eme|er|re|de|ste|me)?$")
+ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5,
+    "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "last": -1,
+}  # fmt: skip
+LAST = -1
+# Which side of an event a question asks about, when it names several ("who won"): first wins.
+ASPECTS = ("organisers", "results", "people", "date", "place", "details")
+_OPENERS = ("correction", "continue")
+# Words this short that no list knows ("о", "de", "of") leave "about 2" a position.
+_SHORT = 2
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the follow-up words of one message say, before looking at the conversation."""
+
+    more: bool = False  # the whole message asks for the next page
+    position: int | None = None  # 1-based place in the last list; LAST for "the last one"
+    opener: str | None = None  # "continue" or "correction": how the message starts
+    rest: str = ""  # the message after its opening words ("2016" of "no, I meant 2016")
+    aspect: str | None = None  # organisers | results | people | date | place | details
+    pointer: bool = False  # "it", "that", "это": refers to what was just shown
+    ever: bool = False  # "the first one ever": the whole record, not the last list
+    language: str | None = None  # the language the follow-up words tell, if only one
+
+
+def tokens(text: str) -> list[str]:
+    """Lowercase words without accents, in their own script; "№" and "#" are words too."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return _TOKEN.findall("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+class FollowUpReader:
+    """Finds follow-up phrases in a message: longest phrase first, word by word."""
+
+    def __init__(self, words: FollowUpWords) -> None:
+        table: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
+        for kind, per_language in words.phrases.items():
+            for language, phrases in per_language.items():
+                for phrase in phrases:
+                    key = tuple(tokens(phrase))
+                    if key:
+                        table[key].add((kind, language))
+        self._table = {key: frozenset(senses) for key, senses in table.items()}
+        self._longest = max((len(key) for key in self._table), default=1)
+
+    def read(self, text: str) -> FollowUp:
+        words = tokens(text)
+        if not words:
+            return FollowUp()
+        found = self._scan(words)
+        kinds = {kind for _, _, senses in found for kind, _ in senses}
+        languages = Counter(
+            language
+            for _, _, senses in found
+            for language in {lang for _, lang in senses}
+            if len({lang for _, lang in senses}) == 1
+        )
+        top = languages.most_common(2)
+        language = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+
+        whole = found and found[0][0] == 0 and found[0][1] == len(words)
+        whole_kinds = {kind for kind, _ in found[0][2]} if whole else set()
+        opener, rest = self._opener(text, words, found)
+        return FollowUp(
+            more="more" in whole_kinds,
+            position=self._position(words, found),
+            opener=opener,
+            rest=rest,
+            aspect=next((a for a in ASPECTS if a in kinds), None),
+            pointer="pointer" in kinds,
+            ever="ever" in kinds,
+            language=language,
+        )
+
+    def _scan(self, words: list[str]) -> list[tuple[int, int, frozenset[tuple[str, str]]]]:
+        """(start, end, senses) of the phrases found, longest first at each word."""
+        found: list[tuple[int, int, frozenset[tuple[str, str]]]] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                senses = self._table.get(tuple(words[i : i + size]))
+                if senses:
+                    found.append((i, i + size, senses))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
+
+    def _opener(
+        self,
+        text: str,
+        words: list[str],
+        found: list[tuple[int, int, frozenset[tuple[str, str]]]],
+    ) -> tuple[str | None, str]:
+        """ "continue"/"correction" when the message starts with such words, and what follows."""
+        if not found or found[0][0] != 0:
+            return None, text
+        _start, end, senses = found[0]
+        kinds = {kind for kind, _ in senses}
+        opener = next((k for k in _OPENERS if k in kinds), None)
+        if opener is None:
+            return None, text
+        # The raw text after the opener's words (same tokens, so the same count).
+        raw = list(_TOKEN.finditer(unicodedata.normalize("NFC", text).casefold()))
+        rest = text[raw[end - 1].end() :] if len(raw) >= end else ""
+        return opener, rest.strip(" ,.;:!?-—–")
+
+    def _position(
+        self, words: list[str], found: list[tuple[int, int, frozenset[tuple[str, str]]]]
+    ) -> int | None:
+        for _, _, senses in found:
+            for kind, _ in senses:
+                if kind in ORDINALS:
+                    return ORDINALS[kind]
+        known = {i for start, end, _ in found for i in range(start, end)}
+        numbered = {end for start, end, senses in found if any(k == "number" for k, _ in senses)}
+        for i, word in enumerate(words):
+            match = _POSITION.match(word)
+            if match is None or not 1 <= int(match.group(1)) <= 99:
+                continue
+            others = [w for j, w in enumerate(words) if j != i and j not in known]
+            if i in numbered or all(len(w) <= _SHORT for w in others):
+                return int(match.group(1))
+        return None
