@@ -40,6 +40,10 @@ _KEEPS_CONTEXT = frozenset(
     {Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.OUT_OF_SCOPE, Intent.CLARIFY}
 )
 _SMALLTALK_CUES = frozenset({"greeting", "thanks", "help"})
+# Words besides follow-up words that a question about "it" may have: "how many medals did they
+# win" has three (with "they"), "кто выиграл вчера" one; more make it a question of its own.
+_POINTED_WORDS = 4
+_BARE_WORDS = 2
 # Slot groups: a fragment that fills one replaces the whole group of the last question.
 _TIME = ("years", "months", "season", "days", "period", "period_years")
 _PLACE = ("places", "unknown_place")
@@ -74,7 +78,10 @@ def converse(
     follow = answerer.follow_ups.read(text)
     query = answerer.understander.understand(text)
     fallback = supported_language(conversation.language or user_language)
-    language = reply_language(query.language or follow.language, text, fallback)
+    detected = query.language or follow.language
+    if follow.unexplained == 0 and conversation.language in follow.languages:
+        detected = conversation.language  # "номер 4" is Russian and Kyrgyz alike
+    language = reply_language(detected, text, fallback)
     turn = _Turn(answerer, question, conversation, follow, query, language)
     return turn.decide()
 
@@ -108,7 +115,7 @@ class _Turn:
     # --- the rules ----------------------------------------------------------------------------
 
     def _more(self) -> tuple[Answer, Conversation] | None:
-        if not self.follow.more or _identifies(self.query) or self.query.categories:
+        if not self.follow.more or self._identifies() or self.query.categories:
             return None
         conversation = self.conversation
         if not conversation.listed:
@@ -125,23 +132,22 @@ class _Turn:
     def _position(self) -> tuple[Answer, Conversation] | None:
         position = self.follow.position
         query = self.query
-        if position is None or self.follow.ever or _identifies(query) or query.facts:
+        if position is None or self.follow.ever or self._identifies() or query.facts:
             return None
         if query.cues and set(query.cues) & (_SMALLTALK_CUES | {"count"}):
             return None
         listed = self.conversation.listed
         previous = self.conversation.query
-        if (
-            query.categories
-            and previous is not None
-            and previous.categories
-            and not set(query.categories) <= set(previous.categories)
+        if query.categories and (
+            previous is None or not set(query.categories) <= set(previous.categories)
         ):
-            return None  # "the last film" after a list of concerts asks something new
+            return None  # "the first film" after a list of 2015 asks something new
         if not listed:
             if position in (1, LAST) and query.intent in ("first", "latest"):
                 return None  # "the first one" with nothing before: the first event of all
             return self._which_one()
+        if len(listed) == 1 and position in (1, LAST) and query.intent in ("first", "latest"):
+            return None  # after one card, "the last event" is the latest of all
         index = position - 1 if position != LAST else len(listed) - 1
         if not 0 <= index < len(listed):
             return self._which_one()
@@ -150,8 +156,14 @@ class _Turn:
     def _about(self) -> tuple[Answer, Conversation] | None:
         aspect = self.follow.aspect
         query = self.query
-        if aspect is None or _identifies(query):
+        if aspect is None or self._identifies():
             return None
+        if query.facts and not self.follow.pointer:
+            return None  # "how many gold medals": over all events, not about the last one
+        if "out_of_scope" in query.cues:
+            return None  # "who won the football match?"
+        if self.follow.unexplained > (_POINTED_WORDS if self.follow.pointer else _BARE_WORDS):
+            return None  # "who is the president of France": a question of its own
         if set(query.cues) & _SMALLTALK_CUES:
             return None
         target = self._target()
@@ -162,7 +174,7 @@ class _Turn:
         if target is None:
             if query.categories:
                 return None
-            if self.conversation.listed or self.follow.pointer or aspect == "details":
+            if self.follow.pointer or (self.conversation.listed and not query.cues):
                 return self._which_one()
             return None
         if aspect == "details":
@@ -194,18 +206,19 @@ class _Turn:
             fragment = self.answerer.understander.understand(follow.rest)
             if set(fragment.cues) & _SMALLTALK_CUES:
                 return None
-        elif _implicit_fragment(self.query):
+        elif _implicit_fragment(self.query) and not follow.fresh:
             fragment = self.query
         else:
             return None
         if not (fragment.has_filters() or fragment.categories or fragment.topic):
             return None
-        merged = _merge(previous, fragment)
+        merged = _merge(previous, fragment, keep_events=len(self.conversation.listed) > 1)
         answer = self.answerer.decide(self.question, merged, self.language)
-        if not answer.event_ids and merged.events and not fragment.events:
-            # "Nooruz" then "and in 2016?": the named event held once; the year asks for others.
-            merged = replace(merged, events=())
-            answer = self.answerer.decide(self.question, merged, self.language)
+        if not answer.event_ids and follow.opener is None:
+            # "2012" after "films 2017" found no films: read it as a question of its own.
+            alone = self.answerer.decide(self.question, fragment, self.language)
+            if alone.event_ids:
+                return alone, self._after(alone, fragment)
         return answer, self._after(answer, merged)
 
     def _fresh(self) -> tuple[Answer, Conversation]:
@@ -215,6 +228,11 @@ class _Turn:
         return answer, self._after(answer, self.query)
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def _identifies(self) -> bool:
+        """The question names a year, a place, a person...; unless every word of it is a
+        follow-up word, which the parser's typo matching may have misread ("номер" as a month)."""
+        return _identifies(self.query) and self.follow.unexplained > 0
 
     def _target(self) -> str | None:
         """The event "it" stands for: the last card, or the only event of the last list."""
@@ -290,16 +308,20 @@ def _identifies(query: Query) -> bool:
 
 def _implicit_fragment(query: Query) -> bool:
     """ "2016?", "в Генте?", "en in Brugge?": only when or where, no words asking anything."""
-    if query.cues:
+    if query.cues or query.intent != "list":
         return False
     if query.categories or query.people or query.organisations or query.events or query.facts:
         return False
     return bool(query.years or query.months or query.period or query.places or query.season)
 
 
-def _merge(previous: Query, fragment: Query) -> Query:
-    """The last question with each slot group the fragment fills replaced by the fragment's."""
-    changes: dict[str, object] = {}
+def _merge(previous: Query, fragment: Query, *, keep_events: bool) -> Query:
+    """The last question with each slot group the fragment fills replaced by the fragment's.
+
+    A named event is kept only when it named a series ("Colors of the World", then "and in
+    2016?"); one event's card followed by "and in 2016?" asks about 2016.
+    """
+    changes: dict[str, object] = {} if keep_events else {"events": ()}
     for group in _GROUPS:
         if any(getattr(fragment, slot) for slot in group):
             changes.update({slot: getattr(fragment, slot) for slot in group})

@@ -201,6 +201,7 @@ FOLLOW_UP_KINDS: tuple[str, ...] = (
     "continue",  # starts a fragment that changes the last question ("and in 2016?")
     "correction",  # starts a correction of the last question ("no, I meant 2016")
     "ever",  # "the first one ever": not a pointer into the last list
+    "fresh",  # "anything in Liège?": a question of its own, not a fragment
     "pointer",  # "it", "that one": the question is about what was just shown
     "number",  # "number 3", "номер 3": a position in the last list
     "details",  # "tell me more": the card of what was just shown

@@ -39,7 +39,10 @@ class FollowUp:
     aspect: str | None = None  # organisers | results | people | date | place | details
     pointer: bool = False  # "it", "that", "это": refers to what was just shown
     ever: bool = False  # "the first one ever": the whole record, not the last list
+    fresh: bool = False  # "anything in Liège?": a question of its own, never a fragment
+    unexplained: int = 0  # words of 3+ letters no follow-up phrase covers
     language: str | None = None  # the language the follow-up words tell, if only one
+    languages: frozenset[str] = frozenset()  # every language all its follow-up words belong to
 
 
 def tokens(text: str) -> list[str]:
@@ -77,9 +80,12 @@ class FollowUpReader:
         top = languages.most_common(2)
         language = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
+        shared = [frozenset(lang for _, lang in senses) for _, _, senses in found]
         whole = found and found[0][0] == 0 and found[0][1] == len(words)
         whole_kinds = {kind for kind, _ in found[0][2]} if whole else set()
         opener, rest = self._opener(text, words, found)
+        covered = {i for start, end, _ in found for i in range(start, end)}
+        unexplained = sum(1 for i, w in enumerate(words) if i not in covered and len(w) > _SHORT)
         return FollowUp(
             more="more" in whole_kinds,
             position=self._position(words, found),
@@ -88,7 +94,10 @@ class FollowUpReader:
             aspect=next((a for a in ASPECTS if a in kinds), None),
             pointer="pointer" in kinds,
             ever="ever" in kinds,
+            fresh="fresh" in kinds,
+            unexplained=unexplained,
             language=language,
+            languages=frozenset.intersection(*shared) if shared else frozenset(),
         )
 
     def _scan(self, words: list[str]) -> list[tuple[int, int, frozenset[tuple[str, str]]]]:
