@@ -107,6 +107,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
+    conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
     limits: Limits = Limits()
     problems: tuple[str, ...] = field(default=())
 
@@ -126,8 +127,8 @@ class Settings:
         cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
-        BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT and
-        MISSED_RETENTION_DAYS.
+        BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
+        MISSED_RETENTION_DAYS and CONVERSATION_MINUTES.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -194,9 +195,22 @@ class Settings:
             )
             retention = 180
 
+        raw_minutes = values.get("CONVERSATION_MINUTES", "").strip() or "30"
+        try:
+            minutes = float(raw_minutes)
+        except ValueError:
+            minutes = -1.0
+        if not 0 <= minutes <= 7 * 24 * 60:
+            problems.append(
+                "CONVERSATION_MINUTES should be a number of minutes, 0 to turn follow-ups off "
+                f"(got {raw_minutes!r})"
+            )
+            minutes = 30.0
+
         limits = Limits.from_values(values, problems)
         return cls(
             limits=limits,
+            conversation_minutes=minutes,
             mode=mode,
             missed_retention_days=retention,
             webhook_url=webhook_url,
