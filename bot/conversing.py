@@ -208,9 +208,13 @@ class _Turn:
                 return None
         elif _implicit_fragment(self.query) and not follow.fresh:
             fragment = self.query
+        elif _bare_count(self.query):
+            fragment = self.query  # "how many?" after a list: how many of those
         else:
             return None
-        if not (fragment.has_filters() or fragment.categories or fragment.topic):
+        if not (
+            fragment.has_filters() or fragment.categories or fragment.topic
+        ) and not _bare_count(fragment):
             return None
         merged = _merge(previous, fragment, keep_events=len(self.conversation.listed) > 1)
         answer = self.answerer.decide(self.question, merged, self.language)
@@ -313,6 +317,16 @@ def _implicit_fragment(query: Query) -> bool:
     if query.categories or query.people or query.organisations or query.events or query.facts:
         return False
     return bool(query.years or query.months or query.period or query.places or query.season)
+
+
+def _bare_count(query: Query) -> bool:
+    """ "How many?", "сколько?": counting, with nothing said about what."""
+    return (
+        query.intent == "count"
+        and not query.has_filters()
+        and not query.categories
+        and not query.topic
+    )
 
 
 def _merge(previous: Query, fragment: Query, *, keep_events: bool) -> Query:

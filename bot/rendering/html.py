@@ -209,8 +209,12 @@ def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts) -> str:
             entity_name(catalog, "organisation", o, lang) for o in event.organisations
         )
         first = texts.get("about_organisers", names=names)
-    elif aspect == "people" and event.people:
-        names = ", ".join(entity_name(catalog, "person", p, lang) for p in event.people)
+    elif aspect == "people" and (event.people or event.organisations):
+        # Ensembles and teams are organisations in the data: "who sang?" names them too.
+        names = ", ".join(
+            [entity_name(catalog, "person", p, lang) for p in event.people]
+            + [entity_name(catalog, "organisation", o, lang) for o in event.organisations]
+        )
         first = texts.get("about_people", names=names)
     elif aspect == "place" and (place := event_place(catalog, event, lang)):
         first = texts.get("about_place", place=place)
