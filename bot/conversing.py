@@ -208,7 +208,7 @@ class _Turn:
                 return None
         elif _implicit_fragment(self.query) and not follow.fresh:
             fragment = self.query
-        elif _bare_count(self.query):
+        elif _bare_count(self.query) and not (follow.fresh or follow.ever):
             fragment = self.query  # "how many?" after a list: how many of those
         else:
             return None
@@ -323,6 +323,7 @@ def _bare_count(query: Query) -> bool:
     """ "How many?", "сколько?": counting, with nothing said about what."""
     return (
         query.intent == "count"
+        and set(query.cues) == {"count"}  # "how many events in total" also says "events"
         and not query.has_filters()
         and not query.categories
         and not query.topic
