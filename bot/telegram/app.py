@@ -40,6 +40,7 @@ from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
 from bot.telegram.menus import set_command_menus
 from bot.telegram.resilience import PatientRateLimiter, RedactToken
+from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
 
 log = logging.getLogger(__name__)
@@ -85,8 +86,7 @@ def build_application(
 
     `data` is a DataReloader for live data (`python -m bot run`), or a fixed Answerer. With a
     reloader, data/ is checked before every update and every `watch_seconds`, and the admins
-    hear of broken edits. In webhook mode (settings.mode) there is no Updater: bot.telegram.
-    webhook feeds the update queue.
+    hear of broken edits.
 
     Raises:
         ValueError: when settings carry no token.
@@ -141,8 +141,6 @@ def build_application(
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if settings.mode == "webhook":
-        builder = builder.updater(None)
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
             file_url_for(settings.api_base_url)
@@ -287,10 +285,8 @@ def run(settings: Settings) -> int:
     where = settings.api_base_url or "api.telegram.org"
     try:
         if settings.mode == "webhook":
-            from bot.telegram.webhook import serve
-
             try:
-                asyncio.run(serve(application, settings, lambda: health_status(reloader)))
+                run_webhook(application, settings, BOOTSTRAP_RETRIES)
             except OSError as exc:  # the port is taken or the address is not this machine's
                 listen = f"{settings.webhook_listen}:{settings.webhook_port}"
                 return fail(f"cannot serve the webhook on {listen}: {exc}", 1)
@@ -307,12 +303,3 @@ def run(settings: Settings) -> int:
     except NetworkError as exc:
         return fail(f"cannot reach the Bot API at {where}: {exc.message}", 1)
     return 0
-
-
-def health_status(reloader: DataReloader) -> str:
-    """One line for /healthz: how many events answer and whether data/ is as saved."""
-    events = len(reloader.current.catalog.events)
-    problems = reloader.problems
-    if problems:
-        return f"events={events} data=invalid problems={len(problems)} (answering from older data)"
-    return f"events={events} data=ok"
