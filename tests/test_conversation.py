@@ -13,6 +13,7 @@ import pytest
 
 from bot.answer import Answer, Intent
 from bot.answering import Answerer
+from bot.catalog.model import Role
 from bot.catalog.question_set import load_question_set
 from bot.conversation import Conversation
 from bot.rendering import html_to_text, render_html
@@ -192,11 +193,13 @@ def test_who_organised_it_names_the_organisers_in_the_first_line(
         first_line = reply(answerer, answer).splitlines()[0]
         assert answer.event_ids == (event.id,)
         assert after.card == event.id
-        for organisation in event.organisations:
-            entity = catalog.entity("organisation", organisation)
+        organisers = event.with_role(Role.ORGANISER)
+        for organiser in organisers:
+            kind = "person" if organiser in event.people else "organisation"
+            entity = catalog.entity(kind, organiser)
             assert entity is not None
             assert entity.name(language) in first_line, (event.id, first_line)
-        if not event.organisations:
+        if not organisers:
             assert first_line == catalog.locales[language]["about_no_organisers"]
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Status
+from bot.catalog.model import Catalog, Event, Role, Status
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import entity_name, event_place
+from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
 TELEGRAM_LIMIT = 4096
@@ -204,18 +205,12 @@ def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts) -> str:
     """One side of one event, the fact in the first line, the event named under it."""
     lang = texts.language
     aspect = answer.aspect
-    if aspect == "organisers" and event.organisations:
-        names = ", ".join(
-            entity_name(catalog, "organisation", o, lang) for o in event.organisations
-        )
-        first = texts.get("about_organisers", names=names)
-    elif aspect == "people" and (event.people or event.organisations):
-        # Ensembles and teams are organisations in the data: "who sang?" names them too.
-        names = ", ".join(
-            [entity_name(catalog, "person", p, lang) for p in event.people]
-            + [entity_name(catalog, "organisation", o, lang) for o in event.organisations]
-        )
-        first = texts.get("about_people", names=names)
+    organisers = _names(catalog, event, (Role.ORGANISER,), lang)
+    taking_part = _names(catalog, event, _TAKING_PART, lang)
+    if aspect == "organisers" and organisers:
+        first = texts.get("about_organisers", names=organisers)
+    elif aspect == "people" and taking_part:
+        first = texts.get("about_people", names=taking_part)
     elif aspect == "place" and (place := event_place(catalog, event, lang)):
         first = texts.get("about_place", place=place)
     elif aspect == "results" and (facts := [f for f in event.facts if f.kind in RESULT_FACTS]):
@@ -236,6 +231,17 @@ def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts) -> str:
     return f"<b>{esc(first)}</b>\n<i>{esc(named)}</i>"
 
 
+def _names(catalog: Catalog, event: Event, roles: tuple[Role, ...], language: str) -> str:
+    """The names of the event's people and organisations in these roles, people first."""
+    return ", ".join(
+        entity_name(catalog, "person" if who in event.people else "organisation", who, language)
+        for role in roles
+        for who in event.with_role(role)
+    )
+
+
+# "Who sang?", "who took part?": those on stage, then those who took part otherwise.
+_TAKING_PART = (Role.PERFORMER, Role.PARTICIPANT, Role.DELEGATION)
 RESULT_FACTS = ("gold_medals", "bronze_medals", "place_won")
 """The facts that answer "what did they win?"."""
 
@@ -295,12 +301,10 @@ def _card(
         "",
         esc(event.summary.get(lang) or event.summary["en"]),
     ]
-    people = [entity_name(catalog, "person", p, lang) for p in event.people]
-    if people:
-        lines.append(f"\n👤 {esc(labelled('card_people', ', '.join(people)))}")
-    organisations = [entity_name(catalog, "organisation", o, lang) for o in event.organisations]
-    if organisations:
-        lines.append(f"🏛 {esc(labelled('card_organisations', ', '.join(organisations)))}")
+    for number, (role, names) in enumerate(involved(catalog, event, lang)):
+        label = role_label(texts, role, len(names))
+        value = texts.get("label_value", label=label, value=", ".join(names))
+        lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {esc(value)}")
     if event.facts:
         facts = "; ".join(
             texts.get(
