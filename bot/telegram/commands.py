@@ -8,6 +8,7 @@ from bot.answering import Answer, Intent, supported_language
 from bot.rendering import render_html
 from bot.telegram import keyboards as kb
 from bot.telegram.context import BotContext, esc
+from bot.telegram.talk import answer_in_conversation
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -90,9 +91,7 @@ async def ask(update: Update, context: BotContext) -> None:
         usage = context.texts.get("tg_ask_usage", example=examples[0] if examples else "")
         await context.reply(message, esc(usage))
         return
-    answer = context.answerer.answer(question, context.language)
-    context.asked(answer)
-    await context.reply_answer(message, answer)
+    await answer_in_conversation(context, message, question)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:
