@@ -2,7 +2,8 @@
 
 `Answerer.converse` calls `converse` here. The rules, in order:
 
-1. "more" / "ещё" / "дагы" / "meer" / "encore" alone: the next page of the last list.
+1. "the next one" after a card picked from a list: the event after it. Else "more" / "ещё" /
+   "дагы" / "meer" / "encore" alone: the next page of the last list.
 2. A position ("the second", "номер 3", "экинчиси", "de laatste", a bare "2"): that event of the
    last list, as shown. "The first one ever" is not a position.
 3. A question about one side of the event just shown ("who organised it?", "когда это было?",
@@ -106,13 +107,27 @@ class _Turn:
         self.language = language
 
     def decide(self) -> tuple[Answer, Conversation]:
-        for rule in (self._more, self._position, self._about, self._fragment):
+        for rule in (self._following, self._more, self._position, self._about, self._fragment):
             outcome = rule()
             if outcome is not None:
                 return outcome
         return self._fresh()
 
     # --- the rules ----------------------------------------------------------------------------
+
+    def _following(self) -> tuple[Answer, Conversation] | None:
+        """ "The next one" after a card picked from a list: the event after it in the list."""
+        conversation = self.conversation
+        if not self.follow.following or self._identifies() or self.query.categories:
+            return None
+        if conversation.card is None or conversation.card not in conversation.listed:
+            return None  # "next" after a list: the next page, below
+        if len(conversation.listed) < 2:
+            return None
+        index = conversation.listed.index(conversation.card) + 1
+        if index >= len(conversation.listed):
+            return self._which_one()
+        return self._card(conversation.listed[index])
 
     def _more(self) -> tuple[Answer, Conversation] | None:
         if not self.follow.more or self._identifies() or self.query.categories:

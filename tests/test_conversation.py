@@ -292,3 +292,20 @@ def test_every_follow_up_reply_is_html_telegram_accepts(answerer: Answerer) -> N
         )
         for answer in answers:
             parse_html(render_html(answer, answerer.catalog).text)
+
+
+@pytest.mark.parametrize(
+    ("language", "second", "following"),
+    [
+        ("en", "the second", "and the next one?"),
+        ("ru", "второй", "а следующий?"),
+        ("ky", "экинчиси", "кийинкиси"),
+        ("fr", "le deuxième", "et le suivant ?"),
+        ("nl", "de tweede", "en de volgende?"),
+    ],
+)
+def test_the_next_one_after_a_card_from_a_list_is_the_one_after_it(
+    answerer: Answerer, language: str, second: str, following: str
+) -> None:
+    answers, _ = talk(answerer, LISTS[language], second, following)
+    assert answers[2].event_ids == (answers[0].event_ids[2],)

@@ -244,6 +244,7 @@ FOLLOW_UP_KINDS: tuple[str, ...] = (
     "fresh",  # "anything in Liège?": a question of its own, not a fragment
     "pointer",  # "it", "that one": the question is about what was just shown
     "number",  # "number 3", "номер 3": a position in the last list
+    "next",  # "the next one": after a card picked from a list, the one after it
     "details",  # "tell me more": the card of what was just shown
     "organisers",  # "who organised it?"
     "people",  # "who sang?"

@@ -33,6 +33,7 @@ class FollowUp:
     """What the follow-up words of one message say, before looking at the conversation."""
 
     more: bool = False  # the whole message asks for the next page
+    following: bool = False  # "the next one": the one after the card picked from the list
     position: int | None = None  # 1-based place in the last list; LAST for "the last one"
     opener: str | None = None  # "continue" or "correction": how the message starts
     rest: str = ""  # the message after its opening words ("2016" of "no, I meant 2016")
@@ -88,6 +89,7 @@ class FollowUpReader:
         unexplained = sum(1 for i, w in enumerate(words) if i not in covered and len(w) > _SHORT)
         return FollowUp(
             more="more" in whole_kinds,
+            following="next" in kinds,
             position=self._position(words, found),
             opener=opener,
             rest=rest,
