@@ -22,6 +22,7 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python -m bot check-data
 	$(BIN)/python -m bot evaluate tests/questions.yaml --min 0.95
+	$(BIN)/python -m bot evaluate tests/dialogues_blind.yaml --min 0.90 > /dev/null
 	$(BIN)/python -m pytest
 
 check-data: $(STAMP)

@@ -14,7 +14,7 @@ from bot.understanding.query import Period, Query
 
 # Query slots worth keeping; `alternatives` (other typo readings) and `confidence` belong to the
 # moment the question was read, not to what it asked.
-_SKIPPED = frozenset({"alternatives", "confidence", "cues"})
+_SKIPPED = frozenset({"alternatives", "confidence", "cues", "unexplained"})
 _TUPLE_SLOTS = frozenset(
     f.name for f in fields(Query) if f.name not in _SKIPPED and f.type.startswith("tuple")
 )

@@ -18,14 +18,17 @@ A follow-up that points at nothing (no list, no card) gets a short "which one?" 
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.answer import Answer, Intent, Suggestion
+from bot.catalog.model import Event
 from bot.conversation import Conversation
 from bot.rendering.html import DEFAULT_PAGE_SIZE
 from bot.understanding.follow_up import LAST, FollowUp
 from bot.understanding.language import reply_language
+from bot.understanding.normalise import fold
 from bot.understanding.query import Query
 
 if TYPE_CHECKING:
@@ -41,10 +44,16 @@ _KEEPS_CONTEXT = frozenset(
     {Intent.GREETING, Intent.THANKS, Intent.HELP, Intent.OUT_OF_SCOPE, Intent.CLARIFY}
 )
 _SMALLTALK_CUES = frozenset({"greeting", "thanks", "help"})
-# Words besides follow-up words that a question about "it" may have: "how many medals did they
-# win" has three (with "they"), "кто выиграл вчера" one; more make it a question of its own.
-_POINTED_WORDS = 4
-_BARE_WORDS = 2
+# Words neither a follow-up word nor known to the parser that a question about "it" may have:
+# "where was it supposed to take place?" has three (with "it"); without a pointer none may be
+# left: "who is the president of France", "who played piano" are questions of their own.
+_POINTED_WORDS = 3
+_ANCHORED_WORDS = 1
+_BARE_WORDS = 0
+_STEM = 4  # letters two forms of a word share: "режиссёр"/"режиссёра", "represented"/"represents"
+# Cues of a question with its own subject: "which concerts were there?", "how many events?".
+_OWN_SUBJECT = frozenset({"list", "count", "places", "overview"})
+_DIGITS = re.compile(r"\d")
 # Slot groups: a fragment that fills one replaces the whole group of the last question.
 _TIME = ("years", "months", "season", "days", "period", "period_years")
 _PLACE = ("places", "unknown_place")
@@ -158,9 +167,13 @@ class _Turn:
         ):
             return None  # "the first film" after a list of 2015 asks something new
         if not listed:
-            if position in (1, LAST) and query.intent in ("first", "latest"):
-                return None  # "the first one" with nothing before: the first event of all
-            return self._which_one()
+            if (
+                position in (1, LAST)
+                and query.intent in ("first", "latest")
+                and self.follow.unexplained > 0
+            ):
+                return None  # "the first concert" with nothing before: the first of all
+            return self._which_one()  # "le premier", "the second one": of what?
         if len(listed) == 1 and position in (1, LAST) and query.intent in ("first", "latest"):
             return None  # after one card, "the last event" is the latest of all
         index = position - 1 if position != LAST else len(listed) - 1
@@ -169,46 +182,77 @@ class _Turn:
         return self._card(listed[index])
 
     def _about(self) -> tuple[Answer, Conversation] | None:
-        aspect = self.follow.aspect
-        query = self.query
-        if aspect is None or self._identifies():
+        """A question about the event just shown: "who organised it?", "in welke krant?"."""
+        follow, query = self.follow, self.query
+        aspect = follow.aspect
+        if aspect is None and not (follow.asks or follow.pointer):
             return None
-        if query.facts and not self.follow.pointer:
-            return None  # "how many gold medals": over all events, not about the last one
+        if follow.following:
+            return None  # "the next concert, when?": not the one just shown
+        if self._identifies(strict=False):
+            return None
         if "out_of_scope" in query.cues:
             return None  # "who won the football match?"
-        if self.follow.unexplained > (_POINTED_WORDS if self.follow.pointer else _BARE_WORDS):
-            return None  # "who is the president of France": a question of its own
-        if set(query.cues) & _SMALLTALK_CUES:
-            return None
+        if set(query.cues) & _SMALLTALK_CUES and not (follow.pointer and aspect):
+            return None  # "who are you?"; but "wat heeft hij gewonnen?" is about "him"
+        if (follow.fresh and not (follow.pointer and aspect)) or (
+            set(query.cues) & _OWN_SUBJECT and not follow.pointer
+        ):
+            return None  # "which concerts were there?" asks for a list of its own
         target = self._target()
-        if target is not None and query.categories:
-            event = self.answerer.catalog.event(target)
-            if event is None or not set(query.categories) & set(event.categories):
-                return None  # "who organised the films?" after a concert: a new question
+        event = self.answerer.catalog.event(target) if target is not None else None
+        anchored = bool(
+            event is not None
+            and query.categories
+            and set(query.categories) <= set(event.categories)
+        )  # "who was in the delegation?" after the delegation: one more word may stand
+        limit = _POINTED_WORDS if follow.pointer else _ANCHORED_WORDS if anchored else _BARE_WORDS
+        if len(self._residue(event)) > limit:
+            return None  # "who is the president of France": a question of its own
         if target is None:
-            if query.categories:
+            if query.categories or query.facts or aspect is None:
                 return None
-            if self.follow.pointer or (self.conversation.listed and not query.cues):
+            if follow.pointer or (self.conversation.listed and not query.cues):
                 return self._which_one()
             return None
-        if aspect == "details":
+        if event is None:
+            return None
+        if query.categories and not set(query.categories) <= set(event.categories):
+            return None  # "who organised the films?" after a concert: a new question
+        if query.categories and not follow.pointer:
+            # "in welke krant?" after the article: the article is one of the papers' events;
+            # "кто пел на концерте народной музыки?" names another concert than the one shown
+            alone = self.answerer.decide(self.question, query, self.language)
+            if target not in alone.event_ids:
+                return None
+        if query.facts and not _states(event, query.facts):
+            return None  # "how many gold medals" after a film: over all events
+        if query.facts and query.intent == "count":
+            facts = self.answerer.fact_totals(query.facts, (target,))
+            card = self.answerer.card(target, self.language)
+            if facts and card is not None:
+                answer = replace(card, intent=Intent.COUNT, facts=facts, question=self.question)
+                return answer, self._keep(target)
+        if aspect in (None, "details"):
             return self._card(target)
-        if aspect == "date":
-            answer = self.answerer.decide(
-                self.question, Query("date_of", events=(target,)), self.language
-            )
-            return replace(answer, intent=Intent.DATE_OF, event_ids=(target,)), self._keep(target)
         card = self.answerer.card(target, self.language)
         if card is None:
             return None
-        if aspect == "results" and query.facts:
-            facts = self.answerer.fact_totals(query.facts, (target,))
-            if facts:
-                answer = replace(card, intent=Intent.COUNT, facts=facts, question=self.question)
-                return answer, self._keep(target)
-        answer = replace(card, question=self.question, aspect=aspect, suggestions=())
+        intent = Intent.DATE_OF if aspect == "date" else card.intent
+        answer = replace(
+            card, question=self.question, aspect=aspect, intent=intent, suggestions=()
+        )
         return answer, self._keep(target)
+
+    def _residue(self, event: Event | None) -> list[str]:
+        """Words neither a follow-up word, nor known to the parser, nor found in the texts of
+        the event just shown: "piano" after the piano concert is about it, after a film not."""
+        leftover = {fold(word) for word in self.follow.leftover}
+        unknown = [word for word in self.query.unexplained if word in leftover]
+        if event is None or not unknown:
+            return unknown
+        own = _event_words(event)
+        return [word for word in unknown if not _mentioned(word, own)]
 
     def _fragment(self) -> tuple[Answer, Conversation] | None:
         previous = self.conversation.query
@@ -248,10 +292,32 @@ class _Turn:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    def _identifies(self) -> bool:
+    def _identifies(self, *, strict: bool = True) -> bool:
         """The question names a year, a place, a person...; unless every word of it is a
-        follow-up word, which the parser's typo matching may have misread ("номер" as a month)."""
-        return _identifies(self.query) and self.follow.unexplained > 0
+        follow-up word, which the parser's typo matching may have misread ("номер" as a month).
+
+        Not strict: a year counts only when typed in digits ("ал кандай сыйлык алды?" is not
+        "this year", whatever a typo reading of "алды" says).
+        """
+        query = self.query
+        if (
+            not strict
+            and self.follow.pointer
+            and (query.years or query.period)
+            and not _DIGITS.search(self.question)
+        ):
+            # a time word read in a word ("алды", took) does not outweigh "ал" (it)
+            query = replace(query, years=(), period=None, period_years=())
+        target = self._target()
+        event = self.answerer.catalog.event(target) if target is not None else None
+        if (
+            not strict
+            and query.unknown_place
+            and event is not None
+            and _mentioned(fold(query.unknown_place), _event_words(event))
+        ):
+            query = replace(query, unknown_place=None)  # "qui était au piano ?"
+        return _identifies(query) and self.follow.unexplained > 0
 
     def _target(self) -> str | None:
         """The event "it" stands for: the last card, or the only event of the last list."""
@@ -332,6 +398,28 @@ def _implicit_fragment(query: Query) -> bool:
     if query.categories or query.people or query.organisations or query.events or query.facts:
         return False
     return bool(query.years or query.months or query.period or query.places or query.season)
+
+
+def _event_words(event: Event) -> frozenset[str]:
+    """The folded words of an event's titles, summaries and source quote, in every language."""
+    texts = [*event.title.values(), *event.summary.values(), event.source]
+    return frozenset(word for text in texts for word in fold(text).split() if len(word) >= 3)
+
+
+def _mentioned(word: str, words: frozenset[str]) -> bool:
+    """The word, or a word of the same stem ("режиссёр", "режиссёра"), is among `words`."""
+    if word in words:
+        return True
+    stem = word[:_STEM]
+    return len(word) >= _STEM and any(w.startswith(stem) for w in words)
+
+
+def _states(event: Event, kinds: tuple[str, ...]) -> bool:
+    """Whether the seed gives the event a number of one of these kinds (medals: gold or bronze)."""
+    stated = {fact.kind for fact in event.facts}
+    if stated & {"gold_medals", "bronze_medals"}:
+        stated.add("medals")
+    return bool(stated & set(kinds))
 
 
 def _bare_count(query: Query) -> bool:

@@ -309,3 +309,48 @@ def test_the_next_one_after_a_card_from_a_list_is_the_one_after_it(
 ) -> None:
     answers, _ = talk(answerer, LISTS[language], second, following)
     assert answers[2].event_ids == (answers[0].event_ids[2],)
+
+
+def test_russian_and_kyrgyz_typed_in_latin_letters_follow_up_too(answerer: Answerer) -> None:
+    answers, _ = talk(answerer, "что было в 2015 году", "vtoroe", "gde eto bylo?")
+    second = answers[0].event_ids[1]
+    assert answers[1].event_ids == (second,)
+    assert answers[2].event_ids == (second,)
+    answers, _ = talk(answerer, "2017-жылы эмне болду", "akyrkysy")
+    assert answers[1].event_ids == (answers[0].event_ids[-1],)
+
+
+@pytest.mark.parametrize(
+    ("first", "question", "says"),
+    [
+        ("the Kok Boru article", "in which newspaper?", "Metro"),
+        ("artikel over Kok Boru", "in welke krant?", "Metro"),
+        ("la délégation de Liège", "qui en faisait partie ?", "AWEX"),
+        ("tell me about Centaur", "who is the director?", "Aktan"),
+        ("концерт в честь Айтматова", "кто играл на пианино?", "Григорян"),
+    ],
+)
+def test_a_question_about_a_side_of_the_card_just_shown_gets_that_card(
+    answerer: Answerer, first: str, question: str, says: str
+) -> None:
+    answers, _ = talk(answerer, first, question)
+    assert len(answers[0].event_ids) == 1
+    assert answers[1].event_ids == answers[0].event_ids
+    assert says in reply(answerer, answers[1])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who is the president of France?",
+        "who played piano",
+        "which films were there?",
+        "did anything happen in Kyrgyzstan itself?",
+        "what's on this year",
+    ],
+)
+def test_a_question_of_its_own_after_a_card_is_not_about_the_card(
+    answerer: Answerer, question: str
+) -> None:
+    answers, _ = talk(answerer, "tell me about Centaur", question)
+    assert set(answers[1].event_ids) == set(answerer.answer(question).event_ids)

@@ -243,6 +243,8 @@ FOLLOW_UP_KINDS: tuple[str, ...] = (
     "ever",  # "the first one ever": not a pointer into the last list
     "fresh",  # "anything in Liège?": a question of its own, not a fragment
     "pointer",  # "it", "that one": the question is about what was just shown
+    "asks",  # "what", "which", "кайсы", "welke": a question word, for "in welke krant?"
+    "filler",  # "was", "болчу", "heette": words a question about "it" may have besides
     "number",  # "number 3", "номер 3": a position in the last list
     "next",  # "the next one": after a card picked from a list, the one after it
     "details",  # "tell me more": the card of what was just shown

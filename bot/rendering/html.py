@@ -202,33 +202,46 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
 
 
 def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts) -> str:
-    """One side of one event, the fact in the first line, the event named under it."""
+    """One side of one event: the fact in the first line, then the event and its summary
+    (which often says the rest: "released in the Benelux in 2018", "the grand prize")."""
     lang = texts.language
     aspect = answer.aspect
     organisers = _names(catalog, event, (Role.ORGANISER,), lang)
     taking_part = _names(catalog, event, _TAKING_PART, lang)
-    if aspect == "organisers" and organisers:
-        first = texts.get("about_organisers", names=organisers)
-    elif aspect == "people" and taking_part:
-        first = texts.get("about_people", names=taking_part)
-    elif aspect == "place" and (place := event_place(catalog, event, lang)):
-        first = texts.get("about_place", place=place)
-    elif aspect == "results" and (facts := [f for f in event.facts if f.kind in RESULT_FACTS]):
-        results = "; ".join(
-            texts.get(
-                "count_fact_approx" if f.approximate else "count_fact",
-                label=texts.get(f"fact_{f.kind}"),
-                value=f.value,
-            ).rstrip(".")
-            for f in facts
-        )
-        first = texts.get("about_results", results=results)
-    else:
-        first = texts.get(f"about_no_{aspect}")
+    results = "; ".join(
+        texts.get(
+            "count_fact_approx" if f.approximate else "count_fact",
+            label=texts.get(f"fact_{f.kind}"),
+            value=f.value,
+        ).rstrip(".")
+        for f in event.facts
+        if f.kind in RESULT_FACTS
+    )
     named = texts.get(
         "date_of", title=_title(event, texts), date=format_when(catalog, event, texts)
     )
-    return f"<b>{esc(first)}</b>\n<i>{esc(named)}</i>"
+    first: str | None
+    if aspect == "date":
+        first, named = named, ""
+    elif aspect == "organisers":
+        first = texts.get("about_organisers", names=organisers) if organisers else None
+        first = first or texts.get("about_no_organisers")
+    elif aspect == "people":
+        first = texts.get("about_people", names=taking_part) if taking_part else None
+        first = first or texts.get("about_no_people")
+    elif aspect == "place":
+        place = event_place(catalog, event, lang)
+        first = texts.get("about_place", place=place) if place else texts.get("about_no_place")
+    elif aspect == "results" and results:
+        first = texts.get("about_results", results=results)
+    else:
+        first, named = named, ""  # what was won is in the title and summary, if anywhere
+    lines = [f"<b>{esc(first)}</b>"]
+    if named:
+        lines.append(f"<i>{esc(named)}</i>")
+    lines.append("")
+    lines.append(esc(event.summary.get(lang) or event.summary["en"]))
+    return "\n".join(lines)
 
 
 def _names(catalog: Catalog, event: Event, roles: tuple[Role, ...], language: str) -> str:

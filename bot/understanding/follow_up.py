@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from bot.catalog.model import FollowUpWords
+from bot.understanding.normalise import CYRILLIC, fold
 
 _TOKEN = re.compile(r"[№#]|[^\W_]+")
 _POSITION = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|eme|er|re|de|ste|me)?$")
@@ -26,6 +27,8 @@ ASPECTS = ("organisers", "results", "people", "date", "place", "details")
 _OPENERS = ("correction", "continue")
 # Words this short that no list knows ("о", "de", "of") leave "about 2" a position.
 _SHORT = 2
+_MIN_LATIN = 4
+_Y_AFTER_VOWEL = re.compile(r"(?<=[aeiou])y(?![aeiouy])")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class FollowUp:
     ever: bool = False  # "the first one ever": the whole record, not the last list
     fresh: bool = False  # "anything in Liège?": a question of its own, never a fragment
     unexplained: int = 0  # words of 3+ letters no follow-up phrase covers
+    leftover: tuple[str, ...] = ()  # those words, as typed (lowercase, no accents)
+    asks: bool = False  # a question word: "which", "кайсы", "welke"
     language: str | None = None  # the language the follow-up words tell, if only one
     languages: frozenset[str] = frozenset()  # every language all its follow-up words belong to
 
@@ -50,6 +55,12 @@ def tokens(text: str) -> list[str]:
     """Lowercase words without accents, in their own script; "№" and "#" are words too."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return _TOKEN.findall("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _latin(word: str) -> str:
+    """A word as Russian or Kyrgyz typed in Latin letters compares: "vtoroy", "vtoroj" and
+    "второй" all become "vtoroi"."""
+    return _Y_AFTER_VOWEL.sub("i", fold(word))
 
 
 class FollowUpReader:
@@ -64,6 +75,22 @@ class FollowUpReader:
                     if key:
                         table[key].add((kind, language))
         self._table = {key: frozenset(senses) for key, senses in table.items()}
+        # Russian and Kyrgyz typed in Latin letters ("vtoroe", "kto pel", "akyrkysy"): the
+        # Cyrillic phrases transliterated, when long enough not to be a word of another
+        # language ("он" would be English "on") and not already a Latin phrase.
+        latin: dict[tuple[str, ...], set[tuple[str, str]]] = defaultdict(set)
+        for key, senses in self._table.items():
+            if any(CYRILLIC.search(w) for w in key):
+                typed = tuple(_latin(w) for w in key)
+                if len("".join(typed)) >= _MIN_LATIN and typed not in self._table:
+                    latin[typed].update(senses)
+        self._latin = {key: frozenset(senses) for key, senses in latin.items()}
+        self._pointers = frozenset(
+            w
+            for key, senses in (*self._table.items(), *self._latin.items())
+            if len(key) == 1 and any(kind == "pointer" for kind, _ in senses)
+            for w in key
+        )
         self._longest = max((len(key) for key in self._table), default=1)
 
     def read(self, text: str) -> FollowUp:
@@ -86,7 +113,14 @@ class FollowUpReader:
         whole_kinds = {kind for kind, _ in found[0][2]} if whole else set()
         opener, rest = self._opener(text, words, found)
         covered = {i for start, end, _ in found for i in range(start, end)}
-        unexplained = sum(1 for i, w in enumerate(words) if i not in covered and len(w) > _SHORT)
+        # "il" of "il y a eu", "there" of "was there" point at nothing
+        existential = {
+            i
+            for start, end, senses in found
+            if any(kind == "fresh" for kind, _ in senses)
+            for i in range(start, end)
+        }
+        leftover = tuple(w for i, w in enumerate(words) if i not in covered and len(w) > _SHORT)
         return FollowUp(
             more="more" in whole_kinds,
             following="next" in kinds,
@@ -94,10 +128,14 @@ class FollowUpReader:
             opener=opener,
             rest=rest,
             aspect=next((a for a in ASPECTS if a in kinds), None),
-            pointer="pointer" in kinds,
+            # "it" inside "where was it" still points at what was just shown
+            pointer="pointer" in kinds
+            or any(words[i] in self._pointers for i in range(len(words)) if i not in existential),
             ever="ever" in kinds,
             fresh="fresh" in kinds,
-            unexplained=unexplained,
+            unexplained=len(leftover),
+            leftover=leftover,
+            asks="asks" in kinds,
             language=language,
             languages=frozenset.intersection(*shared) if shared else frozenset(),
         )
@@ -108,7 +146,10 @@ class FollowUpReader:
         i = 0
         while i < len(words):
             for size in range(min(self._longest, len(words) - i), 0, -1):
-                senses = self._table.get(tuple(words[i : i + size]))
+                span = words[i : i + size]
+                senses = self._table.get(tuple(span))
+                if senses is None and not any(CYRILLIC.search(w) for w in span):
+                    senses = self._latin.get(tuple(_latin(w) for w in span))
                 if senses:
                     found.append((i, i + size, senses))
                     i += size

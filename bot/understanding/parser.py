@@ -211,6 +211,7 @@ class Understander:
             unknown_place=unknown_place,
             confidence=round(confidence, 3),
             cues=tuple(sorted(intents)),
+            unexplained=tuple(unexplained),
         )
 
     def _period(
