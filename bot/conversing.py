@@ -91,6 +91,8 @@ def converse(
     detected = query.language or follow.language
     if follow.unexplained == 0 and conversation.language in follow.languages:
         detected = conversation.language  # "номер 4" is Russian and Kyrgyz alike
+    elif follow.language is not None and follow.language == conversation.language:
+        detected = follow.language  # "no, I meant Ghent" goes on in English, whatever "Ghent" says
     language = reply_language(detected, text, fallback)
     turn = _Turn(answerer, question, conversation, follow, query, language)
     return turn.decide()
