@@ -20,6 +20,7 @@ test: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
 	$(BIN)/ruff format --check bot tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m bot check-data
 	$(BIN)/python -m bot evaluate tests/questions.yaml --min 0.95
 	$(BIN)/python -m pytest
