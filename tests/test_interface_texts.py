@@ -7,6 +7,7 @@ it. Keys are found where the code asks a Texts object (named `texts` or `words`)
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
@@ -42,6 +43,7 @@ def _literals(node: ast.expr) -> list[str]:
     return []
 
 
+@functools.cache
 def _asked_keys() -> dict[str, str]:
     """Keys asked of a Texts object, plus every literal shaped like a Telegram text key
     (`tg_...`) wherever it appears (a key passed along before it is looked up)."""
