@@ -56,3 +56,13 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()
     token: str = ""
     confidence: float = 1.0
+
+    @property
+    def shows_card(self) -> bool:
+        """One event asked about directly (by name, the first, the latest): shown as its full
+        card, not as a list of one. Every renderer and adapter asks here."""
+        return len(self.event_ids) == 1 and self.intent in (
+            Intent.DETAIL,
+            Intent.FIRST,
+            Intent.LATEST,
+        )

@@ -72,7 +72,7 @@ def clip(text: str, limit: int) -> str:
 
 
 def title(event: Event, language: str) -> str:
-    return event.title.get(language) or event.title["en"]
+    return event.title_in(language)
 
 
 def names_a_year(text: str) -> bool:

@@ -58,7 +58,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
 
     def name(self, language: str) -> str:
-        return self.names.get(language) or self.names[DEFAULT_LANGUAGE]
+        return in_language(self.names, language)
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,11 @@ class Month(Entity):
     @property
     def number(self) -> int:
         return int(self.id)
+
+
+def in_language(values: Localized, language: str) -> str:
+    """A text in `language`, else in English, the language every text of the data has."""
+    return values.get(language) or values[DEFAULT_LANGUAGE]
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,10 @@ class Event:
     organisations: tuple[str, ...] = ()
     facts: tuple[Fact, ...] = ()
     aliases: tuple[str, ...] = ()
+
+    def title_in(self, language: str) -> str:
+        """The title in `language`, else in English (every event has an English title)."""
+        return in_language(self.title, language)
 
     def years(self) -> range:
         last = self.end.year if self.end else self.start.year

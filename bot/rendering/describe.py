@@ -31,7 +31,7 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     for event_id in query.events:
         event = catalog.event(event_id)
         if event:
-            words.append(event.title.get(lang) or event.title["en"])
+            words.append(event.title_in(lang))
     words += [entity_name(catalog, "person", p, lang) for p in query.people]
     words += [entity_name(catalog, "organisation", o, lang) for o in query.organisations]
     words += [entity_name(catalog, "place", p, lang) for p in query.places]

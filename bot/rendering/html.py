@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from html import escape
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Status
+from bot.catalog.model import Catalog, Event, Status, in_language
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import entity_name, event_place
 from bot.rendering.texts import Texts
@@ -52,7 +52,7 @@ def render_html(
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
     head = _lead(answer, catalog, texts, ids)
-    if len(ids) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST):
+    if answer.shows_card:
         body = _card(_event(catalog, ids[0]), catalog, texts, share_url)
         text = "\n\n".join(part for part in (head, body) if part)
         return Page(_fit(text, limit), 0, 1, ids)
@@ -132,8 +132,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
     if intent is Intent.OVERVIEW:
         topics = [t for t in catalog.topics if answer.topic_id in (None, t.id)]
         blocks = [
-            f"<b>{esc(t.title.get(texts.language) or t.title['en'])}</b>\n"
-            f"{esc(t.summary.get(texts.language) or t.summary['en'])}"
+            f"<b>{esc(in_language(t.title, texts.language))}</b>\n"
+            f"{esc(in_language(t.summary, texts.language))}"
             for t in topics
         ]
         blocks.append(f"<b>{esc(texts.get('overview_events', count=len(ids)))}</b>")
@@ -203,7 +203,7 @@ def _no_match(answer: Answer, catalog: Catalog, texts: Texts, described: str) ->
 
 
 def _title(event: Event, texts: Texts) -> str:
-    return event.title.get(texts.language) or event.title["en"]
+    return event.title_in(texts.language)
 
 
 def _line(event: Event, catalog: Catalog, texts: Texts) -> str:
@@ -235,7 +235,7 @@ def _card(
         f"📅 {esc(labelled('card_date', date))}",
         f"📍 {esc(labelled('card_place', place))}",
         "",
-        esc(event.summary.get(lang) or event.summary["en"]),
+        esc(in_language(event.summary, lang)),
     ]
     people = [entity_name(catalog, "person", p, lang) for p in event.people]
     if people:

@@ -53,7 +53,7 @@ def card_result(context: BotContext, event_id: str, language: str) -> InlineQuer
     date = format_when(catalog, event, words)
     return InlineQueryResultArticle(
         id=event_id,
-        title=event.title.get(language) or event.title["en"],
+        title=event.title_in(language),
         description=f"{date} · {place}" if place else date,
         input_message_content=InputTextMessageContent(
             rendered.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW

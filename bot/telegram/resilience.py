@@ -231,7 +231,3 @@ class RedactToken(logging.Filter):
                 record.exc_info = None
                 record.msg = f"{record.msg} ({text.replace(self._token, '<token>')})"
         return True
-
-
-def redact(text: str, token: str | None) -> str:
-    return text.replace(token, "<token>") if token else text
