@@ -9,7 +9,7 @@ from html import escape
 from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Status, in_language
 from bot.rendering.dates import format_span, format_when
-from bot.rendering.describe import entity_name, event_place
+from bot.rendering.describe import answer_filter, entity_name, event_place, suggestion_label
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
@@ -90,7 +90,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
     """The text before the events: header, count, date or fact; all of it for smalltalk."""
     events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
     intent = answer.intent
-    described = ", ".join(answer.filter_words)
+    described = ", ".join(answer_filter(catalog, answer, texts))
     filter_text = texts.get("list_filter_intro", filter=described) if described else ""
     examples = texts.get("example_questions").replace(" | ", " · ")
 
@@ -126,7 +126,11 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             lines.append(esc(texts.get("places_no_city", count=without)))
         return "\n".join(lines)
     if intent is Intent.CLARIFY:
-        options = "\n".join(f"• {esc(s.label)}" for s in answer.suggestions if s.kind == "reading")
+        options = "\n".join(
+            f"• {esc(suggestion_label(catalog, s, texts))}"
+            for s in answer.suggestions
+            if s.kind == "reading"
+        )
         return f"<b>{esc(texts.get('did_you_mean'))}</b>\n{options}"
     if answer.no_match:
         return _no_match(answer, catalog, texts, described)

@@ -11,6 +11,7 @@ from bot.answering import Answer
 from bot.catalog.model import LANGUAGES, Catalog
 from bot.quiz import clip
 from bot.rendering import Page, Texts
+from bot.rendering.describe import suggestion_label
 from bot.telegram import callbacks as cb
 
 LANGUAGE_NAMES = {
@@ -68,11 +69,8 @@ def answer_keyboard(
         if page.page < page.page_count - 1:
             nav.append(_button("▶", cb.ShowPage(lang, page.page + 1, answer.token, menu)))
         rows.append(nav)
-    chips = [
-        _button(s.label, cb.Follow(lang, s.token))
-        for s in answer.suggestions[:MAX_CHIPS]
-        if s.token and s.label
-    ]
+    labels = [(s, suggestion_label(catalog, s, words)) for s in answer.suggestions[:MAX_CHIPS]]
+    chips = [_button(label, cb.Follow(lang, s.token)) for s, label in labels if s.token and label]
     rows.extend(chips[i : i + 2] for i in range(0, len(chips), 2))
     if menu:
         rows.append([_button(words.get("tg_back_to_menu"), cb.Menu(lang))])
