@@ -6,12 +6,12 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 
 from bot.answering import Answer
-from bot.quiz import clip
 from bot.rendering import html_to_text, render_html
 from bot.rendering.dates import format_when
 from bot.rendering.describe import event_place
 from bot.telegram import keyboards as kb
 from bot.telegram.context import NO_PREVIEW, BotContext
+from bot.text import clip
 
 MAX_INLINE_RESULTS = 50
 INLINE_CACHE_SECONDS = 30

@@ -9,10 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answering import Answer
 from bot.catalog.model import LANGUAGES, Catalog
-from bot.quiz import clip
 from bot.rendering import Page, Texts
 from bot.rendering.describe import suggestion_label
 from bot.telegram import callbacks as cb
+from bot.text import clip
 
 LANGUAGE_NAMES = {
     "en": "🇬🇧 English",
