@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
-from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact
+from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact, fact_kinds
 from bot.search import EventIndex
 from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
@@ -157,7 +157,7 @@ class Answerer:
         )
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
-        wanted = [k for kind in kinds for k in _FACT_GROUPS.get(kind, (kind,))]
+        wanted = [k for kind in kinds for k in fact_kinds(kind)]
         totals: list[Fact] = []
         for kind in wanted:
             values = [
@@ -234,7 +234,6 @@ class Answerer:
 MAX_QUESTION_CHARS = 4096
 # Replies that list no events: their words come from the catalog as a whole.
 _SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE, Intent.PLACES)
-_FACT_GROUPS = {"medals": ("gold_medals", "bronze_medals")}
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 
 

@@ -99,6 +99,15 @@ class Month(Entity):
         return int(self.id)
 
 
+FACT_GROUPS: dict[str, tuple[str, ...]] = {"medals": ("gold_medals", "bronze_medals")}
+"""A fact people ask for that the seed states as several kinds: "medals" are gold and bronze."""
+
+
+def fact_kinds(asked: str) -> tuple[str, ...]:
+    """The kinds of fact the seed states for what was asked ("medals" -> gold, bronze)."""
+    return FACT_GROUPS.get(asked, (asked,))
+
+
 def in_language(values: Localized, language: str) -> str:
     """A text in `language`, else in English, the language every text of the data has."""
     return values.get(language) or values[DEFAULT_LANGUAGE]
