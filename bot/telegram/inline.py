@@ -6,7 +6,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 
 from bot.answering import Answer
-from bot.rendering import html_to_text, render_html
+from bot.rendering import render_html, render_text
 from bot.rendering.dates import format_when
 from bot.rendering.describe import event_place
 from bot.telegram import keyboards as kb
@@ -70,7 +70,7 @@ def answer_result(context: BotContext, answer: Answer) -> InlineQueryResultArtic
     return InlineQueryResultArticle(
         id="answer",
         title=title,
-        description=clip(html_to_text(rendered.text), 120),
+        description=clip(render_text(answer, context.catalog), 120),
         input_message_content=InputTextMessageContent(
             rendered.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
         ),
