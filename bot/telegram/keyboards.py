@@ -11,6 +11,7 @@ from bot.answering import Answer, Intent
 from bot.catalog.model import LANGUAGES, Catalog
 from bot.quiz import clip
 from bot.rendering import Page, Texts
+from bot.rendering.describe import button_title
 from bot.telegram import callbacks as cb
 
 LANGUAGE_NAMES = {
@@ -65,7 +66,7 @@ def answer_keyboard(
         for event_id in page.event_ids:
             event = catalog.event(event_id)
             if event is not None:
-                title = event.title.get(lang) or event.title["en"]
+                title = button_title(event, words)
                 rows.append(
                     [_button(f"{event.start.year} · {title}", cb.OpenCard(lang, event_id))]
                 )
