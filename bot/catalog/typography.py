@@ -28,6 +28,7 @@ def french_spacing(text: str) -> str:
 
 def _spaced(match: re.Match[str], text: str, mark: str | None = None) -> str:
     sign = mark or match.group(1)
-    if match.start() == 0 or text[match.start() - 1] == "\n":
-        return sign  # nothing before it to keep it with
+    at_line_start = match.start() == 0 or text[match.start() - 1] == "\n"
+    if at_line_start and match.group(0) == sign:
+        return sign  # nothing before it to keep it with (a separator " ; " keeps its space)
     return NARROW_NBSP + sign

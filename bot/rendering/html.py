@@ -254,7 +254,8 @@ def _card(
         value = texts.get("label_value", label=label, value=", ".join(names))
         lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {esc(value)}")
     if event.facts:
-        facts = "; ".join(_fact_sentence(f, texts).rstrip(".") for f in event.facts)
+        separator = texts.get("facts_separator")
+        facts = separator.join(_fact_sentence(f, texts).rstrip(".") for f in event.facts)
         lines.append(f"🔢 {esc(labelled('card_facts', facts))}")
     lines.append(f"\n<i>{esc(labelled('card_source', ''))}</i>")
     # Collapsed: the quote is English and as long as the summary; one tap opens it.
