@@ -94,7 +94,9 @@ def converse(
     elif follow.language is not None and follow.language == conversation.language:
         detected = follow.language  # "no, I meant Ghent" goes on in English, whatever "Ghent" says
     language = reply_language(detected, text, fallback)
-    turn = _Turn(answerer, question, conversation, follow, query, language)
+    # A question of its own inherits nothing, its language neither: as `Answerer.answer`.
+    own = reply_language(query.language, text, supported_language(user_language))
+    turn = _Turn(answerer, question, conversation, follow, query, language, own)
     return turn.decide()
 
 
@@ -109,13 +111,15 @@ class _Turn:
         follow: FollowUp,
         query: Query,
         language: str,
+        own_language: str,
     ) -> None:
         self.answerer = answerer
         self.question = question
         self.conversation = conversation
         self.follow = follow
         self.query = query
-        self.language = language
+        self.language = language  # for a follow-up: the conversation's, unless it tells
+        self.own_language = own_language  # for a question of its own
 
     def decide(self) -> tuple[Answer, Conversation]:
         for rule in (self._following, self._more, self._position, self._about, self._fragment):
@@ -287,7 +291,7 @@ class _Turn:
         return answer, self._after(answer, merged)
 
     def _fresh(self) -> tuple[Answer, Conversation]:
-        answer = self.answerer.decide(self.question, self.query, self.language)
+        answer = self.answerer.decide(self.question, self.query, self.own_language)
         if answer.intent in _KEEPS_CONTEXT:
             return answer, replace(self.conversation, language=answer.language)
         return answer, self._after(answer, self.query)
@@ -362,10 +366,9 @@ class _Turn:
         choices: tuple[Suggestion, ...] = ()
         if listed:
             choices = tuple(
-                Suggestion("event", title, token)
+                Suggestion("event", Query("detail", events=(event_id,)), token)
                 for event_id in listed[:MAX_CHOICES]
-                if (title := self.answerer.event_title(event_id, self.language))
-                and (token := self.answerer.card_token(event_id))
+                if (token := self.answerer.card_token(event_id))
             )
         answer = Answer(
             self.question,

@@ -19,7 +19,8 @@ from bot.answering import Answerer
 from bot.catalog import DataError
 from bot.catalog.dialogue_set import Dialogue, Turn, load_dialogue_set
 from bot.conversation import Conversation
-from bot.rendering import html_to_text, render_html
+from bot.rendering import render_html
+from bot.rendering.marks import PLAIN
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,7 @@ def evaluate_dialogues(answerer: Answerer, dialogues: Iterable[Dialogue]) -> Dia
         all_right = True
         for index, turn in enumerate(dialogue.turns):
             answer, conversation = answerer.converse(turn.question, conversation)
-            reply = html_to_text(render_html(answer, answerer.catalog).text)
+            reply = render_html(answer, answerer.catalog, marks=PLAIN).text
             unmatched = tuple(p for p in turn.says if not _matches(p, reply))
             outcome = TurnOutcome(
                 dialogue,

@@ -16,8 +16,9 @@ from bot.answering import Answerer
 from bot.catalog.model import Role
 from bot.catalog.question_set import load_question_set
 from bot.conversation import Conversation
-from bot.rendering import html_to_text, render_html
+from bot.rendering import render_html
 from bot.rendering.html import DEFAULT_PAGE_SIZE
+from bot.rendering.marks import PLAIN
 from tests.botapi.telegram_html import parse_html
 
 LANGUAGES = ("en", "ru", "ky", "fr", "nl")
@@ -34,7 +35,7 @@ def talk(answerer: Answerer, *questions: str) -> tuple[list[Answer], Conversatio
 
 
 def reply(answerer: Answerer, answer: Answer) -> str:
-    return html_to_text(render_html(answer, answerer.catalog).text)
+    return render_html(answer, answerer.catalog, marks=PLAIN).text
 
 
 # --- fragments replace the slot of the same kind and keep the others ----------------------------

@@ -89,9 +89,13 @@ class ConversationStore:
         while len(self._chats) > self.max_conversations:
             self._chats.popitem(last=False)
         if message_id is not None:
-            self._remember(key[0], message_id, (now, conversation))
+            self.remember(key[0], message_id, conversation)
 
-    def _remember(self, chat_id: int, message_id: int, entry: tuple[float, Conversation]) -> None:
+    def remember(self, chat_id: int, message_id: int, conversation: Conversation) -> None:
+        """The conversation behind one bot message, for replies to it (no expiry, only caps)."""
+        if self.timeout <= 0:
+            return
+        entry = (self.clock(), conversation)
         messages = self._messages.pop(chat_id, None) or OrderedDict()
         self._message_count -= len(messages)
         messages[message_id] = entry

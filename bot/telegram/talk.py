@@ -64,8 +64,10 @@ async def answer_in_conversation(
     context.asked(answer)
     if silent_unless_asked and answer.intent in _NOT_A_QUESTION and "?" not in question:
         return None
+    store = context.services.conversations
+    store.put(key_of(message), after)  # the silence counts from the question, not the send
     sent = await context.reply_answer(message, answer, quote=quote)
-    context.services.conversations.put(key_of(message), after, sent.message_id)
+    store.remember(message.chat_id, sent.message_id, after)
     return answer
 
 
