@@ -18,7 +18,7 @@ from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
-from bot.understanding.tokens import TokenCodec
+from bot.understanding.replay import TokenCodec
 
 
 class Answerer:
