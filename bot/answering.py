@@ -13,6 +13,7 @@ from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact, fact_kinds
 from bot.conversation import Conversation
+from bot.conversing import converse
 from bot.search import EventIndex
 from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
@@ -66,9 +67,8 @@ class Answerer:
         Returns:
             The Answer, and the conversation to hand back with the next question.
         """
-        from bot.conversing import converse
-
-        return converse(self, question, conversation, user_language)
+        language = supported_language(user_language) if user_language else None
+        return converse(self, question[:MAX_QUESTION_CHARS], conversation, language)
 
     def decide(self, question: str, query: Query, language: str) -> Answer:
         """The Answer to an already understood question (a follow-up merged with its context)."""

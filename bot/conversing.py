@@ -20,19 +20,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.answer import Answer, Intent, Suggestion
-from bot.catalog.model import Event
+from bot.catalog.model import DEFAULT_LANGUAGE, Catalog, Event, Fact
 from bot.conversation import Conversation
 from bot.rendering.html import DEFAULT_PAGE_SIZE
-from bot.understanding.follow_up import LAST, FollowUp
+from bot.understanding.follow_up import LAST, FollowUp, FollowUpReader
 from bot.understanding.language import reply_language
 from bot.understanding.normalise import fold
+from bot.understanding.parser import Understander
 from bot.understanding.query import Query
 
-if TYPE_CHECKING:
-    from bot.answering import Answerer
+
+class Core(Protocol):
+    """What the rules need of the Answerer (bot/answering.py imports this module, not back)."""
+
+    catalog: Catalog
+    understander: Understander
+    follow_ups: FollowUpReader
+
+    def decide(self, question: str, query: Query, language: str) -> Answer: ...
+
+    def card(self, event_id: str, language: str) -> Answer | None: ...
+
+    def card_token(self, event_id: str) -> str: ...
+
+    def fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]: ...
+
 
 MAX_CHOICES = 6
 """Events offered as buttons under "which one?": more would not fit a phone's screen."""
@@ -71,23 +86,21 @@ _GROUPS: tuple[tuple[str, ...], ...] = (
 
 
 def converse(
-    answerer: Answerer, question: str, conversation: Conversation, user_language: str | None
+    answerer: Core, question: str, conversation: Conversation, user_language: str | None
 ) -> tuple[Answer, Conversation]:
     """The answer to `question` as the next turn of `conversation`, and the conversation after.
 
     Args:
         answerer: the core (catalog, understanding, search).
-        question: the raw text.
+        question: the text, already cut to the length the answerer reads.
         conversation: what was said before; `Conversation()` for a first question.
-        user_language: the user's chosen or Telegram language; the conversation's own language
-            comes first for turns that do not tell ("2", "👍").
+        user_language: the user's chosen or Telegram language, one of ours, or None; the
+            conversation's own language comes first for turns that do not tell ("2", "👍").
     """
-    from bot.answering import MAX_QUESTION_CHARS, supported_language
-
-    text = question[:MAX_QUESTION_CHARS]
+    text = question
     follow = answerer.follow_ups.read(text)
     query = answerer.understander.understand(text)
-    fallback = supported_language(conversation.language or user_language)
+    fallback = conversation.language or user_language or DEFAULT_LANGUAGE
     detected = query.language or follow.language
     if follow.unexplained == 0 and conversation.language in follow.languages:
         detected = conversation.language  # "номер 4" is Russian and Kyrgyz alike
@@ -95,7 +108,7 @@ def converse(
         detected = follow.language  # "no, I meant Ghent" goes on in English, whatever "Ghent" says
     language = reply_language(detected, text, fallback)
     # A question of its own inherits nothing, its language neither: as `Answerer.answer`.
-    own = reply_language(query.language, text, supported_language(user_language))
+    own = reply_language(query.language, text, user_language or DEFAULT_LANGUAGE)
     turn = _Turn(answerer, question, conversation, follow, query, language, own)
     return turn.decide()
 
@@ -105,7 +118,7 @@ class _Turn:
 
     def __init__(
         self,
-        answerer: Answerer,
+        answerer: Core,
         question: str,
         conversation: Conversation,
         follow: FollowUp,
