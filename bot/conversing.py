@@ -146,14 +146,15 @@ class _Turn:
     def _following(self) -> tuple[Answer, Conversation] | None:
         """ "The next one" after a card picked from a list: the event after it in the list."""
         conversation = self.conversation
-        if not self.follow.following or self._identifies() or self.query.categories:
+        step = 1 if self.follow.following else -1 if self.follow.preceding else 0
+        if not step or self._identifies() or self.query.categories:
             return None
         if conversation.card is None or conversation.card not in conversation.listed:
             return None  # "next" after a list: the next page, below
         if len(conversation.listed) < 2:
             return None
-        index = conversation.listed.index(conversation.card) + 1
-        if index >= len(conversation.listed):
+        index = conversation.listed.index(conversation.card) + step
+        if not 0 <= index < len(conversation.listed):
             return self._which_one()
         return self._card(conversation.listed[index])
 

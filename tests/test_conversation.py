@@ -355,3 +355,12 @@ def test_a_question_of_its_own_after_a_card_is_not_about_the_card(
 ) -> None:
     answers, _ = talk(answerer, "tell me about Centaur", question)
     assert set(answers[1].event_ids) == set(answerer.answer(question).event_ids)
+
+
+def test_the_previous_one_and_what_it_is_about(answerer: Answerer) -> None:
+    answers, _ = talk(
+        answerer, "wat gebeurde er in 2015", "de vierde", "de vorige", "waar gaat het over?"
+    )
+    shown = answers[0].event_ids
+    assert answers[2].event_ids == (shown[2],)
+    assert answers[3].event_ids == (shown[2],) and answers[3].language == "nl"

@@ -265,6 +265,7 @@ FOLLOW_UP_KINDS: tuple[str, ...] = (
     "filler",  # "was", "болчу", "heette": words a question about "it" may have besides
     "number",  # "number 3", "номер 3": a position in the last list
     "next",  # "the next one": after a card picked from a list, the one after it
+    "previous",  # "the previous one": the one before it
     "details",  # "tell me more": the card of what was just shown
     "organisers",  # "who organised it?"
     "people",  # "who sang?"

@@ -37,6 +37,7 @@ class FollowUp:
 
     more: bool = False  # the whole message asks for the next page
     following: bool = False  # "the next one": the one after the card picked from the list
+    preceding: bool = False  # "the previous one": the one before it
     position: int | None = None  # 1-based place in the last list; LAST for "the last one"
     opener: str | None = None  # "continue" or "correction": how the message starts
     rest: str = ""  # the message after its opening words ("2016" of "no, I meant 2016")
@@ -124,6 +125,7 @@ class FollowUpReader:
         return FollowUp(
             more="more" in whole_kinds,
             following="next" in kinds,
+            preceding="previous" in kinds,
             position=self._position(words, found),
             opener=opener,
             rest=rest,
