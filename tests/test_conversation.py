@@ -364,3 +364,25 @@ def test_the_previous_one_and_what_it_is_about(answerer: Answerer) -> None:
     shown = answers[0].event_ids
     assert answers[2].event_ids == (shown[2],)
     assert answers[3].event_ids == (shown[2],) and answers[3].language == "nl"
+
+
+@pytest.mark.parametrize(
+    ("words", "position"),
+    [("the seccond one", 2), ("thrid", 3), ("последни", -1), ("tweeede", 2), ("dernire", -1)],
+)
+def test_a_slip_in_a_position_word_still_points_into_the_list(
+    answerer: Answerer, words: str, position: int
+) -> None:
+    assert answerer.follow_ups.read(words).position == position
+
+
+@pytest.mark.parametrize("words", ["three", "there", "where", "concerts", "seconds ago"])
+def test_words_close_to_a_position_word_are_not_taken_for_one(
+    answerer: Answerer, words: str
+) -> None:
+    assert answerer.follow_ups.read(words).position is None
+
+
+def test_a_pasted_page_is_read_quickly_enough_to_be_bounded(answerer: Answerer) -> None:
+    follow = answerer.follow_ups.read("secnd thrid fourh " * 2000)
+    assert follow.unexplained <= 64  # only the first words are looked at

@@ -11,6 +11,10 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from itertools import islice
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.catalog.model import FollowUpWords
 from bot.understanding.normalise import CYRILLIC, fold
@@ -27,7 +31,10 @@ ASPECTS = ("organisers", "results", "people", "date", "place", "details")
 _OPENERS = ("correction", "continue")
 # Words this short that no list knows ("о", "de", "of") leave "about 2" a position.
 _SHORT = 2
+MAX_WORDS = 64
 _MIN_LATIN = 4
+_TYPO_LENGTH = 5
+_TYPO_KINDS = frozenset({*ORDINALS, "more", "next", "previous"})
 _Y_AFTER_VOWEL = re.compile(r"(?<=[aeiou])y(?![aeiouy])")
 
 
@@ -93,9 +100,16 @@ class FollowUpReader:
             for w in key
         )
         self._longest = max((len(key) for key in self._table), default=1)
+        self._typo_words = sorted(
+            key[0]
+            for key, senses in self._table.items()
+            if len(key) == 1
+            and len(key[0]) >= _TYPO_LENGTH
+            and all(kind in _TYPO_KINDS for kind, _ in senses)
+        )
 
     def read(self, text: str) -> FollowUp:
-        words = tokens(text)
+        words = tokens(text)[:MAX_WORDS]  # as the parser: a pasted page must not stall
         if not words:
             return FollowUp()
         found = self._scan(words)
@@ -157,8 +171,26 @@ class FollowUpReader:
                     i += size
                     break
             else:
+                senses = self._typo(words[i])
+                if senses:
+                    found.append((i, i + 1, senses))
                 i += 1
         return found
+
+    def _typo(self, word: str) -> frozenset[tuple[str, str]] | None:
+        """A one-letter slip in a position or "more" word ("seccond", "thrid", "последни"):
+        only these kinds, only words of five letters or more, so "three" never becomes "there"."""
+        if len(word) < _TYPO_LENGTH or word.isdigit():
+            return None
+        match = process.extractOne(
+            word,
+            self._typo_words,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=1,
+        )
+        if match is None or word == match[0] + "s":
+            return None  # "seconds" is a word of its own, not a slip in "second"
+        return self._table[(match[0],)]
 
     def _opener(
         self,
@@ -175,7 +207,7 @@ class FollowUpReader:
         if opener is None:
             return None, text
         # The raw text after the opener's words (same tokens, so the same count).
-        raw = list(_TOKEN.finditer(unicodedata.normalize("NFC", text).casefold()))
+        raw = list(islice(_TOKEN.finditer(text), end))
         rest = text[raw[end - 1].end() :] if len(raw) >= end else ""
         return opener, rest.strip(" ,.;:!?-—–")
 
