@@ -17,7 +17,7 @@ from bot.game.questions import (
     make_round,
 )
 from bot.game.scoreboard import render_scoreboard
-from bot.game.store import AnswerOutcome, GameStore, RoundStatus
+from bot.game.store import AnswerOutcome, GameStore, MovedOn, RoundStatus
 from bot.quiz import EXPLANATION_LIMIT, OPTION_LIMIT, QUESTION_LIMIT, title
 from bot.rendering.texts import texts
 
@@ -162,6 +162,8 @@ def test_a_whole_round_ranks_points_first_then_the_fastest(
         store.answer(f"poll-{position}", 33, "Cy", [cy], t + 5)
     assert store.advance(game.id) is None
     board = store.finish(game.id)
+    assert board is not None
+    assert store.finish(game.id) is None  # announced once
     assert [(s.name, s.points, s.place) for s in board.standings] == [
         ("Ann", 3, 1),
         ("Bob", 2, 2),
@@ -182,6 +184,7 @@ def test_equal_points_and_equal_time_share_a_place(answerer: Answerer, tmp_path:
     store.answer("p", 1, "Ann", [questions[0].correct], 3.0)
     store.answer("p", 2, "Bob", [questions[0].correct], 3.0)
     board = store.finish(game.id)
+    assert board is not None
     assert [s.place for s in board.standings] == [1, 1]
     assert "Ann, Bob" in render_scoreboard(board, texts(answerer.catalog, "en"))
 
@@ -224,6 +227,19 @@ def test_a_round_survives_a_restart(answerer: Answerer, tmp_path: Path) -> None:
     _play(again, game.id, "p1", at=10.0)
     again.answer("p1", 1, "Ann", [questions[1].correct], 12.0)
     assert again.scoreboard(game.id).standings[0].points == 2
+
+
+def test_a_second_tap_on_the_same_next_button_skips_nothing(
+    answerer: Answerer, tmp_path: Path
+) -> None:
+    store = _store(tmp_path)
+    game = store.start(-1, None, 1, "en", _questions(answerer, 3), now=0.0)
+    assert game is not None
+    assert store.advance(game.id, from_position=-1) is not None
+    with pytest.raises(MovedOn):
+        store.advance(game.id, from_position=-1)
+    advanced = store.advance(game.id, from_position=0)
+    assert advanced is not None and advanced[0] == 1
 
 
 def test_one_active_round_per_chat_and_topic(answerer: Answerer, tmp_path: Path) -> None:

@@ -51,6 +51,10 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
+class MovedOn(Exception):
+    """The round is no longer at the question a "Next" tap was for."""
+
+
 class RoundStatus(StrEnum):
     ACTIVE = "active"
     FINISHED = "finished"  # every question was asked and the scoreboard shown
@@ -146,16 +150,29 @@ class GameStore:
         rows = self._db.execute("SELECT id FROM rounds WHERE status = 'active'").fetchall()
         return tuple(r for r in (self.get(int(row[0])) for row in rows) if r is not None)
 
-    def advance(self, round_id: int) -> tuple[int, GameQuestion] | None:
-        """Move to the next question and return it with its index; None when none is left."""
+    def advance(
+        self, round_id: int, from_position: int | None = None
+    ) -> tuple[int, GameQuestion] | None:
+        """Move to the next question and return it with its index; None when none is left.
+
+        With `from_position`, only from that question: a second tap on the same "Next" button
+        (or two hosts at once) raises MovedOn instead of skipping a question.
+        """
         current = self.get(round_id)
-        if current is None or current.status is not RoundStatus.ACTIVE or not current.has_next:
+        if current is None or current.status is not RoundStatus.ACTIVE:
+            return None
+        expected = current.position if from_position is None else from_position
+        if current.position != expected:
+            raise MovedOn(round_id)
+        if not current.has_next:
             return None
         position = current.position + 1
-        self._db.execute(
-            "UPDATE rounds SET position = ? WHERE id = ? AND position = ?",
-            (position, round_id, current.position),
+        cursor = self._db.execute(
+            "UPDATE rounds SET position = ? WHERE id = ? AND position = ? AND status = 'active'",
+            (position, round_id, expected),
         )
+        if cursor.rowcount == 0:
+            raise MovedOn(round_id)
         return position, current.questions[position]
 
     def poll_sent(
@@ -202,13 +219,27 @@ class GameStore:
         ).fetchone()
         return int(row[0])
 
-    def finish(self, round_id: int, status: RoundStatus = RoundStatus.FINISHED) -> Scoreboard:
-        """End the round (later answers are ignored) and return its scoreboard."""
-        self._db.execute(
+    def finish(
+        self, round_id: int, status: RoundStatus = RoundStatus.FINISHED
+    ) -> Scoreboard | None:
+        """End the round (later answers are ignored) and return its scoreboard; None when it
+        was already over, so that a scoreboard is announced once."""
+        cursor = self._db.execute(
             "UPDATE rounds SET status = ? WHERE id = ? AND status = 'active'",
             (status.value, round_id),
         )
+        if cursor.rowcount == 0:
+            return None
         return self.scoreboard(round_id)
+
+    def current_poll(self, round_id: int) -> int | None:
+        """The message id of the poll asking the current question (to close it early)."""
+        row = self._db.execute(
+            "SELECT polls.message_id FROM polls JOIN rounds ON rounds.id = polls.round_id "
+            "WHERE rounds.id = ? AND polls.position = rounds.position",
+            (round_id,),
+        ).fetchone()
+        return int(row[0]) if row else None
 
     def scoreboard(self, round_id: int) -> Scoreboard:
         rows = self._db.execute(
