@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from dataclasses import dataclass
 
 from telegram import Message
 
@@ -18,25 +17,37 @@ log = logging.getLogger(__name__)
 GAME_FILE = "game.sqlite3"
 
 
-@dataclass(frozen=True)
 class EveningKit:
-    games: GameStore | None  # None when BOT_STATE_DIR cannot hold the SQLite file
-    pictures: PictureCache
-    open_seconds: int
-    admin_ids: frozenset[int]
+    """The quiz rounds' store is opened at the first /quiz or vote, not at start: a bot nobody
+    plays with keeps the idle memory it had before the game existed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.pictures = PictureCache()
+        self.open_seconds = settings.quiz_open_seconds
+        self.admin_ids = settings.admin_ids
+        self._path = settings.state_dir / GAME_FILE
+        self._games: GameStore | None = None
+        self._failed = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EveningKit:
-        try:
-            games: GameStore | None = GameStore(settings.state_dir / GAME_FILE)
-        except (OSError, sqlite3.Error) as exc:
-            log.warning("the quiz game is off: %s", exc)
-            games = None
-        return cls(games, PictureCache(), settings.quiz_open_seconds, settings.admin_ids)
+        return cls(settings)
+
+    @property
+    def games(self) -> GameStore | None:
+        """The rounds (SQLite in BOT_STATE_DIR); None when the file cannot be opened."""
+        if self._games is None and not self._failed:
+            try:
+                self._games = GameStore(self._path)
+            except (OSError, sqlite3.Error) as exc:
+                log.warning("the quiz game is off: %s", exc)
+                self._failed = True
+        return self._games
 
     def close(self) -> None:
-        if self.games is not None:
-            self.games.close()
+        if self._games is not None:
+            self._games.close()
+            self._games = None
 
 
 def topic_of(message: Message | None) -> int | None:
