@@ -7,10 +7,11 @@ cooperation"), in the reader's language. The line fits Telegram's copy-text butt
 from __future__ import annotations
 
 from bot.catalog.model import Catalog, Event
-from bot.quiz import clip, title
+from bot.quiz import title
 from bot.rendering.dates import format_when
 from bot.rendering.describe import event_place
 from bot.rendering.texts import texts
+from bot.text import clip
 
 COPY_TEXT_LIMIT = 256
 

@@ -20,7 +20,6 @@ from bot.quiz import (
     MAX_OPTIONS,
     OPTION_LIMIT,
     QUESTION_LIMIT,
-    clip,
     names_a_place,
     names_a_year,
     place_forms,
@@ -29,6 +28,7 @@ from bot.quiz import (
 from bot.rendering.dates import format_span
 from bot.rendering.describe import event_place
 from bot.rendering.texts import Texts, texts
+from bot.text import clip
 
 DEFAULT_ROUND = 5
 MAX_ROUND = 10

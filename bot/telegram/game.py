@@ -13,11 +13,12 @@ from telegram.error import BadRequest
 from bot.game.questions import DEFAULT_ROUND, MAX_ROUND, make_round
 from bot.game.scoreboard import render_scoreboard
 from bot.game.store import GameStore, MovedOn, Round, RoundStatus
-from bot.quiz import QUESTION_LIMIT, clip
+from bot.quiz import QUESTION_LIMIT
 from bot.rendering import Texts
 from bot.telegram import callbacks as cb
 from bot.telegram.context import BotContext, esc
 from bot.telegram.evening import EveningKit, topic_of
+from bot.text import clip
 
 log = logging.getLogger(__name__)
 

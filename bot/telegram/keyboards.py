@@ -12,12 +12,13 @@ from telegram import (
     SwitchInlineQueryChosenChat,
 )
 
-from bot.answering import Answer, Intent
+from bot.answering import Answer
 from bot.catalog.model import LANGUAGES, Catalog
-from bot.quiz import clip
 from bot.rendering import Page, Texts
+from bot.rendering.describe import suggestion_label
 from bot.sharing import quotable_line
 from bot.telegram import callbacks as cb
+from bot.text import clip
 
 LANGUAGE_NAMES = {
     "en": "🇬🇧 English",
@@ -44,15 +45,6 @@ def _button(text: str, action: cb.Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(clip(text, BUTTON_TEXT), callback_data=cb.encode(action))
 
 
-def shows_card(answer: Answer, page: Page) -> bool:
-    """The renderer shows a full card (not a list) for one event asked about directly."""
-    return len(page.event_ids) == 1 and answer.intent in (
-        Intent.DETAIL,
-        Intent.FIRST,
-        Intent.LATEST,
-    )
-
-
 def answer_keyboard(
     answer: Answer,
     page: Page,
@@ -69,15 +61,15 @@ def answer_keyboard(
     """
     lang = answer.language
     rows: list[list[InlineKeyboardButton]] = []
-    if shows_card(answer, page):
-        event = catalog.event(page.event_ids[0])
+    if answer.shows_card:
+        event = catalog.event(page.event_ids[0]) if page.event_ids else None
         if event is not None:
             rows.append(share_row(catalog, event.id, words))
     else:  # a card already carries its share link in the text
         for event_id in page.event_ids:
             event = catalog.event(event_id)
             if event is not None:
-                title = event.title.get(lang) or event.title["en"]
+                title = event.title_in(lang)
                 rows.append(
                     [_button(f"{event.start.year} · {title}", cb.OpenCard(lang, event_id))]
                 )
@@ -89,11 +81,8 @@ def answer_keyboard(
         if page.page < page.page_count - 1:
             nav.append(_button("▶", cb.ShowPage(lang, page.page + 1, answer.token, menu)))
         rows.append(nav)
-    chips = [
-        _button(s.label, cb.Follow(lang, s.token))
-        for s in answer.suggestions[:MAX_CHIPS]
-        if s.token and s.label
-    ]
+    labels = [(s, suggestion_label(catalog, s, words)) for s in answer.suggestions[:MAX_CHIPS]]
+    chips = [_button(label, cb.Follow(lang, s.token)) for s, label in labels if s.token and label]
     rows.extend(chips[i : i + 2] for i in range(0, len(chips), 2))
     if menu:
         rows.append([_button(words.get("tg_back_to_menu"), cb.Menu(lang))])
