@@ -24,6 +24,7 @@ class PictureCache:
         self._pictures: OrderedDict[tuple[str, str, str], bytes | None] = OrderedDict()
         self._lock = threading.Lock()
         self.drawn = 0  # how many pictures were actually drawn (for tests and benchmarks)
+        self.generation = 0  # counts data versions seen: a key for what was made from them
 
     def timeline(
         self, catalog: Catalog, language: str, selection: Selection, fmt: str = "png"
@@ -37,6 +38,7 @@ class PictureCache:
             if self._catalog is not catalog:
                 self._catalog = catalog
                 self._pictures.clear()
+                self.generation += 1
             if key in self._pictures:
                 self._pictures.move_to_end(key)
                 return self._pictures[key]

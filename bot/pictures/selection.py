@@ -22,7 +22,8 @@ class Selection:
 
     def events(self, catalog: Catalog) -> tuple[Event, ...]:
         """The catalog's events that fall in the span and are of the kind, in date order."""
-        return tuple(e for e in catalog.events if self.keeps(e))
+        kept = (e for e in catalog.events if self.keeps(e))
+        return tuple(sorted(kept, key=lambda e: e.start.sort_key))
 
     def keeps(self, event: Event) -> bool:
         if self.first_year is not None and self.last_year is not None:

@@ -66,6 +66,13 @@ class Row:
     planned: bool
 
 
+def png_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG, from its IHDR chunk; (0, 0) for anything else."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return 0, 0
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
 def category_colours(catalog: Catalog) -> dict[str, str]:
     """A fixed colour per category id (catalog order), the same in every picture."""
     return {c.id: PALETTE[i % len(PALETTE)] for i, c in enumerate(catalog.categories)}

@@ -28,6 +28,9 @@ class EveningKit:
         self._path = settings.state_dir / GAME_FILE
         self._games: GameStore | None = None
         self._failed = False
+        # Telegram's file_id of each picture already sent, keyed by (data generation, language,
+        # selection): the next /timeline sends the id instead of uploading the PNG again.
+        self.file_ids: dict[tuple[int, str, str], str] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EveningKit:

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 from telegram import ReplyParameters, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from bot.pictures.selection import Selection, parse_selection
+from bot.pictures.timeline import png_size
 from bot.rendering import Texts
 from bot.rendering.describe import entity_name
 from bot.telegram.context import BotContext, esc
 from bot.telegram.evening import topic_of
 
 log = logging.getLogger(__name__)
+
+PHOTO_SIDES = 10_000
 
 
 async def timeline(update: Update, context: BotContext) -> None:
@@ -40,18 +45,42 @@ async def timeline(update: Update, context: BotContext) -> None:
     if picture is None:
         await context.reply(message, esc(words.get("timeline_unavailable")))
         return
-    await context.bot.send_photo(
-        message.chat_id,
-        picture,
-        caption=esc(caption(context, selection, words)),
-        parse_mode=ParseMode.HTML,
-        message_thread_id=topic_of(message),
-        reply_parameters=(
+    kit = context.bot_data.evening
+    key = (pictures.generation, context.language, selection.key)
+    options: dict[str, Any] = {
+        "caption": esc(caption(context, selection, words)),
+        "parse_mode": ParseMode.HTML,
+        "message_thread_id": topic_of(message),
+        "reply_parameters": (
             ReplyParameters(message.message_id, allow_sending_without_reply=True)
             if context.quote
             else None
         ),
-    )
+    }
+    if not photo_fits(picture):
+        # Telegram refuses a photo whose sides add up to more than 10,000 px (a catalog of
+        # ~80 events or more): the same PNG as a file, opened full size on tap.
+        await context.bot.send_document(
+            message.chat_id, picture, filename=f"timeline-{selection.key}.png", **options
+        )
+        return
+    known = kit.file_ids.get(key)
+    if known is not None:
+        try:
+            await context.bot.send_photo(message.chat_id, known, **options)
+            return
+        except BadRequest as exc:  # the id expired or belongs to another bot: upload again
+            log.info("a cached picture id was refused (%s); uploading again", exc.message)
+            kit.file_ids.pop(key, None)
+    sent = await context.bot.send_photo(message.chat_id, picture, **options)
+    if sent.photo:
+        kit.file_ids[key] = sent.photo[-1].file_id
+
+
+def photo_fits(png: bytes) -> bool:
+    """Telegram's limits for a photo: width + height at most 10,000 px, ratio at most 20."""
+    width, height = png_size(png)
+    return 0 < width + height <= PHOTO_SIDES and max(width, height) <= 20 * min(width, height)
 
 
 def caption(context: BotContext, selection: Selection, words: Texts) -> str:

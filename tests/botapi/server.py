@@ -45,6 +45,7 @@ MAX_CAPTION = 1024
 MAX_COPY_TEXT = 256
 MAX_PLACEHOLDER = 64
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DROPPED = 0  # the status `handle` gives when the connection is to be closed without a response
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -70,6 +71,8 @@ STRING_FIELDS = frozenset(
         "business_connection_id",
         "action",
         "photo",
+        "document",
+        "_filename",
     }
 )
 
@@ -344,8 +347,15 @@ class BotApiServer:
             return markup
 
     def photo_bytes(self, message: JSON) -> bytes:
-        """The picture the bot sent in `message` (its largest size)."""
+        """The picture the bot sent in `message` (its largest size), or the file it sent."""
+        if "document" in message:
+            return self.files[message["document"]["file_id"]]
         return self.files[message["photo"][-1]["file_id"]]
+
+    def uploads(self) -> int:
+        """How many files the bot has uploaded (a file sent again by its file_id is not one)."""
+        with self._cond:
+            return len(self.files)
 
     # ----------------------------------------------------------------- test side: faults
 
@@ -944,6 +954,45 @@ class BotApiServer:
         message = self._new_message(chat, self._bot_user(), **content)
         return _public(message)
 
+    def _api_senddocument(self, params: JSON) -> JSON:
+        self._require(params, "chat_id")
+        chat = self._chat(params["chat_id"])
+        document = params.get("document")
+        if isinstance(document, bytes):
+            data = document
+        elif isinstance(document, str) and document in self.files:
+            data = self.files[document]
+        else:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        if not data:
+            raise bad_request("file must be non-empty")
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise bad_request("Request Entity Too Large")
+        caption: JSON = {}
+        if params.get("caption") not in (None, ""):
+            visible, original = self._text(
+                params.get("caption"), params.get("parse_mode"), MAX_CAPTION
+            )
+            caption = {"caption": visible, "html": original}
+        markup = self._markup(params.get("reply_markup"))
+        file_id = f"document{len(self.files) + 1}" if isinstance(document, bytes) else document
+        with self._cond:
+            self.files[str(file_id)] = data
+        content: JSON = {
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": str(params.get("_filename") or "file"),
+                "file_size": len(data),
+            },
+            **caption,
+            **self._topic(chat, params),
+        }
+        content.update(self._reply_to(chat, params))
+        content.update(_keep_markup(markup))
+        message = self._new_message(chat, self._bot_user(), **content)
+        return _public(message)
+
     def _api_sendchataction(self, params: JSON) -> bool:
         self._chat(params.get("chat_id"))
         return True
@@ -1053,8 +1102,10 @@ def _multipart(content_type: str, body: bytes) -> JSON:
             continue
         payload = part.get_payload(decode=True)
         raw = payload if isinstance(payload, bytes) else b""
-        if part.get_filename() is not None:
+        filename = part.get_filename()
+        if filename is not None:
             files[name] = raw
+            fields.setdefault("_filename", filename)
         else:
             fields[name] = raw.decode("utf-8")
     params = _decode(fields)

@@ -225,3 +225,34 @@ async def test_qr_for_admins_only(api: BotApiServer, answerer: Answerer, state_d
         api.send_text(guest, "/qr")
         assert "photo" not in await api.reply(381)
     assert api.errors == []
+
+
+async def test_a_picture_is_uploaded_once_then_sent_by_its_telegram_id(
+    api: BotApiServer, bot: BotApp
+) -> None:
+    user = api.user(391, "Ilim", "en")
+    api.send_text(user, "/timeline 2017")
+    first = await api.reply(391)
+    uploads = api.uploads()
+    api.send_text(user, "/timeline 2017")
+    second = await api.reply(391)
+    assert api.uploads() == uploads
+    assert second["photo"][-1]["file_id"] == first["photo"][-1]["file_id"]
+
+
+async def test_a_timeline_too_tall_for_a_photo_comes_as_a_file(
+    api: BotApiServer, answerer: Answerer, state_dir: Path
+) -> None:
+    """Telegram refuses a photo whose sides add up to more than 10,000 px: with a catalog of
+    200 events the same PNG is sent as a document, and nothing is refused."""
+    from benchmarks.core import synthetic_catalog
+
+    big = Answerer(synthetic_catalog(answerer.catalog, 200))
+    async with running(build_application(settings_for(api, state_dir), big)):
+        user = api.user(392, "Aibek", "en")
+        api.send_text(user, "/timeline")
+        sent = await api.reply(392, timeout=30)
+        assert "document" in sent and "photo" not in sent
+        width, height = png_size(api.photo_bytes(sent))
+        assert width == 1080 and width + height > 10_000
+    assert api.errors == []
