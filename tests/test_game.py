@@ -17,7 +17,13 @@ from bot.game.questions import (
     make_round,
 )
 from bot.game.scoreboard import render_scoreboard
-from bot.game.store import AnswerOutcome, GameStore, MovedOn, RoundStatus
+from bot.game.store import (
+    STALE_ROUND_SECONDS,
+    AnswerOutcome,
+    GameStore,
+    MovedOn,
+    RoundStatus,
+)
 from bot.quiz import EXPLANATION_LIMIT, OPTION_LIMIT, QUESTION_LIMIT, title
 from bot.rendering.texts import texts
 
@@ -240,6 +246,23 @@ def test_a_second_tap_on_the_same_next_button_skips_nothing(
         store.advance(game.id, from_position=-1)
     advanced = store.advance(game.id, from_position=0)
     assert advanced is not None and advanced[0] == 1
+
+
+def test_a_round_left_alone_for_hours_no_longer_blocks_the_chat(
+    answerer: Answerer, tmp_path: Path
+) -> None:
+    store = _store(tmp_path)
+    questions = _questions(answerer, 2)
+    left = store.start(-1, None, 1, "en", questions, now=0.0)
+    assert left is not None
+    _play(store, left.id, "p0", at=100.0)
+    assert store.start(-1, None, 2, "en", questions, now=100.0 + STALE_ROUND_SECONDS) is None
+    fresh = store.start(-1, None, 2, "en", questions, now=101.0 + STALE_ROUND_SECONDS)
+    assert fresh is not None and store.active(-1, None) == fresh
+    assert store.get(left.id) is not None
+    assert store.answer("p0", 9, "Late", [0], 102.0 + STALE_ROUND_SECONDS).outcome is (
+        AnswerOutcome.CLOSED
+    )
 
 
 def test_one_active_round_per_chat_and_topic(answerer: Answerer, tmp_path: Path) -> None:

@@ -51,6 +51,10 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
+STALE_ROUND_SECONDS = 2 * 3600
+"""A round whose last question was asked this long ago no longer blocks a new /quiz."""
+
+
 class MovedOn(Exception):
     """The round is no longer at the question a "Next" tap was for."""
 
@@ -116,7 +120,12 @@ class GameStore:
         questions: Sequence[GameQuestion],
         now: float,
     ) -> Round | None:
-        """A new active round, or None when this chat (topic) already has one."""
+        """A new active round, or None when this chat (topic) already has one.
+
+        A round with no question asked for STALE_ROUND_SECONDS (a host who left) is closed
+        first, so a chat is never locked out of playing.
+        """
+        self._close_stale(chat_id, thread_id, now)
         payload = json.dumps([q.to_json() for q in questions], ensure_ascii=False)
         try:
             cursor = self._db.execute(
@@ -128,6 +137,16 @@ class GameStore:
             return None
         assert cursor.lastrowid is not None
         return self.get(cursor.lastrowid)
+
+    def _close_stale(self, chat_id: int, thread_id: int | None, now: float) -> None:
+        row = self._db.execute(
+            "SELECT rounds.id, MAX(rounds.started_at, COALESCE(MAX(polls.sent_at), 0)) "
+            "FROM rounds LEFT JOIN polls ON polls.round_id = rounds.id "
+            "WHERE chat_id = ? AND thread_id = ? AND status = 'active' GROUP BY rounds.id",
+            (chat_id, thread_id or 0),
+        ).fetchone()
+        if row is not None and now - float(row[1]) > STALE_ROUND_SECONDS:
+            self.finish(int(row[0]), RoundStatus.STOPPED)
 
     def get(self, round_id: int) -> Round | None:
         row = self._db.execute(

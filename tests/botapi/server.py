@@ -321,6 +321,17 @@ class BotApiServer:
         }
         self._push({"poll_answer": answer})
 
+    def stray_poll_answer(self, user: JSON, poll_id: str, option_ids: list[int]) -> None:
+        """A poll_answer for a poll the bot does not know (sent before its data was lost, or
+        by another instance): what a bot must ignore quietly."""
+        answer = {
+            "poll_id": poll_id,
+            "user": user,
+            "option_ids": option_ids,
+            "option_persistent_ids": [f"o{o}" for o in option_ids],
+        }
+        self._push({"poll_answer": answer})
+
     def add_to_group(self, user: JSON, chat: JSON) -> JSON:
         """`user` adds the bot to `chat`: the service message and the my_chat_member update."""
         bot = self._bot_user()

@@ -256,3 +256,23 @@ async def test_a_timeline_too_tall_for_a_photo_comes_as_a_file(
         width, height = png_size(api.photo_bytes(sent))
         assert width == 1080 and width + height > 10_000
     assert api.errors == []
+
+
+async def test_votes_for_unknown_or_finished_rounds_are_ignored_quietly(
+    api: BotApiServer, bot: BotApp, state_dir: Path
+) -> None:
+    user = api.user(393, "Kubat", "en")
+    api.stray_poll_answer(user, "poll-from-another-life", [1])
+    api.send_text(user, "/quiz 1")
+    _intro, poll = await api.replies(393, 2)
+    api.send_text(user, "/quiz stop")
+    board = await api.reply(393)
+    assert "Nobody answered" in board["text"]
+    api.stray_poll_answer(user, poll["poll"]["id"], [correct(poll)])  # after the round ended
+    await api.idle(0.5)
+    assert api.bot_messages(393)[-1]["message_id"] == board["message_id"]
+    store = GameStore(state_dir / GAME_FILE)
+    try:
+        assert store._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 0
+    finally:
+        store.close()
