@@ -97,6 +97,9 @@ class Answerer:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)
             query, ids = next(((alt, alt_ids) for alt, alt_ids in found if alt_ids), (query, ids))
+        unstated = self._number_not_in_source(query, ids)
+        if unstated:
+            ids = unstated  # the event exists; only the number asked for is not in the source
         readings = self._readings(query, ids)
         if readings:
             return Answer(
@@ -117,7 +120,8 @@ class Answerer:
             ids = ids[:1]
         elif intent is Intent.LATEST:
             ids = ids[-1:]
-        elif intent is Intent.COUNT and query.facts:
+        elif intent in (Intent.COUNT, Intent.LIST) and query.facts:
+            # "which edition was it", "how many medals": the number, or that the source has none
             facts = self._fact_totals(query.facts, ids)
             if not facts:
                 not_stated = query.facts
@@ -155,6 +159,16 @@ class Answerer:
             token=self.tokens.encode(replace(query, intent=intent.value)),
             confidence=query.confidence,
         )
+
+    def _number_not_in_source(self, query: Query, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """ "How many people came to the Raimbekova concert": the events found once the number
+        asked for is left out, when only that number made the search come back empty."""
+        if ids or not query.facts or query.intent not in (Intent.COUNT, Intent.LIST):
+            return ()
+        if not (query.events or query.people or query.organisations):
+            return ()  # "medals in 2015" names no event: nothing there to point at
+        without = replace(query, facts=(), numbers=())
+        return self.index.select(without)
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
         wanted = [k for kind in kinds for k in fact_kinds(kind)]

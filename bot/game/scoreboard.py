@@ -52,7 +52,7 @@ def rank(rows: Iterable[tuple[int, str, int, float, int]], asked: int) -> Scoreb
 def render_scoreboard(board: Scoreboard, words: Texts, *, stopped: bool = False) -> str:
     """The scoreboard as plain text in the round's language (the adapter escapes it)."""
     heading = words.get(
-        "game_scoreboard_stopped" if stopped else "game_scoreboard", asked=board.asked
+        "game_scoreboard_stopped" if stopped else "game_scoreboard", count=board.asked
     )
     if not board.standings:
         return f"{heading}\n{words.get('game_scoreboard_empty')}"
