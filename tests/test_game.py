@@ -289,3 +289,19 @@ def test_the_scoreboard_reads_in_every_language(answerer: Answerer, language: st
     assert "game_" not in text and "{" not in text
     empty = render_scoreboard(rank([], asked=0), words, stopped=True)
     assert words.get("game_scoreboard_empty") in empty
+
+
+def test_old_rounds_and_their_players_are_forgotten(answerer: Answerer, tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    questions = _questions(answerer, 1)
+    old = store.start(-1, None, 1, "en", questions, now=0.0)
+    assert old is not None
+    _play(store, old.id, "p-old", at=1.0)
+    store.answer("p-old", 5, "Eve", [0], 2.0)
+    store.finish(old.id)
+    recent = store.start(-2, None, 1, "en", questions, now=1000.0)
+    assert recent is not None
+    assert store.forget_before(500.0) == 1
+    assert store.get(old.id) is None and store.get(recent.id) is not None
+    assert store.answer("p-old", 6, "Fay", [0], 1001.0).outcome is AnswerOutcome.UNKNOWN
+    assert store.scoreboard(old.id).standings == ()

@@ -111,6 +111,18 @@ class GameStore:
     def close(self) -> None:
         self._db.close()
 
+    def forget_before(self, cutoff: float) -> int:
+        """Delete rounds started before `cutoff` with their polls and answers (players' ids
+        and names are kept no longer than a scoreboard needs them); returns how many."""
+        old = [
+            int(row[0])
+            for row in self._db.execute("SELECT id FROM rounds WHERE started_at < ?", (cutoff,))
+        ]
+        for table in ("answers", "polls"):
+            self._db.executemany(f"DELETE FROM {table} WHERE round_id = ?", [(i,) for i in old])
+        self._db.executemany("DELETE FROM rounds WHERE id = ?", [(i,) for i in old])
+        return len(old)
+
     def start(
         self,
         chat_id: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 
 from telegram import Message
 
@@ -15,6 +16,8 @@ from bot.pictures.cache import PictureCache
 log = logging.getLogger(__name__)
 
 GAME_FILE = "game.sqlite3"
+KEEP_ROUNDS_SECONDS = 7 * 24 * 3600
+"""Rounds (with the players' ids and names) are deleted a week after they started."""
 
 
 class EveningKit:
@@ -42,6 +45,7 @@ class EveningKit:
         if self._games is None and not self._failed:
             try:
                 self._games = GameStore(self._path)
+                self._games.forget_before(time.time() - KEEP_ROUNDS_SECONDS)
             except (OSError, sqlite3.Error) as exc:
                 log.warning("the quiz game is off: %s", exc)
                 self._failed = True
