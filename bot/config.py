@@ -108,6 +108,7 @@ class Settings:
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
     conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
+    quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
     problems: tuple[str, ...] = field(default=())
 
@@ -128,7 +129,7 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS and CONVERSATION_MINUTES.
+        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES and QUIZ_OPEN_SECONDS.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -207,8 +208,18 @@ class Settings:
             )
             minutes = 30.0
 
+        raw_open = values.get("QUIZ_OPEN_SECONDS", "").strip() or "30"
+        quiz_open = int(raw_open) if raw_open.isdigit() else 0
+        if not 5 <= quiz_open <= 600:
+            problems.append(
+                "QUIZ_OPEN_SECONDS should be 5 to 600 seconds, as Telegram allows (got "
+                f"{raw_open!r})"
+            )
+            quiz_open = 30
+
         limits = Limits.from_values(values, problems)
         return cls(
+            quiz_open_seconds=quiz_open,
             limits=limits,
             conversation_minutes=minutes,
             mode=mode,
