@@ -49,8 +49,8 @@ from bot.text import same_name
 TITLE_MAX = 80
 """Titles show in lists and inline results; longer ones get cut by Telegram clients."""
 
-SHORT_TITLE_MAX = 40
-"""A button shows "2017 · " and the short title; Telegram clients cut labels near 48."""
+SHORT_TITLE_MAX = 41
+"""A button shows "2017 · " (7 characters) and the short title; clients cut labels after 48."""
 
 PLACE_KINDS = ("city", "venue", "country")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")

@@ -114,5 +114,6 @@ def suggestion_label(catalog: Catalog, suggestion: Suggestion, texts: Texts) -> 
         return texts.get("suggest_city", city=entity_name(catalog, "place", query.places[0], lang))
     if suggestion.kind == "category" and query.categories:
         name = entity_name(catalog, "category", query.categories[0], lang)
-        return texts.get("suggest_category", category=name)
+        label = texts.get("suggest_category", category=name)
+        return label[:1].upper() + label[1:]  # «Тасмалар: башка иш-чаралар» starts a button
     return ", ".join(filter_words(catalog, query, texts))

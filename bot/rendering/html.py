@@ -6,11 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Fact, Role, in_language
+from bot.catalog.model import Catalog, Event, Role, in_language
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import answer_filter, entity_name, event_place, suggestion_label
 from bot.rendering.marks import HTML, Marks
-from bot.rendering.numbers import fact_value
+from bot.rendering.numbers import alphabetical, fact_sentences
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
@@ -155,11 +155,12 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         return "\n\n".join(blocks)
     if answer.facts_not_stated:
         what = ", ".join(
-            entity_name(catalog, "fact", kind, texts.language) for kind in answer.facts_not_stated
+            lower_first(entity_name(catalog, "fact", kind, texts.language))
+            for kind in answer.facts_not_stated
         )
         return m.bold(m.text(texts.get("fact_not_stated", what=what)))
     if answer.facts:
-        return "\n".join(m.bold(m.text(_fact_sentence(fact, texts))) for fact in answer.facts)
+        return "\n".join(m.bold(m.text(s)) for s in fact_sentences(answer.facts, texts))
     if intent is Intent.COUNT:
         key = "count_events_one" if len(ids) == 1 else "count_events"
         if not ids:
@@ -183,7 +184,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             key,
             filter=filter_text,
             title=_title(event, texts),
-            date=format_when(catalog, event, texts),
+            date=format_when(catalog, event, texts, inline=True),
         )
         return m.bold(m.text(sentence))
     if intent is Intent.DETAIL and len(ids) == 1:
@@ -200,9 +201,8 @@ def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts, m: Mark
     organisers = _names(catalog, event, (Role.ORGANISER,), lang)
     taking_part = _names(catalog, event, _TAKING_PART, lang)
     separator = texts.get("facts_separator")
-    results = separator.join(
-        _fact_sentence(f, texts).rstrip(".") for f in event.facts if f.kind in RESULT_FACTS
-    )
+    won = tuple(f for f in event.facts if f.kind in RESULT_FACTS)
+    results = separator.join(s.rstrip(".") for s in fact_sentences(won, texts))
     named = texts.get(
         "date_of", title=_title(event, texts), date=format_when(catalog, event, texts)
     )
@@ -253,13 +253,11 @@ def _which_one(answer: Answer, texts: Texts, m: Marks) -> str:
     return m.text(texts.get("which_one", example=examples[0] if examples else ""))
 
 
-def _fact_sentence(fact: Fact, texts: Texts) -> str:
-    """ "Gold medals: 1.", "Guests: about 100.", "Edition: 13th." """
-    return texts.get(
-        "count_fact_approx" if fact.approximate else "count_fact",
-        label=texts.get(f"fact_{fact.kind}"),
-        value=fact_value(texts.language, fact),
-    )
+def lower_first(text: str) -> str:
+    """ "Guests" -> "guests" inside a sentence; an abbreviation ("ЖМК") stays as it is."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _city_counts(catalog: Catalog, events: list[Event], texts: Texts) -> str:
@@ -278,8 +276,14 @@ def _city_counts(catalog: Catalog, events: list[Event], texts: Texts) -> str:
 def _no_match(catalog: Catalog, texts: Texts, described: str, m: Marks) -> str:
     lang = texts.language
     years = catalog.years
-    cities = sorted(entity_name(catalog, "place", c, lang) for c in catalog.used_cities)
-    categories = sorted(entity_name(catalog, "category", c, lang) for c in catalog.used_categories)
+    by_letter = alphabetical(lang)
+    cities = sorted(
+        (entity_name(catalog, "place", c, lang) for c in catalog.used_cities), key=by_letter
+    )
+    categories = sorted(
+        (entity_name(catalog, "category", c, lang) for c in catalog.used_categories),
+        key=by_letter,
+    )
     lines = [m.bold(m.text(texts.get("no_match", filter=described or "—")))]
     if years:
         lines.append(m.text(texts.get("no_match_years", first=years[0], last=years[-1])))
@@ -325,14 +329,16 @@ def _card(
         "",
         m.text(in_language(event.summary, lang)),
     ]
-    for number, (role, names) in enumerate(involved(catalog, event, lang)):
-        label = role_label(texts, role, len(names))
+    groups = involved(catalog, event, lang)
+    for number, (role, names) in enumerate(groups):
+        label = role_label(texts, role, len(names), planned=event.is_planned)
         value = texts.get("label_value", label=label, value=", ".join(names))
         lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {m.text(value)}")
     if event.facts:
         separator = texts.get("facts_separator")
-        facts = separator.join(_fact_sentence(f, texts).rstrip(".") for f in event.facts)
-        lines.append(f"🔢 {m.text(labelled('card_facts', facts))}")
+        facts = separator.join(s.rstrip(".") for s in fact_sentences(event.facts, texts))
+        gap = "" if groups else "\n"  # the facts open the block after the summary
+        lines.append(f"{gap}🔢 {m.text(labelled('card_facts', facts))}")
     lines.append("\n" + m.italic(m.text(labelled("card_source", ""))))
     # Collapsed: the quote is English and as long as the summary; one tap opens it.
     lines.append(m.quote(m.text(event.source)))
