@@ -22,6 +22,9 @@ class Intent(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     CLARIFY = "clarify"  # two readings are close: "did you mean"
     PLACES = "places"  # "which cities": the places with events, not the events
+    ORGANISER = "organiser"  # "who organised the Nomadstan evening": names first
+    COMPARE = "compare"  # "which came first, Centaur or Nooruz"
+    FUTURE = "future"  # "next concert": the record ends; the latest of that kind
 
 
 @dataclass(frozen=True)
@@ -56,3 +59,4 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()
     token: str = ""
     confidence: float = 1.0
+    foreign_place: str | None = None  # "in Kazakhstan": a place outside the ties

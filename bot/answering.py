@@ -93,7 +93,13 @@ class Answerer:
         intent = Intent(query.intent)
         texts = Texts(self.catalog, language)
         if intent in _SMALLTALK:
-            return Answer(question, language, intent, token=self.tokens.encode(query))
+            return Answer(
+                question,
+                language,
+                intent,
+                token=self.tokens.encode(query),
+                foreign_place=query.foreign_place if intent is Intent.OUT_OF_SCOPE else None,
+            )
 
         ids = self.index.select(query)
         if not ids:

@@ -51,8 +51,31 @@ class EventIndex:
             for fact in event.facts:
                 self.by_fact[fact.kind].add(event.id)
             self.by_section[event.section].add(event.id)
+        self._widen(catalog, venue_city)
         self.years = sorted(self.by_year)
         self.planned = {e.id for e in catalog.events if e.status is Status.PLANNED}
+
+    def _widen(self, catalog: Catalog, venue_city: dict[str, str | None]) -> None:
+        """Broader names cover narrower ones: a category its sub-kinds (music its concerts), a
+        region the events of its cities, a country the events held in its cities (and, for the
+        default country, the events whose source names no city)."""
+        for _ in range(3):  # within-chains are short; three passes settle them
+            for category in catalog.categories:
+                for parent in category.within:
+                    self.by_category[parent] |= self.by_category.get(category.id, set())
+        for place in catalog.places:
+            if place.kind == "region":
+                self.by_place[place.id] = _union(
+                    self.by_place.get(c, set()) for c in place.contains
+                )
+            elif place.kind == "country":
+                inside = set(place.contains)
+                self.by_place[place.id] = {
+                    e.id
+                    for e in catalog.events
+                    if inside & {*e.cities, *([venue_city.get(e.venue)] if e.venue else [])}
+                    or (place.default and not e.cities)
+                }
 
     def ordered(self, ids: Iterable[str]) -> tuple[str, ...]:
         """Chronological order, the dataset's own."""
@@ -118,6 +141,12 @@ class EventIndex:
             }
         if query.planned:
             result &= self.planned
+        for category in query.without_categories:
+            result -= self.by_category.get(category, set())
+        for place in query.without_places:
+            result -= self.by_place.get(place, set())
+        for year in query.without_years:
+            result -= self.by_year.get(year, set())
         if query.intent == "overview" and query.topic:
             result &= self.by_section.get(query.topic, set())
         return result

@@ -63,8 +63,20 @@ class Entity:
 
 @dataclass(frozen=True)
 class Place(Entity):
-    kind: str = "city"  # city | venue | country
+    kind: str = "city"  # city | venue | country | region | foreign
     city: str | None = None  # for a venue: its city id, only when the seed says it
+    # For a region or a country: the cities in it ("Flanders" -> Ghent, Bruges, ...).
+    contains: tuple[str, ...] = ()
+    # For a country: events whose source names no city count as held here (Belgium: the seed
+    # is about ties in Belgium).
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Category(Entity):
+    """A kind of event; `within` names broader kinds it belongs to (dance within music)."""
+
+    within: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,7 +146,7 @@ class Catalog:
     events: tuple[Event, ...]
     topics: tuple[Topic, ...]
     places: tuple[Place, ...]
-    categories: tuple[Entity, ...]
+    categories: tuple[Category, ...]
     people: tuple[Entity, ...]
     organisations: tuple[Entity, ...]
     months: tuple[Month, ...]

@@ -38,6 +38,11 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     words += [entity_name(catalog, "fact", f, lang) for f in query.facts]
     if query.planned:
         words.append(texts.get("card_planned"))
+    left_out = [entity_name(catalog, "category", c, lang) for c in query.without_categories]
+    left_out += [entity_name(catalog, "place", p, lang) for p in query.without_places]
+    left_out += [str(y) for y in query.without_years]
+    if left_out:
+        words.append(texts.get("filter_except", what=", ".join(left_out)))
     if query.unknown_place:
         words.append(query.unknown_place.title())
     if query.days and query.months:

@@ -101,6 +101,9 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             Intent.OUT_OF_SCOPE: "out_of_scope",
         }[intent]
         years = catalog.years
+        if answer.foreign_place and intent is Intent.OUT_OF_SCOPE:
+            place = entity_name(catalog, "place", answer.foreign_place, texts.language)
+            return esc(texts.get("out_of_scope_foreign", place=place, examples=examples))
         return esc(
             texts.get(
                 key,

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.catalog.model import Catalog
+from bot.understanding.exclusion import split_exclusions
 from bot.understanding.language import LanguageDetector
 from bot.understanding.matching import Match, find_matches
 from bot.understanding.normalise import CYRILLIC, fold
@@ -34,6 +35,8 @@ _DAY = re.compile(r"^([0-3]?\d)[a-z]{0,3}$")  # 12, 12th, 12e, 1er
 _NUMBER = re.compile(r"\d{1,6}")  # "90" of "90-летию", "17" of "17 countries"
 _RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–—/]\s*(1[89]\d\d|20\d\d)(?!\d)")
 _COUNTRY_KIND = "country"
+_FOREIGN_KIND = "foreign"  # a country outside the ties: Kazakhstan, Germany
+_LOCATIVE = ("da", "de", "ta", "te", "do", "to")  # Kyrgyz "Кыргызстанда", "Бельгияда"
 
 # A preposition that puts a place after it; an unknown word after one is a place we have no
 # record of ("concerts in Tokyo"), which must not be answered with every concert. Matched on the
@@ -121,6 +124,15 @@ class Understander:
         days_at: set[int],
         matches: list[Match],
     ) -> Query:
+        excluded = split_exclusions(matches, words, years_at, self.vocabulary)
+        left_out = {i for m in matches if m not in excluded.matches for i in range(m.start, m.end)}
+        matches = excluded.matches
+        left_out |= excluded.cues | {i for i, y in years_at if y in excluded.years}
+        years_at = [(i, y) for i, y in years_at if y not in excluded.years]
+        without_categories = sorted(
+            {c for s in excluded.senses if s.kind.startswith("categor") for c in s.id.split("+")}
+        )
+        without_places = sorted(s.id for s in excluded.senses if s.kind == "place")
         found: dict[str, set[str]] = defaultdict(set)
         positions: dict[str, list[int]] = defaultdict(list)
         for match in matches:
@@ -159,7 +171,18 @@ class Understander:
             }
         )
 
-        places = sorted(p for p in found["place"] if self._place_kind.get(p) != _COUNTRY_KIND)
+        located = self._located(words, matches)
+        places = sorted(
+            p
+            for p in found["place"]
+            if self._place_kind.get(p) not in (_COUNTRY_KIND, _FOREIGN_KIND) or p in located
+        )
+        foreign = sorted(
+            p
+            for p in found["place"]
+            if self._place_kind.get(p) == _FOREIGN_KIND
+            and (p in located or not (found["category"] or found["categories"]))
+        )
         intents = found["intent"]
         ranks = found["period"] & {"first", "latest"}
         categories = sorted(found["category"])
@@ -168,13 +191,22 @@ class Understander:
             topic = None  # "sport" alone is the category; "sports cooperation" is the overview
         unknown_place = None if places else self._unknown_place(text, words, matches)
 
-        covered = {i for m in matches for i in range(m.start, m.end)} | {i for i, _ in years_at}
+        covered = (
+            {i for m in matches for i in range(m.start, m.end)}
+            | {i for i, _ in years_at}
+            | left_out
+        )
         unexplained = [
             w
             for i, w in enumerate(words)
             if i not in covered and not self.vocabulary.is_function_word(w)
         ]
-        intent = self._intent(intents, ranks, found, topic, bool(years or period), unexplained)
+        leaves_out = bool(without_categories or without_places or excluded.years)
+        intent = self._intent(
+            intents, ranks, found, topic, bool(years or period) or leaves_out, unexplained
+        )
+        if foreign and not (found["event"] or found["person"] or found["organisation"]):
+            intent = "out_of_scope"  # "concerts in Kazakhstan": only Kyrgyz-Belgian ties here
         if intent == "overview" and topic is None and "sport" in categories:
             topic = "sports"
         if intent == "overview":
@@ -209,6 +241,10 @@ class Understander:
             numbers=tuple(numbers) if found["fact"] else (),
             planned="planned" in found["period"],
             unknown_place=unknown_place,
+            without_categories=tuple(without_categories),
+            without_places=tuple(without_places),
+            without_years=tuple(sorted(excluded.years)),
+            foreign_place=foreign[0] if foreign else None,
             confidence=round(confidence, 3),
         )
 
@@ -260,7 +296,13 @@ class Understander:
             or has_time
             or bool(found["period"] & {"planned", *_SEASONS})
             or bool(found["month"])
-            or bool({p for p in found["place"] if self._place_kind.get(p) != _COUNTRY_KIND})
+            or bool(
+                {
+                    p
+                    for p in found["place"]
+                    if self._place_kind.get(p) not in (_COUNTRY_KIND, _FOREIGN_KIND)
+                }
+            )
         )
         # Weather, visas, football scores: off-topic even next to a city or a year, unless the
         # question names one of our events or people.
@@ -290,6 +332,41 @@ class Understander:
         if "date_of" in intents:
             return "list"
         return "out_of_scope"
+
+    def _located(self, words: list[str], matches: list[Match]) -> set[str]:
+        """Countries asked about as a place: "in Kyrgyzstan (itself)", "в Бельгии",
+        "Кыргызстанда". Elsewhere a country is only the subject ("Kyrgyz culture") and does not
+        filter: every event is about Kyrgyzstan and Belgium."""
+        inside = Sense("intent", "inside")
+        located: set[str] = set()
+        for index, match in enumerate(matches):
+            countries = {
+                s.id
+                for s in match.senses
+                if s.kind == "place"
+                and self._place_kind.get(s.id) in (_COUNTRY_KIND, _FOREIGN_KIND)
+            }
+            if not countries:
+                continue
+            before = matches[index - 1] if index else None
+            cued = before is not None and before.end == match.start and inside in before.senses
+            if self._demonym(match.phrase, countries):
+                continue  # "articles in Kyrgyz": a language, not the country
+            typed = words[match.end - 1]
+            if cued or (len(typed) > 7 and typed.endswith(_LOCATIVE)):
+                located |= countries
+        return located
+
+    def _demonym(self, phrase: str, countries: set[str]) -> bool:
+        """ "Kyrgyz", "kirghiz": a strict beginning of the country's own name."""
+        names = {
+            fold(name)
+            for country in countries
+            for place in (self.catalog.place(country),)
+            if place is not None
+            for name in place.names.values()
+        }
+        return any(name.startswith(phrase) and name != phrase for name in names)
 
     def _unknown_place(self, text: str, words: list[str], matches: list[Match]) -> str | None:
         # The words as typed that some match explained, typos included ("in febuary").

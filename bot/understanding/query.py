@@ -36,6 +36,11 @@ class Query:
     numbers: tuple[int, ...] = ()  # other numbers typed ("90" in "90th anniversary")
     planned: bool = False  # only events the source gives as planned
     unknown_place: str | None = None  # a place we have no record of ("Tokyo")
+    # Left out on purpose: "all events but the concerts", "не в Брюсселе", "behalve 2015".
+    without_categories: tuple[str, ...] = ()
+    without_places: tuple[str, ...] = ()
+    without_years: tuple[int, ...] = ()
+    foreign_place: str | None = None  # a country outside the ties ("in Kazakhstan")
     alternatives: tuple[Query, ...] = field(default=(), compare=False)
     confidence: float = 1.0
 
@@ -54,4 +59,7 @@ class Query:
             or self.unknown_place
             or self.facts
             or self.planned
+            or self.without_categories
+            or self.without_places
+            or self.without_years
         )

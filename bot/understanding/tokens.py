@@ -17,7 +17,7 @@ _SEP = "~"
 _INTENTS = {
     "list": "L", "detail": "D", "date_of": "W", "count": "N", "first": "F", "latest": "T",
     "overview": "O", "help": "H", "greeting": "G", "thanks": "K", "out_of_scope": "X",
-    "places": "C",
+    "places": "C", "organiser": "R", "compare": "V", "future": "U",
 }  # fmt: skip
 _INTENT_OF = {code: intent for intent, code in _INTENTS.items()}
 _PERIODS = {Period.BEFORE: "b", Period.AFTER: "a", Period.SINCE: "s", Period.BETWEEN: "r"}
@@ -31,6 +31,8 @@ _ENTITY_SLOTS = {
     "organisations": ("o", "organisation"),
     "events": ("e", "event"),
     "facts": ("f", "fact"),
+    "without_categories": ("x", "category"),
+    "without_places": ("z", "place"),
 }
 _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
@@ -68,6 +70,8 @@ class TokenCodec:
             parts.append("m" + ".".join(map(str, query.months)))
         if query.days:
             parts.append("d" + ".".join(map(str, query.days)))
+        if query.without_years:
+            parts.append("u" + ".".join(map(str, query.without_years)))
         if query.period:
             parts.append(_PERIODS[query.period] + ".".join(map(str, query.period_years)))
         for slot, (prefix, kind) in _ENTITY_SLOTS.items():
@@ -97,9 +101,15 @@ class TokenCodec:
             for part in parts:
                 prefix, body = part[:1], part[1:]
                 values = body.split(".") if body else []
-                if prefix in ("y", "m", "d", "n"):
+                if prefix in ("y", "m", "d", "n", "u"):
                     numbers = tuple(int(v) for v in values)
-                    slot = {"y": "years", "m": "months", "d": "days", "n": "numbers"}[prefix]
+                    slot = {
+                        "y": "years",
+                        "m": "months",
+                        "d": "days",
+                        "n": "numbers",
+                        "u": "without_years",
+                    }[prefix]
                     slots[slot] = numbers
                 elif part == "P":
                     slots["planned"] = True
