@@ -67,6 +67,7 @@ class Understander:
         self.detector = LanguageDetector(catalog)
         self.thresholds = thresholds or Thresholds()
         self._place_kind = {p.id: p.kind for p in catalog.places}
+        self._broader = _broader_kinds(catalog)
 
     def understand(self, text: str) -> Query:
         language = self.detector.by_markers(text)
@@ -185,7 +186,7 @@ class Understander:
         )
         intents = found["intent"]
         ranks = found["period"] & {"first", "latest"}
-        categories = sorted(found["category"])
+        categories = _narrowest(sorted(found["category"]), self._broader)
         topic = _one(found["topic"])
         if topic and "overview" not in intents and categories:
             topic = None  # "sport" alone is the category; "sports cooperation" is the overview
@@ -405,6 +406,28 @@ def _without_self_introductions(matches: list[Match], vocabulary: Vocabulary) ->
         if 0 <= j < len(matches) and all(s.kind in _AFFILIATIONS for s in matches[j].senses):
             dropped.add(j)
     return [m for i, m in enumerate(matches) if i not in dropped]
+
+
+def _broader_kinds(catalog: Catalog) -> dict[str, frozenset[str]]:
+    """Category id -> every category it lies within, directly or not."""
+    direct = {c.id: set(c.within) for c in catalog.categories}
+    result: dict[str, frozenset[str]] = {}
+    for category in direct:
+        seen: set[str] = set()
+        todo = list(direct[category])
+        while todo:
+            parent = todo.pop()
+            if parent not in seen:
+                seen.add(parent)
+                todo.extend(direct.get(parent, ()))
+        result[category] = frozenset(seen)
+    return result
+
+
+def _narrowest(categories: list[str], broader: dict[str, frozenset[str]]) -> list[str]:
+    """ "Diplomatic visits", "gymnastics sport": the narrower kind says what is meant."""
+    wider = {parent for c in categories for parent in broader.get(c, ())}
+    return [c for c in categories if c not in wider]
 
 
 def _one(values: set[str]) -> str | None:
