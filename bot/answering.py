@@ -18,6 +18,7 @@ from bot.search import EventIndex
 from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
+from bot.understanding.textsearch import EventTexts
 from bot.understanding.tokens import TokenCodec
 
 
@@ -32,6 +33,7 @@ class Answerer:
         self.understander = Understander(catalog, thresholds)
         self.index = EventIndex(catalog)
         self.tokens = TokenCodec(catalog)
+        self.texts = EventTexts(catalog, self.understander.vocabulary)
 
     @classmethod
     def from_directory(cls, data_dir: Path) -> Answerer:
@@ -49,7 +51,7 @@ class Answerer:
             The Answer; its language is the question's, else the user's, else English.
         """
         text = question[:MAX_QUESTION_CHARS]
-        query = self.understander.understand(text)
+        query = self._with_text_search(self.understander.understand(text))
         language = reply_language(query.language, text, supported_language(user_language))
         return self._decide(question, query, language)
 
@@ -86,6 +88,27 @@ class Answerer:
 
     def random_event_id(self, rng: random.Random) -> str:
         return rng.choice(self.catalog.events).id
+
+    # --- understanding v2: what the word lists do not hold ---------------------------------
+
+    def _with_text_search(self, query: Query) -> Query:
+        """Words the lists do not hold, found in the events' own texts ("a pianist",
+        "про писателей"): only when the parse found nothing to filter by, so it answered "out
+        of scope" or would list every event."""
+        if (
+            not query.loose_words
+            or query.out_of_scope_cue
+            or query.foreign_place
+            or query.intent in _NOT_SEARCHED
+            or query.has_filters()
+            or query.topic
+        ):
+            return query
+        found = self.texts.find(query.loose_words)
+        if not found:
+            return query
+        intent = "list" if query.intent == "out_of_scope" else query.intent
+        return replace(query, intent=intent, events=found)
 
     # --- deciding ------------------------------------------------------------------------
 
@@ -287,6 +310,8 @@ class Answerer:
 MAX_QUESTION_CHARS = 4096
 # Replies that list no events: their words come from the catalog as a whole.
 _SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE, Intent.PLACES)
+# Greetings and help keep their reply whatever else the message holds.
+_NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
 _FACT_GROUPS = {"medals": ("gold_medals", "bronze_medals")}
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 

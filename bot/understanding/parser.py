@@ -246,6 +246,8 @@ class Understander:
             without_places=tuple(without_places),
             without_years=tuple(sorted(excluded.years)),
             foreign_place=foreign[0] if foreign else None,
+            loose_words=tuple(unexplained),
+            out_of_scope_cue="out_of_scope" in intents,
             confidence=round(confidence, 3),
         )
 

@@ -41,6 +41,9 @@ class Query:
     without_places: tuple[str, ...] = ()
     without_years: tuple[int, ...] = ()
     foreign_place: str | None = None  # a country outside the ties ("in Kazakhstan")
+    # Content words the parse could not explain, for the search in the events' own texts.
+    loose_words: tuple[str, ...] = field(default=(), compare=False)
+    out_of_scope_cue: bool = field(default=False, compare=False)  # "weather", "visa"...
     alternatives: tuple[Query, ...] = field(default=(), compare=False)
     confidence: float = 1.0
 
