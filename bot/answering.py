@@ -110,6 +110,33 @@ class Answerer:
         intent = "list" if query.intent == "out_of_scope" else query.intent
         return replace(query, intent=intent, events=found)
 
+    def _future(self, question: str, query: Query, language: str, texts: Texts) -> Answer:
+        """ "Next concert", "upcoming", "will there be Nooruz in 2026": the record ends with its
+        latest event and knows nothing later; offer the latest event of the kind asked."""
+        timeless = replace(
+            query,
+            intent="latest",
+            years=(),
+            months=(),
+            days=(),
+            season=None,
+            period=None,
+            period_years=(),
+            year_months=(),
+            period_month=None,
+            future=False,
+        )
+        ids = self.index.select(timeless)[-1:] or self.index.ordered(self.index.all_ids)[-1:]
+        return Answer(
+            question=question,
+            language=language,
+            intent=Intent.FUTURE,
+            event_ids=ids,
+            filter_words=filter_words(self.catalog, timeless, texts),
+            token=self.tokens.encode(replace(timeless, intent=Intent.FUTURE.value)),
+            confidence=query.confidence,
+        )
+
     # --- deciding ------------------------------------------------------------------------
 
     def _decide(self, question: str, query: Query, language: str) -> Answer:
@@ -123,6 +150,9 @@ class Answerer:
                 token=self.tokens.encode(query),
                 foreign_place=query.foreign_place if intent is Intent.OUT_OF_SCOPE else None,
             )
+
+        if intent is Intent.FUTURE or query.future:
+            return self._future(question, query, language, texts)
 
         ids = self.index.select(query)
         if not ids:

@@ -100,7 +100,9 @@ class EventIndex:
 
     def _filters(self, query: Query, *, skip_events: bool) -> set[str]:
         result: set[str] = set(self.all_ids)
-        if query.years and query.months:
+        if query.year_months:
+            result &= _union(self.by_year_month.get(ym, set()) for ym in query.year_months)
+        elif query.years and query.months:
             result &= _union(
                 self.by_year_month.get((y, m), set()) for y in query.years for m in query.months
             )
@@ -114,7 +116,11 @@ class EventIndex:
                 for event_id in result
                 if _on_day(self._event(event_id), query.days, query.months)
             }
-        if query.period:
+        if query.period and query.period_month and len(query.period_years) == 1:
+            result &= self._period_by_month(
+                query.period, query.period_years[0], query.period_month
+            )
+        elif query.period:
             result &= self._period(query.period, query.period_years)
         if query.places:
             result &= _union(self.by_place.get(p, set()) for p in query.places)
@@ -166,6 +172,24 @@ class EventIndex:
         else:
             keep = {y for y in self.by_year if low <= y <= high}
         return _union(self.by_year[y] for y in keep)
+
+    def _period_by_month(self, period: Period, year: int, month: int) -> set[str]:
+        """ "after March 2017", "before June 2015", "since May 2017": by the event's start month
+        (an event spanning the anchor month counts for "since")."""
+        anchor = (year, month)
+        chosen: set[str] = set()
+        for event in self.catalog.events:
+            start = (event.start.year, event.start.month)
+            end = (event.end.year, event.end.month) if event.end else start
+            if (
+                (period is Period.BEFORE and start < anchor)
+                or (period is Period.AFTER and start > anchor)
+                or (period is Period.SINCE and end >= anchor)
+            ):
+                chosen.add(event.id)
+        if period is Period.BETWEEN:
+            return self._period(period, (year,))
+        return chosen
 
     def _event(self, event_id: str) -> Event:
         event = self.catalog.event(event_id)

@@ -57,8 +57,14 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         words += [entity_name(catalog, "month", str(m), lang) for m in query.months]
     if query.years:
         words.append(", ".join(str(y) for y in query.years))
+    if query.year_months:
+        first, last = query.year_months[0][0], query.year_months[-1][0]
+        words.append(f"{first}/{last % 100:02d}" if last != first else str(first))
     if query.period:
-        anchors = query.period_years
+        anchors: tuple[int | str, ...] = query.period_years
+        if query.period_month and anchors:
+            month = entity_name(catalog, "month", str(query.period_month), lang)
+            anchors = (f"{month} {anchors[0]}",)
         key = {
             Period.BEFORE: "filter_before",
             Period.AFTER: "filter_after",

@@ -52,7 +52,13 @@ def render_html(
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
     head = _lead(answer, catalog, texts, ids)
-    if len(ids) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST):
+    if len(ids) == 1 and answer.intent in (
+        Intent.DETAIL,
+        Intent.FIRST,
+        Intent.LATEST,
+        Intent.FUTURE,
+        Intent.ORGANISER,
+    ):
         body = _card(_event(catalog, ids[0]), catalog, texts, share_url)
         text = "\n\n".join(part for part in (head, body) if part)
         return Page(_fit(text, limit), 0, 1, ids)
@@ -171,11 +177,13 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
                 texts.get(
                     "date_of",
                     title=_title(e, texts),
-                    date=format_span(catalog, e, texts),
+                    date=format_when(catalog, e, texts),
                 )
             )
             for e in events[:3]
         )
+    if intent is Intent.FUTURE and events:
+        return _future_lead(catalog, texts, events[0], filter_text)
     if intent in (Intent.FIRST, Intent.LATEST) and events:
         event = events[0]
         key = "first_of" if intent is Intent.FIRST else "latest_of"
@@ -183,13 +191,28 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             key,
             filter=filter_text,
             title=_title(event, texts),
-            date=format_span(catalog, event, texts),
+            date=format_when(catalog, event, texts),
         )
         return f"<b>{esc(sentence)}</b>"
     if intent is Intent.DETAIL and len(ids) == 1:
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
     return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
+
+
+def _future_lead(catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str) -> str:
+    """The record's end in words, then the latest event of the kind asked."""
+    last = catalog.events[-1]
+    ends = texts.get(
+        "future_record_ends", title=_title(last, texts), date=format_when(catalog, last, texts)
+    )
+    offer = texts.get(
+        "latest_of",
+        filter=filter_text,
+        title=_title(latest_of_kind, texts),
+        date=format_when(catalog, latest_of_kind, texts),
+    )
+    return f"{esc(ends)}\n<b>{esc(offer)}</b>"
 
 
 def _no_match(answer: Answer, catalog: Catalog, texts: Texts, described: str) -> str:

@@ -62,6 +62,8 @@ def find_matches(
     for n in range(span, 0, -1):
         for i in range(len(words) - n + 1):
             if free(i, n):
+                if n == 1 and _respelt_short_word(words[i], plain_words[i], vocabulary):
+                    continue
                 match = _exact(words[i : i + n], i, vocabulary)
                 if match:
                     claim(match)
@@ -120,6 +122,15 @@ def _exact(chunk: Sequence[str], start: int, vocabulary: Vocabulary) -> Match | 
     return Match(start, end, senses, STEMMED, key) if senses else None
 
 
+_CUE_KINDS = ("period",)  # intent cues keep theirs: "relashions"
+
+
+def _respelt_short_word(word: str, plain: str, vocabulary: Vocabulary) -> bool:
+    """A short word that only the Latin-typed-Russian spellings turned into a known one:
+    English "few" folds to "fev" (фев, February); typed as it is it means nothing."""
+    return len(plain) <= 3 and word != plain and not vocabulary.plain_lookup(plain)
+
+
 def allowed_edits(length: int, max_edits: tuple[int, int, int]) -> int:
     """How many typing slips a word of this length may carry and still be recognised."""
     short, medium, long = max_edits
@@ -168,6 +179,13 @@ def _fuzzy(
         # A phrase forgives slips inside its words, never a different word ("people take" is
         # not "people came"): every word must be within its own allowance.
         hits = [hit for hit in hits if _word_by_word(text, hit[0], max_edits)]
+    # Period words (ordinals, "before", "since") forgive one slip only: "оперная" is not
+    # "первая", though two edits apart; names keep the full allowance.
+    hits = [
+        hit
+        for hit in hits
+        if hit[1] <= 1 or any(s.kind not in _CUE_KINDS for s in vocabulary.plain_lookup(hit[0]))
+    ]
     if not hits:
         return None
     best_key, best_distance, _ = hits[0]

@@ -44,6 +44,17 @@ _LOCATIVE = ("da", "de", "ta", "te", "do", "to")  # Kyrgyz "Кыргызстан
 _PLACE_AFTER = re.compile(r"(?:^|[\s,])(?:in|at|à|au|te|в|во|bij|near)\s+([^\W\d_][\w'-]{2,})")
 
 _SMALLTALK = ("help", "thanks", "greeting")
+# Halves and quarters of a year as months ("first half of 2016", "Q3").
+_SPANS = {
+    "half_1": (1, 2, 3, 4, 5, 6),
+    "half_2": (7, 8, 9, 10, 11, 12),
+    "quarter_1": (1, 2, 3),
+    "quarter_2": (4, 5, 6),
+    "quarter_3": (7, 8, 9),
+    "quarter_4": (10, 11, 12),
+}
+# "winter 2016/17", "зима 2017-18": a winter across the year end.
+_WINTER_ACROSS = re.compile(r"(?<!\d)(20\d\d)\s*[-–—/]\s*(\d\d)(?!\d)")
 # Seasons as months (northern hemisphere; winter is the December and January-February of the
 # year asked about, since the seed never crosses a year in winter).
 _SEASONS = {
@@ -145,19 +156,38 @@ class Understander:
         period, period_years = self._period(text, positions, years_at)
         if period:
             years = []
-        relative = found["period"] & {"this_year", "last_year", "upcoming"}
+        current = self.today().year
+        # After the record's last year, "upcoming" and "this year" ask about what it cannot
+        # know: the answerer says where the record ends. Inside it, they are plain periods.
+        beyond = not self.catalog.years or current > self.catalog.years[-1]
+        future = beyond and bool(found["period"] & {"upcoming", "this_year"})
+        if "upcoming" in found["period"] and not beyond and not years_at:
+            period, period_years = Period.SINCE, [current]
+        relative = found["period"] & {"this_year", "last_year"}
         if relative and not years_at:
-            current = self.today().year
-            if "upcoming" in relative:
-                period, period_years = Period.SINCE, [current]
-            else:
-                years = [current if "this_year" in relative else current - 1]
+            years = [current if "this_year" in relative else current - 1]
+        years = self._record_year(found["period"], years_at) or years
 
         seasons = found["period"] & set(_SEASONS)
+        spans = found["period"] & set(_SPANS)
         months = sorted(
             {int(m) for m in found["month"] if m.isdigit()}
             | {month for season in seasons for month in _SEASONS[season]}
+            | {month for span in spans for month in _SPANS[span]}
         )
+        year_months = _winter_across(text, seasons, period, period_years)
+        if year_months:
+            years, months, period, period_years = [], [], None, []
+        period_month = None
+        named_months = [int(m) for m in found["month"] if m.isdigit()]
+        if (
+            period in (Period.BEFORE, Period.AFTER, Period.SINCE)
+            and len(period_years) == 1
+            and len(named_months) == 1
+            and not seasons
+            and not spans
+        ):
+            period_month, months = named_months[0], []  # "after March 2017"
         month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
         day_at = {i for i in days_at if any(abs(i - at) == 1 for at in month_at)}
         days = sorted(int(re.sub(r"\D", "", words[i])) for i in day_at)
@@ -204,7 +234,12 @@ class Understander:
         ]
         leaves_out = bool(without_categories or without_places or excluded.years)
         intent = self._intent(
-            intents, ranks, found, topic, bool(years or period) or leaves_out, unexplained
+            intents,
+            ranks,
+            found,
+            topic,
+            bool(years or period or year_months) or leaves_out,
+            unexplained,
         )
         if foreign and not (found["event"] or found["person"] or found["organisation"]):
             intent = "out_of_scope"  # "concerts in Kazakhstan": only Kyrgyz-Belgian ties here
@@ -247,9 +282,23 @@ class Understander:
             without_years=tuple(sorted(excluded.years)),
             foreign_place=foreign[0] if foreign else None,
             loose_words=tuple(unexplained),
+            future=future,
+            year_months=year_months,
+            period_month=period_month,
             out_of_scope_cue="out_of_scope" in intents,
             confidence=round(confidence, 3),
         )
+
+    def _record_year(self, period_words: set[str], years_at: list[tuple[int, int]]) -> list[int]:
+        """ "The last year in the record": the record's own last (or first) year."""
+        known = self.catalog.years
+        if years_at or not known:
+            return []
+        if "record_last_year" in period_words:
+            return [known[-1]]
+        if "record_first_year" in period_words:
+            return [known[0]]
+        return []
 
     def _period(
         self,
@@ -430,6 +479,28 @@ def _narrowest(categories: list[str], broader: dict[str, frozenset[str]]) -> lis
     """ "Diplomatic visits", "gymnastics sport": the narrower kind says what is meant."""
     wider = {parent for c in categories for parent in broader.get(c, ())}
     return [c for c in categories if c not in wider]
+
+
+def _winter_across(
+    text: str, seasons: set[str], period: Period | None, period_years: list[int]
+) -> tuple[tuple[int, int], ...]:
+    """December of one year and January-February of the next, for "winter 2016/17" or
+    "winter between 2017 and 2018"; () otherwise."""
+    if seasons != {"winter"}:
+        return ()
+    first: int | None = None
+    short = _WINTER_ACROSS.search(text)
+    if short and int(short.group(2)) == (int(short.group(1)) + 1) % 100:
+        first = int(short.group(1))
+    elif (
+        period is Period.BETWEEN
+        and len(period_years) == 2
+        and period_years[1] == period_years[0] + 1
+    ):
+        first = period_years[0]
+    if first is None:
+        return ()
+    return ((first, 12), (first + 1, 1), (first + 1, 2))
 
 
 def _one(values: set[str]) -> str | None:

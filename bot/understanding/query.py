@@ -41,6 +41,9 @@ class Query:
     without_places: tuple[str, ...] = ()
     without_years: tuple[int, ...] = ()
     foreign_place: str | None = None  # a country outside the ties ("in Kazakhstan")
+    future: bool = False  # "next concert", "upcoming", "this year": after the record's end
+    year_months: tuple[tuple[int, int], ...] = ()  # "winter 2016/17": (2016, 12), (2017, 1)...
+    period_month: int | None = None  # "after March 2017": the period's anchor month
     # Content words the parse could not explain, for the search in the events' own texts.
     loose_words: tuple[str, ...] = field(default=(), compare=False)
     out_of_scope_cue: bool = field(default=False, compare=False)  # "weather", "visa"...
@@ -65,4 +68,5 @@ class Query:
             or self.without_categories
             or self.without_places
             or self.without_years
+            or self.year_months
         )

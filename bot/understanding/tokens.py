@@ -72,6 +72,12 @@ class TokenCodec:
             parts.append("d" + ".".join(map(str, query.days)))
         if query.without_years:
             parts.append("u" + ".".join(map(str, query.without_years)))
+        if query.year_months:
+            parts.append("j" + ".".join(f"{y}-{m}" for y, m in query.year_months))
+        if query.period_month:
+            parts.append(f"M{query.period_month}")
+        if query.future:
+            parts.append("Z")
         if query.period:
             parts.append(_PERIODS[query.period] + ".".join(map(str, query.period_years)))
         for slot, (prefix, kind) in _ENTITY_SLOTS.items():
@@ -113,6 +119,13 @@ class TokenCodec:
                     slots[slot] = numbers
                 elif part == "P":
                     slots["planned"] = True
+                elif part == "Z":
+                    slots["future"] = True
+                elif prefix == "M":
+                    slots["period_month"] = int(body)
+                elif prefix == "j":
+                    pairs = [v.split("-") for v in values]
+                    slots["year_months"] = tuple((int(y), int(m)) for y, m in pairs)
                 elif prefix == "S" and body in _SEASON_NAMES:
                     slots["season"] = body
                 elif prefix in _PERIOD_OF:
