@@ -60,3 +60,4 @@ class Answer:
     token: str = ""
     confidence: float = 1.0
     foreign_place: str | None = None  # "in Kazakhstan": a place outside the ties
+    asks_who: str | None = None  # "organiser" or "performer": the names come first

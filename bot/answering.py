@@ -185,6 +185,8 @@ class Answerer:
                 not_stated = query.facts
         elif intent is Intent.DETAIL and len(ids) > 1:
             intent = Intent.LIST
+        elif intent is Intent.COMPARE and len(ids) < 2:
+            intent = Intent.DETAIL if ids else Intent.LIST
         elif (
             intent is Intent.LIST
             and len(ids) == 1
@@ -216,6 +218,7 @@ class Answerer:
             else (),
             token=self.tokens.encode(replace(query, intent=intent.value)),
             confidence=query.confidence,
+            asks_who=(query.asks_who or "organiser") if intent is Intent.ORGANISER else None,
         )
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:

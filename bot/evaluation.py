@@ -136,7 +136,12 @@ class Report:
 
 # A one-event list and a card are the same answer to the user; so are a list and a
 # did-you-mean that offers its reading.
-_EQUIVALENT = {frozenset({"list", "detail"})}
+# "Who organised X" answers with the names first, then X's card (or list).
+_EQUIVALENT = {
+    frozenset({"list", "detail"}),
+    frozenset({"detail", "organiser"}),
+    frozenset({"list", "organiser"}),
+}
 
 
 def _same_intent(expected: str, got: str) -> bool:

@@ -73,3 +73,11 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         }[query.period]
         words.append(texts.get(key, year=anchors[0], year2=anchors[-1]))
     return tuple(words)
+
+
+def who_took_part(event: Event, asks_who: str) -> tuple[str, ...]:
+    """Ids of the people and organisations that answer "who organised" (organiser) or "who
+    sang / played" (performer) for one event."""
+    if asks_who == "organiser":
+        return event.organisations
+    return (*event.people, *event.organisations)

@@ -9,7 +9,7 @@ from html import escape
 from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Status
 from bot.rendering.dates import format_span, format_when
-from bot.rendering.describe import entity_name, event_place
+from bot.rendering.describe import entity_name, event_place, who_took_part
 from bot.rendering.texts import Texts
 
 TELEGRAM_LIMIT = 4096
@@ -182,6 +182,18 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             )
             for e in events[:3]
         )
+    if intent is Intent.ORGANISER and events:
+        return _who_lead(catalog, texts, events, answer.asks_who or "organiser")
+    if intent is Intent.COMPARE and len(events) >= 2:
+        first, second = events[0], events[1]
+        sentence = texts.get(
+            "compare_order",
+            first=_title(first, texts),
+            date1=format_when(catalog, first, texts),
+            second=_title(second, texts),
+            date2=format_when(catalog, second, texts),
+        )
+        return f"<b>{esc(sentence)}</b>"
     if intent is Intent.FUTURE and events:
         return _future_lead(catalog, texts, events[0], filter_text)
     if intent in (Intent.FIRST, Intent.LATEST) and events:
@@ -198,6 +210,24 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
     return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
+
+
+def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str) -> str:
+    """ "Who organised / who sang": the names the source gives, one line per event."""
+    lines = []
+    for event in events:
+        ids = who_took_part(event, asks_who)
+        kinds = ["person" if i in event.people else "organisation" for i in ids]
+        names = [
+            entity_name(catalog, k, i, texts.language) for k, i in zip(kinds, ids, strict=True)
+        ]
+        if names:
+            key = "organised_by" if asks_who == "organiser" else "performed_by"
+            line = texts.get(key, title=_title(event, texts), who=", ".join(names))
+        else:
+            line = texts.get("organiser_not_stated", title=_title(event, texts))
+        lines.append(f"<b>{esc(line)}</b>")
+    return "\n".join(lines)
 
 
 def _future_lead(catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str) -> str:

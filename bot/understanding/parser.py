@@ -151,6 +151,7 @@ class Understander:
             for sense in match.senses:
                 found[sense.kind].add(sense.id)
                 positions[f"{sense.kind}:{sense.id}"].append(match.start)
+        asks_who = _asks_who(found, positions)
 
         years = sorted({year for _, year in years_at})
         period, period_years = self._period(text, positions, years_at)
@@ -283,6 +284,7 @@ class Understander:
             foreign_place=foreign[0] if foreign else None,
             loose_words=tuple(unexplained),
             future=future,
+            asks_who=asks_who if intent == "organiser" else None,
             year_months=year_months,
             period_month=period_month,
             out_of_scope_cue="out_of_scope" in intents,
@@ -362,6 +364,10 @@ class Understander:
             return "out_of_scope"
         if "places" in intents and not filters:
             return "places"
+        if len(found["event"]) >= 2 and ("compare" in intents or ranks):
+            return "compare"  # "which came first, Centaur or Nooruz"
+        if found["intent"] & {"organiser", "performer"} and substantive:
+            return "organiser"
         if "count" in intents:
             return "count"
         if "date_of" in intents and (substantive or filters):
@@ -457,6 +463,26 @@ def _without_self_introductions(matches: list[Match], vocabulary: Vocabulary) ->
         if 0 <= j < len(matches) and all(s.kind in _AFFILIATIONS for s in matches[j].senses):
             dropped.add(j)
     return [m for i, m in enumerate(matches) if i not in dropped]
+
+
+_MEANS_ORGANISATION = "means_organisation_"
+
+
+def _asks_who(found: dict[str, set[str]], positions: dict[str, list[int]]) -> str | None:
+    """ "who organised" -> organiser, "who sang" -> performer; and, next to either or to
+    "organised", a bare "the embassy" names the organisation (added to `found`)."""
+    intents = found["intent"]
+    for cue in [i for i in intents if i.startswith(_MEANS_ORGANISATION)]:
+        said_at = min(positions.get(f"intent:{cue}", [0]))
+        organised_at = positions.get("intent:organised", [])
+        # "what did the embassy organise", not "we are organising an evening at the embassy"
+        if intents & {"organiser", "performer"} or any(at > said_at for at in organised_at):
+            found["organisation"].add(cue.removeprefix(_MEANS_ORGANISATION))
+    if "organiser" in intents:
+        return "organiser"
+    if "performer" in intents:
+        return "performer"
+    return None
 
 
 def _broader_kinds(catalog: Catalog) -> dict[str, frozenset[str]]:

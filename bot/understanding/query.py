@@ -41,6 +41,7 @@ class Query:
     without_places: tuple[str, ...] = ()
     without_years: tuple[int, ...] = ()
     foreign_place: str | None = None  # a country outside the ties ("in Kazakhstan")
+    asks_who: str | None = None  # "organiser" or "performer": who organised / who sang
     future: bool = False  # "next concert", "upcoming", "this year": after the record's end
     year_months: tuple[tuple[int, int], ...] = ()  # "winter 2016/17": (2016, 12), (2017, 1)...
     period_month: int | None = None  # "after March 2017": the period's anchor month
