@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.catalog.model import Catalog, Event
+from bot.catalog.model import Catalog, Event, Role
 from bot.rendering.dates import month_with_day
 from bot.rendering.texts import Texts
 from bot.understanding.query import Period, Query
@@ -79,5 +79,11 @@ def who_took_part(event: Event, asks_who: str) -> tuple[str, ...]:
     """Ids of the people and organisations that answer "who organised" (organiser) or "who
     sang / played" (performer) for one event."""
     if asks_who == "organiser":
-        return event.organisations
-    return (*event.people, *event.organisations)
+        return event.with_role(Role.ORGANISER)
+    # On stage or behind the camera; a namesake (Grumiaux) or an honoree (Aitmatov) was not.
+    return (
+        *event.with_role(Role.PERFORMER),
+        *event.with_role(Role.DIRECTOR),
+        *event.with_role(Role.PHOTOGRAPHER),
+        *event.with_role(Role.PARTICIPANT),
+    )
