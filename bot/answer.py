@@ -61,3 +61,6 @@ class Answer:
     confidence: float = 1.0
     foreign_place: str | None = None  # "in Kazakhstan": a place outside the ties
     asks_who: str | None = None  # "organiser" or "performer": the names come first
+    # The sentence of the event's summary that answers what the question asks beyond the event
+    # ("the Benelux release": spring 2018), in the reply language; "" when none stands out.
+    quote: str = ""

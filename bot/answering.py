@@ -18,7 +18,8 @@ from bot.search import EventIndex
 from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
-from bot.understanding.textsearch import EventTexts
+from bot.understanding.normalise import fold
+from bot.understanding.textsearch import EventTexts, best_sentence
 from bot.understanding.tokens import TokenCodec
 
 
@@ -34,6 +35,9 @@ class Answerer:
         self.index = EventIndex(catalog)
         self.tokens = TokenCodec(catalog)
         self.texts = EventTexts(catalog, self.understander.vocabulary)
+        self._markers = frozenset(
+            fold(w) for words in catalog.lexicon.language_markers.values() for w in words
+        )
 
     @classmethod
     def from_directory(cls, data_dir: Path) -> Answerer:
@@ -137,6 +141,23 @@ class Answerer:
             confidence=query.confidence,
         )
 
+    def _quote(self, question: str, ids: tuple[str, ...], intent: Intent, language: str) -> str:
+        """For a question about one event that asks more than its date or card ("the Benelux
+        release of Centaur", "which edition"), the summary's sentence that says it."""
+        if len(ids) != 1 or intent not in _QUOTED or not question:
+            return ""
+        event = self._event(ids[0])
+        own = {w for text in (*event.title.values(), *event.aliases) for w in fold(text).split()}
+        vocabulary = self.understander.vocabulary
+        asked = [
+            w
+            for w in fold(question).split()
+            if w not in vocabulary.function_words or w in vocabulary.stopwords
+        ]
+        asked = [w for w in asked if w not in self._markers]
+        summary = event.summary.get(language) or event.summary["en"]
+        return best_sentence(summary, asked, own) or ""
+
     # --- deciding ------------------------------------------------------------------------
 
     def _decide(self, question: str, query: Query, language: str) -> Answer:
@@ -183,6 +204,8 @@ class Answerer:
             facts = self._fact_totals(query.facts, ids)
             if not facts:
                 not_stated = query.facts
+        elif query.facts and ids and len(ids) <= 3 and intent in _STATES_FACTS:
+            facts = self._fact_totals(query.facts, ids)  # "which edition was it": say 13
         elif intent is Intent.DETAIL and len(ids) > 1:
             intent = Intent.LIST
         elif intent is Intent.COMPARE and len(ids) < 2:
@@ -201,7 +224,9 @@ class Answerer:
             intent = Intent.DETAIL  # one named event: its card, not a list of one
 
         no_match = not ids and (query.has_filters() or intent is not Intent.OVERVIEW)
+        quote = self._quote(question, ids, intent, language) if not facts else ""
         return Answer(
+            quote=quote,
             question=question,
             language=language,
             intent=intent,
@@ -343,6 +368,10 @@ class Answerer:
 MAX_QUESTION_CHARS = 4096
 # Replies that list no events: their words come from the catalog as a whole.
 _SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE, Intent.PLACES)
+# Questions about one event whose reply may quote the summary's sentence that answers them.
+_QUOTED = (Intent.DATE_OF, Intent.DETAIL, Intent.COUNT)
+# A number asked beside a list or a card ("which edition", "how big") is stated first.
+_STATES_FACTS = (Intent.LIST, Intent.DETAIL, Intent.DATE_OF)
 # Greetings and help keep their reply whatever else the message holds.
 _NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
 _FACT_GROUPS = {"medals": ("gold_medals", "bronze_medals")}

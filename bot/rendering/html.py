@@ -53,6 +53,10 @@ def render_html(
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
     head = _lead(answer, catalog, texts, ids)
+    if answer.facts and answer.intent is not Intent.COUNT:
+        head = "\n".join(part for part in (_fact_lines(answer, texts), head) if part)
+    if answer.quote:
+        head = "\n".join(part for part in (f"<b>{esc(answer.quote)}</b>", head) if part)
     if len(ids) == 1 and answer.intent in (
         Intent.DETAIL,
         Intent.FIRST,
@@ -156,18 +160,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             )
             return f"<b>{esc(texts.get('fact_not_stated', what=what))}</b>"
         if answer.facts:
-            return "\n".join(
-                "<b>"
-                + esc(
-                    texts.get(
-                        "count_fact_approx" if fact.approximate else "count_fact",
-                        label=texts.get(f"fact_{fact.kind}"),
-                        value=fact.value,
-                    )
-                )
-                + "</b>"
-                for fact in answer.facts
-            )
+            return _fact_lines(answer, texts)
         key = "count_events_one" if len(ids) == 1 else "count_events"
         if not ids:
             key = "count_events_zero"
@@ -230,6 +223,21 @@ def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str
             line = texts.get(key, title=_title(event, texts))
         lines.append(f"<b>{esc(line)}</b>")
     return "\n".join(lines)
+
+
+def _fact_lines(answer: Answer, texts: Texts) -> str:
+    return "\n".join(
+        "<b>"
+        + esc(
+            texts.get(
+                "count_fact_approx" if fact.approximate else "count_fact",
+                label=texts.get(f"fact_{fact.kind}"),
+                value=fact.value,
+            )
+        )
+        + "</b>"
+        for fact in answer.facts
+    )
 
 
 def _future_lead(catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str) -> str:

@@ -221,7 +221,10 @@ class Understander:
         topic = _one(found["topic"])
         if topic and "overview" not in intents and categories:
             topic = None  # "sport" alone is the category; "sports cooperation" is the overview
-        unknown_place = None if places else self._unknown_place(text, words, matches)
+        # A named event exists wherever the question puts it ("Кентавр в прокат в Бенилюксе").
+        unknown_place = (
+            None if places or found["event"] else self._unknown_place(text, words, matches)
+        )
 
         covered = (
             {i for m in matches for i in range(m.start, m.end)}

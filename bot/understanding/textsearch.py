@@ -10,6 +10,7 @@ filter by.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -121,3 +122,34 @@ def _texts(event: Event) -> Iterable[str]:
 
 def _words(texts: Iterable[str]) -> set[str]:
     return {word for text in texts for word in fold(text).split()}
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s])")
+
+
+def best_sentence(text: str, question_words: Sequence[str], skip: set[str]) -> str | None:
+    """The one sentence of `text` that shares the most words with the question (a shared
+    beginning of five letters counts), or None when none or several tie.
+
+    "When is the Benelux release of Centaur": the summary's sentence about the release, not the
+    festival's dates. `skip` holds words that name the event itself (they are everywhere).
+    """
+    wanted = [w for w in dict.fromkeys(question_words) if len(w) >= 4 and w not in skip]
+    if not wanted:
+        return None
+    scored: list[tuple[int, str]] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        words = set(fold(sentence).split())
+        score = sum(1 for w in wanted if any(_related(w, s) for s in words))
+        scored.append((score, sentence))
+    scored.sort(key=lambda pair: -pair[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return None
+    return scored[0][1]
+
+
+def _related(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    shared = len(_common_prefix(a, b))
+    return shared >= max(_PREFIX, min(len(a), len(b)) - 3)
