@@ -16,9 +16,9 @@ from bot.rendering.describe import entity_name, filter_words
 from bot.rendering.texts import Texts
 from bot.search import EventIndex
 from bot.understanding.language import reply_language
+from bot.understanding.normalise import fold
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
-from bot.understanding.normalise import fold
 from bot.understanding.textsearch import EventTexts, best_sentence
 from bot.understanding.tokens import TokenCodec
 
