@@ -56,7 +56,9 @@ class Answerer:
         """
         text = question[:MAX_QUESTION_CHARS]
         query = self._with_text_search(self.understander.understand(text))
-        language = reply_language(query.language, text, supported_language(user_language))
+        user = supported_language(user_language) if user_language else None
+        detected = self.understander.detector.for_user(text, query.language, user)
+        language = reply_language(detected, text, supported_language(user_language))
         return self._decide(question, query, language)
 
     def card(self, event_id: str, language: str) -> Answer | None:

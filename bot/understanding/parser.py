@@ -209,12 +209,7 @@ class Understander:
             for p in found["place"]
             if self._place_kind.get(p) not in (_COUNTRY_KIND, _FOREIGN_KIND) or p in located
         )
-        foreign = sorted(
-            p
-            for p in found["place"]
-            if self._place_kind.get(p) == _FOREIGN_KIND
-            and (p in located or not (found["category"] or found["categories"]))
-        )
+        foreign = sorted(p for p in found["place"] if self._place_kind.get(p) == _FOREIGN_KIND)
         intents = found["intent"]
         ranks = found["period"] & {"first", "latest"}
         categories = _narrowest(sorted(found["category"]), self._broader)
