@@ -35,6 +35,7 @@ class Answerer:
         self.index = EventIndex(catalog)
         self.tokens = TokenCodec(catalog)
         self.texts = EventTexts(catalog, self.understander.vocabulary)
+        self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
         self._markers = frozenset(
             fold(w) for words in catalog.lexicon.language_markers.values() for w in words
         )
@@ -149,16 +150,25 @@ class Answerer:
         if len(ids) != 1 or intent not in _QUOTED or not question:
             return ""
         event = self._event(ids[0])
-        own = {w for text in (*event.title.values(), *event.aliases) for w in fold(text).split()}
+        own = self._own_words.get(event.id)
+        if own is None:
+            own = frozenset(
+                w for text in (*event.title.values(), *event.aliases) for w in fold(text).split()
+            )
+            self._own_words[event.id] = own
         vocabulary = self.understander.vocabulary
         asked = [
             w
             for w in fold(question).split()
-            if w not in vocabulary.function_words or w in vocabulary.stopwords
+            if len(w) >= 4
+            and w not in own
+            and w not in self._markers
+            and (w not in vocabulary.function_words or w in vocabulary.stopwords)
         ]
-        asked = [w for w in asked if w not in self._markers]
+        if not asked:
+            return ""
         summary = event.summary.get(language) or event.summary["en"]
-        return best_sentence(summary, asked, own) or ""
+        return best_sentence(summary, asked, set()) or ""
 
     # --- deciding ------------------------------------------------------------------------
 

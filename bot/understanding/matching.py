@@ -6,13 +6,17 @@ over inflected over fuzzy, so a typo can never override a word typed right.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from bot.understanding.vocabulary import MIN_FUZZY_LENGTH, Sense, Vocabulary
+
+# Edit distances for typos: full Damerau-Levenshtein, or the optimal string alignment (OSA) that
+# never edits a substring twice. benchmarks/compare_scorers.py measures both on every question set.
+SCORERS = {"damerau": DamerauLevenshtein.distance, "osa": OSA.distance}
 
 EXACT = 100.0
 STEMMED = 99.0
@@ -35,13 +39,14 @@ def find_matches(
     *,
     max_edits: tuple[int, int, int],
     taken: set[int] | None = None,
+    scorer: str = "damerau",
 ) -> list[Match]:
     """All known phrases in `words`, non-overlapping, in word order.
 
     Args:
         words: folded words of the question.
         plain_words: the same words folded without spelling variants, for typo matching.
-        max_edits: typing slips (Damerau-Levenshtein edits) forgiven in words of 5-7, 8-11
+        max_edits: typing slips (edits, OSA by default) forgiven in words of 5-7, 8-11
             and 12+ letters. A different meaning at the same distance is kept as a rival, so
             the caller can ask "did you mean".
         taken: word indexes already used (years, numbers); they are skipped.
@@ -95,7 +100,9 @@ def find_matches(
                 continue  # "болгонун" is "болгон" inflected, not a typo of "өлкөнүн"
             if any(w.isdigit() for w in chunk) or all(w in vocabulary.known_words for w in chunk):
                 continue  # words typed right: exact matching already had its say
-            match = _fuzzy(" ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits)
+            match = _fuzzy(
+                " ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits, SCORERS[scorer]
+            )
             if match:
                 claim(match)
 
@@ -150,11 +157,13 @@ def _compound(word: str, vocabulary: Vocabulary) -> frozenset[Sense]:
     return frozenset()
 
 
-def _word_by_word(text: str, key: str, max_edits: tuple[int, int, int]) -> bool:
+def _word_by_word(
+    text: str, key: str, max_edits: tuple[int, int, int], distance: Callable[..., int]
+) -> bool:
     typed, known = text.split(), key.split()
     if len(typed) != len(known):
         return False
-    distances = [DamerauLevenshtein.distance(a, b) for a, b in zip(typed, known, strict=True)]
+    distances = [distance(a, b) for a, b in zip(typed, known, strict=True)]
     if sum(distances) == 1:
         return all(len(a) >= 3 for a, d in zip(typed, distances, strict=True) if d)  # "adn"
     return all(
@@ -163,7 +172,12 @@ def _word_by_word(text: str, key: str, max_edits: tuple[int, int, int]) -> bool:
 
 
 def _fuzzy(
-    text: str, start: int, n: int, vocabulary: Vocabulary, max_edits: tuple[int, int, int]
+    text: str,
+    start: int,
+    n: int,
+    vocabulary: Vocabulary,
+    max_edits: tuple[int, int, int],
+    distance: Callable[..., int],
 ) -> Match | None:
     edits = allowed_edits(len(text), max_edits)
     if edits == 0:
@@ -171,14 +185,14 @@ def _fuzzy(
     hits = process.extract(
         text,
         vocabulary.plain_keys_near_length(len(text), edits),
-        scorer=DamerauLevenshtein.distance,
+        scorer=distance,
         score_cutoff=edits,
         limit=6,
     )
     if n > 1:
         # A phrase forgives slips inside its words, never a different word ("people take" is
         # not "people came"): every word must be within its own allowance.
-        hits = [hit for hit in hits if _word_by_word(text, hit[0], max_edits)]
+        hits = [hit for hit in hits if _word_by_word(text, hit[0], max_edits, distance)]
     # Period words (ordinals, "before", "since") forgive one slip only: "оперная" is not
     # "первая", though two edits apart; names keep the full allowance.
     hits = [

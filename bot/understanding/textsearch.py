@@ -13,6 +13,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from bot.catalog.model import Catalog, Event
 from bot.understanding.normalise import fold
@@ -138,14 +139,22 @@ def best_sentence(text: str, question_words: Sequence[str], skip: set[str]) -> s
     if not wanted:
         return None
     scored: list[tuple[int, str]] = []
-    for sentence in _SENTENCE_END.split(text.strip()):
-        words = set(fold(sentence).split())
+    for sentence, words in _sentences(text):
         score = sum(1 for w in wanted if any(_related(w, s) for s in words))
         scored.append((score, sentence))
     scored.sort(key=lambda pair: -pair[0])
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
         return None
     return scored[0][1]
+
+
+@lru_cache(maxsize=2048)
+def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A summary's sentences with their folded words (summaries are few and fixed)."""
+    return tuple(
+        (sentence, frozenset(fold(sentence).split()))
+        for sentence in _SENTENCE_END.split(text.strip())
+    )
 
 
 def _related(a: str, b: str) -> bool:
