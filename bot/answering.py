@@ -11,9 +11,7 @@ from pathlib import Path
 
 from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
-from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact
-from bot.rendering.describe import entity_name, filter_words
-from bot.rendering.texts import Texts
+from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact, fact_kinds
 from bot.search import EventIndex
 from bot.understanding.language import reply_language
 from bot.understanding.normalise import fold
@@ -117,7 +115,7 @@ class Answerer:
         intent = "list" if query.intent == "out_of_scope" else query.intent
         return replace(query, intent=intent, events=found)
 
-    def _future(self, question: str, query: Query, language: str, texts: Texts) -> Answer:
+    def _future(self, question: str, query: Query, language: str) -> Answer:
         """ "Next concert", "upcoming", "will there be Nooruz in 2026": the record ends with its
         latest event and knows nothing later; offer the latest event of the kind asked."""
         timeless = replace(
@@ -139,7 +137,7 @@ class Answerer:
             language=language,
             intent=Intent.FUTURE,
             event_ids=ids,
-            filter_words=filter_words(self.catalog, timeless, texts),
+            query=timeless,
             token=self.tokens.encode(replace(timeless, intent=Intent.FUTURE.value)),
             confidence=query.confidence,
         )
@@ -174,7 +172,6 @@ class Answerer:
 
     def _decide(self, question: str, query: Query, language: str) -> Answer:
         intent = Intent(query.intent)
-        texts = Texts(self.catalog, language)
         if intent in _SMALLTALK:
             return Answer(
                 question,
@@ -185,14 +182,14 @@ class Answerer:
             )
 
         if intent is Intent.FUTURE or query.future:
-            return self._future(question, query, language, texts)
+            return self._future(question, query, language)
 
         ids = self.index.select(query)
         if not ids:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)
             query, ids = next(((alt, alt_ids) for alt, alt_ids in found if alt_ids), (query, ids))
-        readings = self._readings(query, ids, texts)
+        readings = self._readings(query, ids)
         if readings:
             return Answer(
                 question,
@@ -246,11 +243,11 @@ class Answerer:
             topic_id=query.topic if intent is Intent.OVERVIEW else None,
             facts=facts,
             facts_not_stated=not_stated,
-            filter_words=filter_words(self.catalog, query, texts),
+            query=query,
             no_match=no_match,
-            suggestions=self._relaxations(query, texts)
+            suggestions=self._relaxations(query)
             if no_match
-            else self._follow_ups(ids, query, texts)
+            else self._follow_ups(ids, query)
             if len(ids) == 1
             else (),
             token=self.tokens.encode(replace(query, intent=intent.value)),
@@ -259,7 +256,7 @@ class Answerer:
         )
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
-        wanted = [k for kind in kinds for k in _FACT_GROUPS.get(kind, (kind,))]
+        wanted = [k for kind in kinds for k in fact_kinds(kind)]
         totals: list[Fact] = []
         for kind in wanted:
             values = [
@@ -280,9 +277,7 @@ class Answerer:
                 )
         return tuple(totals)
 
-    def _readings(
-        self, query: Query, ids: tuple[str, ...], texts: Texts
-    ) -> tuple[Suggestion, ...]:
+    def _readings(self, query: Query, ids: tuple[str, ...]) -> tuple[Suggestion, ...]:
         """Close alternative readings of a typo that lead elsewhere: "did you mean"."""
         options: list[Suggestion] = []
         seen = {ids}
@@ -291,82 +286,40 @@ class Answerer:
             if not alt_ids or alt_ids in seen:
                 continue
             seen.add(alt_ids)
-            label = ", ".join(filter_words(self.catalog, alternative, texts))
-            options.append(Suggestion("reading", label, self.tokens.encode(alternative)))
+            options.append(Suggestion("reading", alternative, self.tokens.encode(alternative)))
         if not options or not ids:
             return ()
-        label = ", ".join(filter_words(self.catalog, query, texts))
-        return (Suggestion("reading", label, self.tokens.encode(query)), *options)
+        return (Suggestion("reading", query, self.tokens.encode(query)), *options)
 
-    def _follow_ups(
-        self, ids: tuple[str, ...], query: Query, texts: Texts
-    ) -> tuple[Suggestion, ...]:
+    def _follow_ups(self, ids: tuple[str, ...], query: Query) -> tuple[Suggestion, ...]:
         """Same year, same city, same category as the first event, when that shows more."""
         if not ids:
             return ()
         event = self._event(ids[0])
         current = set(ids)
-        candidates: list[tuple[str, Query, str]] = [
-            (
-                "year",
-                Query("list", years=(event.start.year,)),
-                texts.get("suggest_year", year=event.start.year),
-            ),
-        ]
+        candidates = [("year", Query("list", years=(event.start.year,)))]
         if event.cities:
-            city = event.cities[0]
-            name = entity_name(self.catalog, "place", city, texts.language)
-            candidates.append(
-                ("city", Query("list", places=(city,)), texts.get("suggest_city", city=name))
-            )
+            candidates.append(("city", Query("list", places=(event.cities[0],))))
         if event.categories:
-            category = event.categories[0]
-            name = entity_name(self.catalog, "category", category, texts.language)
-            candidates.append(
-                (
-                    "category",
-                    Query("list", categories=(category,)),
-                    texts.get("suggest_category", category=name),
-                )
-            )
+            candidates.append(("category", Query("list", categories=(event.categories[0],))))
         suggestions = []
-        for kind, follow_up, label in candidates:
+        for kind, follow_up in candidates:
             found = set(self.index.select(follow_up))
             if found and found != current:
-                suggestions.append(Suggestion(kind, label, self.tokens.encode(follow_up)))
+                suggestions.append(Suggestion(kind, follow_up, self.tokens.encode(follow_up)))
         return tuple(suggestions)
 
-    def _relaxations(self, query: Query, texts: Texts) -> tuple[Suggestion, ...]:
+    def _relaxations(self, query: Query) -> tuple[Suggestion, ...]:
         """After "nothing found": each part of the question alone, where that finds something
         ("concerts in Ghent" -> all concerts, everything in Ghent)."""
-        lang = texts.language
-        parts: list[tuple[str, Query, str]] = [
-            (
-                "city",
-                Query("list", places=(p,)),
-                texts.get("suggest_city", city=entity_name(self.catalog, "place", p, lang)),
-            )
-            for p in query.places
-        ]
-        parts += [
-            (
-                "category",
-                Query("list", categories=(c,)),
-                texts.get(
-                    "suggest_category", category=entity_name(self.catalog, "category", c, lang)
-                ),
-            )
-            for c in query.categories
-        ]
-        parts += [
-            ("year", Query("list", years=(y,)), texts.get("suggest_year", year=y))
-            for y in query.years
-        ]
+        parts = [("city", Query("list", places=(p,))) for p in query.places]
+        parts += [("category", Query("list", categories=(c,))) for c in query.categories]
+        parts += [("year", Query("list", years=(y,))) for y in query.years]
         if len(parts) < 2:
             return ()  # the one filter there was is what found nothing
         return tuple(
-            Suggestion(kind, label, self.tokens.encode(alone))
-            for kind, alone, label in parts
+            Suggestion(kind, alone, self.tokens.encode(alone))
+            for kind, alone in parts
             if self.index.select(alone)
         )
 
@@ -386,7 +339,6 @@ _QUOTED = (Intent.DATE_OF, Intent.DETAIL, Intent.COUNT)
 _STATES_FACTS = (Intent.LIST, Intent.DETAIL, Intent.DATE_OF)
 # Greetings and help keep their reply whatever else the message holds.
 _NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
-_FACT_GROUPS = {"medals": ("gold_medals", "bronze_medals")}
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 
 

@@ -20,7 +20,7 @@ from bot.answering import Answerer
 from bot.catalog import DataError
 from bot.catalog.question_set import Case, load_question_set
 from bot.rendering import render_html
-from bot.rendering.plain import html_to_text
+from bot.rendering.marks import PLAIN
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def evaluate(answerer: Answerer, cases: Iterable[Case]) -> Report:
         said: bool | None = None
         reply = ""
         if case.says:
-            reply = html_to_text(render_html(answer, answerer.catalog).text)
+            reply = render_html(answer, answerer.catalog, marks=PLAIN).text
             said = all(re.search(p, reply, re.IGNORECASE) for p in case.says)
         outcome = Outcome(
             case,

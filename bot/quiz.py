@@ -16,6 +16,7 @@ from bot.catalog.model import Catalog, Event
 from bot.rendering.dates import format_span
 from bot.rendering.describe import event_place
 from bot.rendering.texts import Texts, texts
+from bot.text import clip
 from bot.understanding.normalise import fold
 
 QUESTION_LIMIT = 300
@@ -59,20 +60,8 @@ def make_quiz(catalog: Catalog, language: str, rng: random.Random) -> Quiz | Non
     return None
 
 
-def clip(text: str, limit: int) -> str:
-    """Cut to `limit` characters with an ellipsis, at a word boundary when one is near."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 2 // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.–-") + "…"
-
-
 def title(event: Event, language: str) -> str:
-    return event.title.get(language) or event.title["en"]
+    return event.title_in(language)
 
 
 def names_a_year(text: str) -> bool:

@@ -10,7 +10,8 @@ import pytest
 from bot.answer import Intent
 from bot.answering import Answerer
 from bot.catalog.question_set import load_question_set
-from bot.rendering import render_html, render_text
+from bot.rendering import render_html, render_text, texts
+from bot.rendering.describe import answer_filter, suggestion_label
 from tests.botapi.telegram_html import parse_html
 
 QUESTIONS = Path(__file__).resolve().parent / "questions.yaml"
@@ -192,13 +193,16 @@ def test_cyrillic_is_never_answered_in_a_latin_language(answerer: Answerer) -> N
 
 def test_french_past_participle_ete_is_not_summer(answerer: Answerer) -> None:
     answer = answerer.answer("Quels films kirghizes ont été projetés à Bruxelles ?")
-    assert answer.filter_words == ("films", "Bruxelles")
+    words = texts(answerer.catalog, answer.language)
+    assert answer_filter(answerer.catalog, answer, words) == ("films", "Bruxelles")
 
 
 def test_nothing_found_offers_each_part_alone(answerer: Answerer) -> None:
     answer = answerer.answer("concerten in Gent")
     assert answer.no_match
-    assert [s.label for s in answer.suggestions] == ["Meer in Gent", "Meer concerten"]
+    words = texts(answerer.catalog, "nl")
+    labels = [suggestion_label(answerer.catalog, s, words) for s in answer.suggestions]
+    assert labels == ["Meer in Gent", "Meer concerten"]
     for suggestion in answer.suggestions:
         replayed = answerer.replay(suggestion.token, "nl")
         assert replayed is not None and replayed.event_ids

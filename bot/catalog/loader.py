@@ -37,12 +37,12 @@ from bot.catalog.yamldoc import (
     Doc,
     Record,
     did_you_mean,
-    fold,
     is_null,
     line_of,
     one_of,
     read_yaml,
 )
+from bot.text import same_name
 
 TITLE_MAX = 80
 """Titles show in lists and inline results; longer ones get cut by Telegram clients."""
@@ -289,7 +289,7 @@ class _Loader:
             words = [(name, rec.line("names")) for name in names.get(entity_id, {}).values()]
             words += [(alias, line_of(node)) for alias, node in alias_items]
             for word, line in words:
-                key = fold(word)
+                key = same_name(word)
                 if not key:
                     continue
                 first = owner.setdefault(key, (entity_id, line))

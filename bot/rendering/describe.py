@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.answer import Answer, Suggestion
 from bot.catalog.model import Catalog, Event, Role
 from bot.rendering.dates import month_with_day
 from bot.rendering.texts import Texts
@@ -31,7 +32,7 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     for event_id in query.events:
         event = catalog.event(event_id)
         if event:
-            words.append(event.title.get(lang) or event.title["en"])
+            words.append(event.title_in(lang))
     words += [entity_name(catalog, "person", p, lang) for p in query.people]
     words += [entity_name(catalog, "organisation", o, lang) for o in query.organisations]
     words += [entity_name(catalog, "place", p, lang) for p in query.places]
@@ -87,3 +88,21 @@ def who_took_part(event: Event, asks_who: str) -> tuple[str, ...]:
         *event.with_role(Role.PHOTOGRAPHER),
         *event.with_role(Role.PARTICIPANT),
     )
+
+
+def answer_filter(catalog: Catalog, answer: Answer, texts: Texts) -> tuple[str, ...]:
+    """The answer's filter in words; () for a reply that describes none."""
+    return filter_words(catalog, answer.query, texts) if answer.query is not None else ()
+
+
+def suggestion_label(catalog: Catalog, suggestion: Suggestion, texts: Texts) -> str:
+    """A chip's or a "did you mean" line's words: "More in Ghent", "concerts, 2015"."""
+    query, lang = suggestion.query, texts.language
+    if suggestion.kind == "year" and query.years:
+        return texts.get("suggest_year", year=query.years[0])
+    if suggestion.kind == "city" and query.places:
+        return texts.get("suggest_city", city=entity_name(catalog, "place", query.places[0], lang))
+    if suggestion.kind == "category" and query.categories:
+        name = entity_name(catalog, "category", query.categories[0], lang)
+        return texts.get("suggest_category", category=name)
+    return ", ".join(filter_words(catalog, query, texts))

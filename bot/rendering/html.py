@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Status
+from bot.catalog.model import Catalog, Event, Status, in_language
 from bot.rendering.dates import format_span, format_when
-from bot.rendering.describe import entity_name, event_place, who_took_part
+from bot.rendering.describe import (
+    answer_filter,
+    entity_name,
+    event_place,
+    suggestion_label,
+    who_took_part,
+)
+from bot.rendering.marks import HTML, Marks
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
@@ -19,14 +25,10 @@ DEFAULT_PAGE_SIZE = 8
 
 @dataclass(frozen=True)
 class Page:
-    text: str  # Telegram HTML
+    text: str  # Telegram HTML, or plain text from render_text
     page: int  # 0-based
     page_count: int
     event_ids: tuple[str, ...]  # the events listed on this page, in order
-
-
-def esc(text: object) -> str:
-    return escape(str(text), quote=False)
 
 
 def render_html(
@@ -37,6 +39,7 @@ def render_html(
     page_size: int = DEFAULT_PAGE_SIZE,
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
+    marks: Marks = HTML,
 ) -> Page:
     """One page of the reply. `page` is clamped into range, so a stale button still works.
 
@@ -47,24 +50,19 @@ def render_html(
             are validated to 80), so the default page stays far below Telegram's limit.
         share_url: event id -> deep link; cards then carry a share link.
         limit: the most characters a page may have; None for the terminal.
+        marks: HTML for Telegram; PLAIN (render_text) for the terminal.
     Returns:
         The page; only its own events are formatted, so a 10,000-event list costs a page.
     """
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
-    head = _lead(answer, catalog, texts, ids)
+    head = _lead(answer, catalog, texts, ids, marks)
     if answer.facts and answer.intent is not Intent.COUNT:
-        head = "\n".join(part for part in (_fact_lines(answer, texts), head) if part)
+        head = "\n".join(part for part in (_fact_lines(answer, texts, marks), head) if part)
     if answer.quote:
-        head = "\n".join(part for part in (f"<b>{esc(answer.quote)}</b>", head) if part)
-    if len(ids) == 1 and answer.intent in (
-        Intent.DETAIL,
-        Intent.FIRST,
-        Intent.LATEST,
-        Intent.FUTURE,
-        Intent.ORGANISER,
-    ):
-        body = _card(_event(catalog, ids[0]), catalog, texts, share_url)
+        head = "\n".join(part for part in (marks.bold(marks.text(answer.quote)), head) if part)
+    if answer.shows_card:
+        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks)
         text = "\n\n".join(part for part in (head, body) if part)
         return Page(_fit(text, limit), 0, 1, ids)
 
@@ -74,9 +72,11 @@ def render_html(
     shown = ids[index * size : (index + 1) * size]
     parts = [head] if head else []
     if shown:
-        parts.append("\n".join(_line(_event(catalog, i), catalog, texts) for i in shown))
+        parts.append("\n".join(_line(_event(catalog, i), catalog, texts, marks) for i in shown))
     if page_count > 1:
-        parts.append("<i>" + esc(texts.get("page_of", page=index + 1, pages=page_count)) + "</i>")
+        parts.append(
+            marks.italic(marks.text(texts.get("page_of", page=index + 1, pages=page_count)))
+        )
     return Page(_fit("\n\n".join(parts), limit), index, page_count, shown)
 
 
@@ -96,11 +96,11 @@ def _fit(text: str, limit: int | None) -> str:
     return text[: cut if cut > 0 else 0] + "\n…"
 
 
-def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) -> str:
+def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], m: Marks) -> str:
     """The text before the events: header, count, date or fact; all of it for smalltalk."""
     events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
     intent = answer.intent
-    described = ", ".join(answer.filter_words)
+    described = ", ".join(answer_filter(catalog, answer, texts))
     filter_text = texts.get("list_filter_intro", filter=described) if described else ""
     examples = texts.get("example_questions").replace(" | ", " · ")
 
@@ -114,8 +114,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
         years = catalog.years
         if answer.foreign_place and intent is Intent.OUT_OF_SCOPE:
             place = entity_name(catalog, "place", answer.foreign_place, texts.language)
-            return esc(texts.get("out_of_scope_foreign", place=place, examples=examples))
-        return esc(
+            return m.text(texts.get("out_of_scope_foreign", place=place, examples=examples))
+        return m.text(
             texts.get(
                 key,
                 examples=examples,
@@ -134,23 +134,27 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             for city in ranked
         )
         without = sum(not e.cities for e in catalog.events)
-        lines = [esc(texts.get("places_list", places=places))]
+        lines = [m.text(texts.get("places_list", places=places))]
         if without:
-            lines.append(esc(texts.get("places_no_city", count=without)))
+            lines.append(m.text(texts.get("places_no_city", count=without)))
         return "\n".join(lines)
     if intent is Intent.CLARIFY:
-        options = "\n".join(f"• {esc(s.label)}" for s in answer.suggestions if s.kind == "reading")
-        return f"<b>{esc(texts.get('did_you_mean'))}</b>\n{options}"
+        options = "\n".join(
+            f"• {m.text(suggestion_label(catalog, s, texts))}"
+            for s in answer.suggestions
+            if s.kind == "reading"
+        )
+        return f"{m.bold(m.text(texts.get('did_you_mean')))}\n{options}"
     if answer.no_match:
-        return _no_match(answer, catalog, texts, described)
+        return _no_match(catalog, texts, described, m)
     if intent is Intent.OVERVIEW:
         topics = [t for t in catalog.topics if answer.topic_id in (None, t.id)]
         blocks = [
-            f"<b>{esc(t.title.get(texts.language) or t.title['en'])}</b>\n"
-            f"{esc(t.summary.get(texts.language) or t.summary['en'])}"
+            f"{m.bold(m.text(in_language(t.title, texts.language)))}\n"
+            f"{m.text(in_language(t.summary, texts.language))}"
             for t in topics
         ]
-        blocks.append(f"<b>{esc(texts.get('overview_events', count=len(ids)))}</b>")
+        blocks.append(m.bold(m.text(texts.get("overview_events", count=len(ids)))))
         return "\n\n".join(blocks)
     if intent is Intent.COUNT:
         if answer.facts_not_stated:
@@ -158,16 +162,16 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
                 entity_name(catalog, "fact", kind, texts.language)
                 for kind in answer.facts_not_stated
             )
-            return f"<b>{esc(texts.get('fact_not_stated', what=what))}</b>"
+            return m.bold(m.text(texts.get("fact_not_stated", what=what)))
         if answer.facts:
-            return _fact_lines(answer, texts)
+            return _fact_lines(answer, texts, m)
         key = "count_events_one" if len(ids) == 1 else "count_events"
         if not ids:
             key = "count_events_zero"
-        return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
+        return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
     if intent is Intent.DATE_OF and events:
         return "\n".join(
-            esc(
+            m.text(
                 texts.get(
                     "date_of",
                     title=_title(e, texts),
@@ -177,7 +181,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             for e in events[:3]
         )
     if intent is Intent.ORGANISER and events:
-        return _who_lead(catalog, texts, events, answer.asks_who or "organiser")
+        return _who_lead(catalog, texts, events, answer.asks_who or "organiser", m)
     if intent is Intent.COMPARE and len(events) >= 2:
         first, second = events[0], events[1]
         sentence = texts.get(
@@ -187,9 +191,9 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             second=_title(second, texts),
             date2=format_when(catalog, second, texts),
         )
-        return f"<b>{esc(sentence)}</b>"
+        return m.bold(m.text(sentence))
     if intent is Intent.FUTURE and events:
-        return _future_lead(catalog, texts, events[0], filter_text)
+        return _future_lead(catalog, texts, events[0], filter_text, m)
     if intent in (Intent.FIRST, Intent.LATEST) and events:
         event = events[0]
         key = "first_of" if intent is Intent.FIRST else "latest_of"
@@ -199,14 +203,14 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             title=_title(event, texts),
             date=format_when(catalog, event, texts),
         )
-        return f"<b>{esc(sentence)}</b>"
+        return m.bold(m.text(sentence))
     if intent is Intent.DETAIL and len(ids) == 1:
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
-    return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
+    return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
 
 
-def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str) -> str:
+def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str, m: Marks) -> str:
     """ "Who organised / who sang": the names the source gives, one line per event."""
     lines = []
     for event in events:
@@ -221,26 +225,28 @@ def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str
         else:
             key = "organiser_not_stated" if asks_who == "organiser" else "performer_not_stated"
             line = texts.get(key, title=_title(event, texts))
-        lines.append(f"<b>{esc(line)}</b>")
+        lines.append(m.bold(m.text(line)))
     return "\n".join(lines)
 
 
-def _fact_lines(answer: Answer, texts: Texts) -> str:
+def _fact_lines(answer: Answer, texts: Texts, m: Marks) -> str:
     return "\n".join(
-        "<b>"
-        + esc(
-            texts.get(
-                "count_fact_approx" if fact.approximate else "count_fact",
-                label=texts.get(f"fact_{fact.kind}"),
-                value=fact.value,
+        m.bold(
+            m.text(
+                texts.get(
+                    "count_fact_approx" if fact.approximate else "count_fact",
+                    label=texts.get(f"fact_{fact.kind}"),
+                    value=fact.value,
+                )
             )
         )
-        + "</b>"
         for fact in answer.facts
     )
 
 
-def _future_lead(catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str) -> str:
+def _future_lead(
+    catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str, m: Marks
+) -> str:
     """The record's end in words, then the latest event of the kind asked."""
     last = catalog.events[-1]
     ends = texts.get(
@@ -252,34 +258,34 @@ def _future_lead(catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_t
         title=_title(latest_of_kind, texts),
         date=format_when(catalog, latest_of_kind, texts),
     )
-    return f"{esc(ends)}\n<b>{esc(offer)}</b>"
+    return f"{m.text(ends)}\n{m.bold(m.text(offer))}"
 
 
-def _no_match(answer: Answer, catalog: Catalog, texts: Texts, described: str) -> str:
+def _no_match(catalog: Catalog, texts: Texts, described: str, m: Marks) -> str:
     lang = texts.language
     years = catalog.years
     cities = sorted(entity_name(catalog, "place", c, lang) for c in catalog.used_cities)
     categories = sorted(entity_name(catalog, "category", c, lang) for c in catalog.used_categories)
-    lines = [f"<b>{esc(texts.get('no_match', filter=described or '—'))}</b>"]
+    lines = [m.bold(m.text(texts.get("no_match", filter=described or "—")))]
     if years:
-        lines.append(esc(texts.get("no_match_years", first=years[0], last=years[-1])))
-    lines.append(esc(texts.get("no_match_cities", cities=", ".join(cities))))
-    lines.append(esc(texts.get("no_match_categories", categories=", ".join(categories))))
+        lines.append(m.text(texts.get("no_match_years", first=years[0], last=years[-1])))
+    lines.append(m.text(texts.get("no_match_cities", cities=", ".join(cities))))
+    lines.append(m.text(texts.get("no_match_categories", categories=", ".join(categories))))
     return "\n".join(lines)
 
 
 def _title(event: Event, texts: Texts) -> str:
-    return event.title.get(texts.language) or event.title["en"]
+    return event.title_in(texts.language)
 
 
-def _line(event: Event, catalog: Catalog, texts: Texts) -> str:
+def _line(event: Event, catalog: Catalog, texts: Texts, m: Marks) -> str:
     date = format_span(catalog, event, texts)
     place = event_place(catalog, event, texts.language)
     planned = f" ({texts.get('card_planned')})" if event.status is Status.PLANNED else ""
-    parts = [f"<b>{esc(date)}</b>{esc(planned)}"]  # the date bold, the status not
+    parts = [m.bold(m.text(date)) + m.text(planned)]  # the date bold, the status not
     if place:
-        parts.append(esc(place))
-    parts.append(esc(_title(event, texts)))
+        parts.append(m.text(place))
+    parts.append(m.text(_title(event, texts)))
     return "• " + " · ".join(parts)
 
 
@@ -288,6 +294,7 @@ def _card(
     catalog: Catalog,
     texts: Texts,
     share_url: Callable[[str], str] | None,
+    m: Marks,
 ) -> str:
     lang = texts.language
 
@@ -297,16 +304,16 @@ def _card(
     place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
     date = format_when(catalog, event, texts)
     lines = [
-        f"<b>{esc(_title(event, texts))}</b>",
-        f"📅 {esc(labelled('card_date', date))}",
-        f"📍 {esc(labelled('card_place', place))}",
+        m.bold(m.text(_title(event, texts))),
+        f"📅 {m.text(labelled('card_date', date))}",
+        f"📍 {m.text(labelled('card_place', place))}",
         "",
-        esc(event.summary.get(lang) or event.summary["en"]),
+        m.text(in_language(event.summary, lang)),
     ]
     for number, (role, names) in enumerate(involved(catalog, event, lang)):
         label = role_label(texts, role, len(names))
         value = texts.get("label_value", label=label, value=", ".join(names))
-        lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {esc(value)}")
+        lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {m.text(value)}")
     if event.facts:
         facts = "; ".join(
             texts.get(
@@ -316,11 +323,11 @@ def _card(
             ).rstrip(".")
             for f in event.facts
         )
-        lines.append(f"🔢 {esc(labelled('card_facts', facts))}")
-    lines.append(f"\n<i>{esc(labelled('card_source', ''))}</i>")
+        lines.append(f"🔢 {m.text(labelled('card_facts', facts))}")
+    lines.append("\n" + m.italic(m.text(labelled("card_source", ""))))
     # Collapsed: the quote is English and as long as the summary; one tap opens it.
-    lines.append(f"<blockquote expandable>{esc(event.source)}</blockquote>")
+    lines.append(m.quote(m.text(event.source)))
     if share_url:
         # The address itself, so staff can copy it; Telegram makes it a link.
-        lines.append(f"🔗 {esc(labelled('card_link', share_url(event.id)))}")
+        lines.append(f"🔗 {m.text(labelled('card_link', share_url(event.id)))}")
     return "\n".join(lines)
