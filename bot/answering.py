@@ -115,6 +115,14 @@ class Answerer:
         intent = "list" if query.intent == "out_of_scope" else query.intent
         return replace(query, intent=intent, events=found)
 
+    def _narrowed_by_text(self, query: Query, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """ "war memorial exhibition", "оперная певица", "концерт народной музыки": the words
+        the lists do not hold pick, among the events found, those whose texts hold them."""
+        if len(ids) < 2 or not query.loose_words or query.intent in _NOT_SEARCHED:
+            return ids
+        found = self.texts.find(query.loose_words, within=frozenset(ids))
+        return self.index.ordered(found) if found else ids
+
     def _future(self, question: str, query: Query, language: str) -> Answer:
         """ "Next concert", "upcoming", "will there be Nooruz in 2026": the record ends with its
         latest event and knows nothing later; offer the latest event of the kind asked."""
@@ -189,6 +197,7 @@ class Answerer:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)
             query, ids = next(((alt, alt_ids) for alt, alt_ids in found if alt_ids), (query, ids))
+        ids = self._narrowed_by_text(query, ids)
         readings = self._readings(query, ids)
         if readings:
             return Answer(

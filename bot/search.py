@@ -74,7 +74,7 @@ class EventIndex:
                     e.id
                     for e in catalog.events
                     if inside & {*e.cities, *([venue_city.get(e.venue)] if e.venue else [])}
-                    or (place.default and not e.cities)
+                    or (place.default and not e.cities and not e.country_unknown)
                 }
 
     def ordered(self, ids: Iterable[str]) -> tuple[str, ...]:
@@ -153,6 +153,7 @@ class EventIndex:
             result -= self.by_place.get(place, set())
         for year in query.without_years:
             result -= self.by_year.get(year, set())
+        result -= set(query.without_events)
         if query.intent == "overview" and query.topic:
             result &= self.by_section.get(query.topic, set())
         return result

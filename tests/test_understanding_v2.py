@@ -94,7 +94,12 @@ def test_a_region_stands_for_its_cities(answerer: Answerer, question: str) -> No
 def test_kyrgyzstan_itself_is_where_the_liege_delegation_was(answerer: Answerer) -> None:
     assert ids(answerer, "events in Kyrgyzstan itself") == {"2012-10-liege-delegation"}
     belgium = ids(answerer, "events in Belgium")
-    assert len(belgium) == ALL - 1 and "2012-10-liege-delegation" not in belgium
+    # not the delegation (Bishkek), nor the European competition (no country in the seed)
+    assert belgium == {e.id for e in answerer.catalog.events} - {
+        "2012-10-liege-delegation",
+        "2014-05-gymnastics-european-competition",
+    }
+    assert ids(answerer, "а что происходило в самом Кыргызстане") == {"2012-10-liege-delegation"}
     assert len(ids(answerer, "kyrgyz events")) == ALL  # a demonym filters nothing
 
 
@@ -108,6 +113,18 @@ def test_another_country_gets_an_honest_answer(answerer: Answerer, question: str
 
 
 # --- 5. exclusion ------------------------------------------------------------------------------
+
+
+def test_a_kind_included_in_the_broader_one_is_no_second_filter(answerer: Answerer) -> None:
+    music = ids(answerer, "music")
+    for question in ("music, competitions included", "вся музыка вкл. конкурсы",
+                     "музыкалык иш-чаралардын баары, скрипка сынагын кошо"):  # fmt: skip
+        assert ids(answerer, question) == music, question
+
+
+def test_an_event_can_be_left_out(answerer: Answerer) -> None:
+    for question in ("films other than Centaur", "фильмы кроме Кентавра"):
+        assert ids(answerer, question) == {"2016-01-man-and-horse-film"}, question
 
 
 @pytest.mark.parametrize(

@@ -66,6 +66,7 @@ EVENT_KEYS = (
     "categories",
     "cities",
     "mentions",
+    "country_unknown",
     "venue",
     "people",
     "organisations",
@@ -716,7 +717,19 @@ class _EventReader:
             aliases=tuple(a for a, _ in self.aliases),
             roles=people_roles + organisation_roles,
             short_title=short_title or {},
+            country_unknown=self.flag("country_unknown"),
         )
+
+    def flag(self, key: str) -> bool:
+        """An optional yes/no field: true or false, nothing else."""
+        node = self.rec.get(key)
+        if node is None:
+            return False
+        value = str(getattr(node, "value", ""))
+        if value not in ("true", "false"):
+            self.doc.report(node, f"{self.what}: {key} must be true or false")
+            return False
+        return value == "true"
 
     def check_id(self, event_id: str, start: PartialDate | None) -> None:
         match = EVENT_ID.match(event_id)

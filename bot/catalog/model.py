@@ -145,6 +145,9 @@ class Event:
     aliases: tuple[str, ...] = ()
     roles: tuple[tuple[str, Role], ...] = ()  # (person or organisation id, role), data order
     short_title: Localized = field(default_factory=dict)  # for buttons; falls back to title
+    # The seed names no city and does not say the country either ("European competitions"):
+    # such an event is not counted as held in the default country.
+    country_unknown: bool = False
 
     def role_of(self, entity_id: str) -> Role | None:
         """The role of one of the event's people or organisations; None when not involved."""

@@ -42,6 +42,7 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     left_out = [entity_name(catalog, "category", c, lang) for c in query.without_categories]
     left_out += [entity_name(catalog, "place", p, lang) for p in query.without_places]
     left_out += [str(y) for y in query.without_years]
+    left_out += [event.title_in(lang) for e in query.without_events if (event := catalog.event(e))]
     if left_out:
         words.append(texts.get("filter_except", what=", ".join(left_out)))
     if query.unknown_place:

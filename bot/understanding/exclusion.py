@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.understanding.matching import Match
 from bot.understanding.vocabulary import Sense, Vocabulary
 
-_EXCLUDABLE = ("category", "categories", "place")
+_EXCLUDABLE = ("category", "categories", "place", "event")
 # Words that may stand between a cue and what it excludes: "but the concerts", "не в Брюсселе".
 _MAX_GAP_WORD = 3
 
@@ -31,10 +31,11 @@ def split_exclusions(
     vocabulary: Vocabulary,
 ) -> Exclusions:
     """Take out of `matches` what a cue excludes; the rest stays as it was."""
+    matches, included = _without_included(matches, words, vocabulary)
     before = [m for m in matches if Sense("intent", "exclude") in m.senses]
     after = [m for m in matches if Sense("intent", "exclude_after") in m.senses]
     if not before and not after:
-        return Exclusions(matches, frozenset(), frozenset(), frozenset())
+        return Exclusions(matches, frozenset(), frozenset(), included)
     excluded: set[int] = set()  # indexes into matches
     years: set[int] = set()
     cue_at: set[int] = set()
@@ -76,4 +77,36 @@ def split_exclusions(
             cue_at.update(range(cue.start, cue.end))
     senses = frozenset(s for i in excluded for s in matches[i].senses if s.kind in _EXCLUDABLE)
     kept = [m for i, m in enumerate(matches) if i not in excluded]
-    return Exclusions(kept, senses, frozenset(years), frozenset(cue_at))
+    return Exclusions(kept, senses, frozenset(years), frozenset(cue_at) | included)
+
+
+def _without_included(
+    matches: list[Match], words: list[str], vocabulary: Vocabulary
+) -> tuple[list[Match], frozenset[int]]:
+    """ "Music, competitions included": the kind or event next to an include cue is part of
+    the broader one asked for; it is dropped, and its words count as explained."""
+    cue_before = Sense("intent", "include")
+    cue_after = Sense("intent", "include_after")
+    dropped: set[int] = set()
+    covered: set[int] = set()
+    for index, match in enumerate(matches):
+        if not any(s.kind in ("category", "categories", "event") for s in match.senses):
+            continue
+        previous = matches[index - 1] if index else None
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        if (
+            previous is not None
+            and cue_before in previous.senses
+            and all(len(words[i]) <= _MAX_GAP_WORD for i in range(previous.end, match.start))
+        ) or (
+            following is not None
+            and cue_after in following.senses
+            and following.start - match.end <= 1
+        ):
+            dropped.add(index)
+            # the words up to the cue too: "скрипка сынагын кошо" (the contest's, included)
+            end = following.start if following is not None else match.end
+            covered.update(range(match.start, max(end, match.end)))
+    if not dropped:
+        return matches, frozenset()
+    return [m for i, m in enumerate(matches) if i not in dropped], frozenset(covered)

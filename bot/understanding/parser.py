@@ -102,12 +102,15 @@ class Understander:
         )
         if language != "ru" and not CYRILLIC.search(text):
             matches = [m for m in matches if m.phrase not in self.vocabulary.cyrillic_lookalikes]
-        matches = _without_self_introductions(matches, self.vocabulary)
+        kept = _without_self_introductions(matches, self.vocabulary)
+        # "I'm from the diaspora": explained words, though not a filter
+        introduced = frozenset(i for m in matches if m not in kept for i in range(m.start, m.end))
+        matches = kept
         if language is None and matches:
             language = self.detector.by_letters(text)  # the words meant something
-        query = self._build(text, language, words, years, days_at, matches)
+        query = self._build(text, language, words, years, days_at, matches, introduced)
         alternatives = tuple(
-            self._build(text, language, words, years, days_at, variant)
+            self._build(text, language, words, years, days_at, variant, introduced)
             for variant in _rival_readings(matches)
         )
         return replace(query, alternatives=alternatives)
@@ -140,9 +143,11 @@ class Understander:
         years_at: list[tuple[int, int]],
         days_at: set[int],
         matches: list[Match],
+        introduced: frozenset[int] = frozenset(),
     ) -> Query:
         excluded = split_exclusions(matches, words, years_at, self.vocabulary)
         left_out = {i for m in matches if m not in excluded.matches for i in range(m.start, m.end)}
+        left_out |= introduced
         matches = excluded.matches
         left_out |= excluded.cues | {i for i, y in years_at if y in excluded.years}
         years_at = [(i, y) for i, y in years_at if y not in excluded.years]
@@ -150,6 +155,7 @@ class Understander:
             {c for s in excluded.senses if s.kind.startswith("categor") for c in s.id.split("+")}
         )
         without_places = sorted(s.id for s in excluded.senses if s.kind == "place")
+        without_events = sorted(s.id for s in excluded.senses if s.kind == "event")
         found: dict[str, set[str]] = defaultdict(set)
         positions: dict[str, list[int]] = defaultdict(list)
         for match in matches:
@@ -166,7 +172,12 @@ class Understander:
         # After the record's last year, "upcoming" and "this year" ask about what it cannot
         # know: the answerer says where the record ends. Inside it, they are plain periods.
         beyond = not self.catalog.years or current > self.catalog.years[-1]
-        future = beyond and bool(found["period"] & {"upcoming", "this_year"})
+        # ... and "2015-жылдан кийинки" (after 2015) is a period, whatever "кийинки" may say
+        future = (
+            beyond
+            and bool(found["period"] & {"upcoming", "this_year"})
+            and all(year > (self.catalog.years or (0,))[-1] for _, year in years_at)
+        )
         if "upcoming" in found["period"] and not beyond and not years_at:
             period, period_years = Period.SINCE, [current]
         relative = found["period"] & {"this_year", "last_year"}
@@ -236,7 +247,7 @@ class Understander:
             for i, w in enumerate(words)
             if i not in covered and not self.vocabulary.is_function_word(w)
         ]
-        leaves_out = bool(without_categories or without_places or excluded.years)
+        leaves_out = bool(without_categories or without_places or without_events or excluded.years)
         intent = self._intent(
             intents,
             ranks,
@@ -244,6 +255,9 @@ class Understander:
             topic,
             bool(years or period or year_months) or leaves_out,
             unexplained,
+            # a country filters a question about events, not "Kyrgyz culture in Belgium"
+            any(self._place_kind.get(p) != _COUNTRY_KIND for p in places)
+            or (bool(places) and topic is None),
         )
         if foreign and not (found["event"] or found["person"] or found["organisation"]):
             intent = "out_of_scope"  # "concerts in Kazakhstan": only Kyrgyz-Belgian ties here
@@ -283,6 +297,7 @@ class Understander:
             unknown_place=unknown_place,
             without_categories=tuple(without_categories),
             without_places=tuple(without_places),
+            without_events=tuple(without_events),
             without_years=tuple(sorted(excluded.years)),
             foreign_place=foreign[0] if foreign else None,
             loose_words=tuple(unexplained),
@@ -343,6 +358,7 @@ class Understander:
         topic: str | None,
         has_time: bool,
         unexplained: list[str],
+        has_place: bool = False,
     ) -> str:
         substantive = any(
             found[kind]
@@ -353,13 +369,7 @@ class Understander:
             or has_time
             or bool(found["period"] & {"planned", *_SEASONS})
             or bool(found["month"])
-            or bool(
-                {
-                    p
-                    for p in found["place"]
-                    if self._place_kind.get(p) not in (_COUNTRY_KIND, _FOREIGN_KIND)
-                }
-            )
+            or has_place
         )
         # Weather, visas, football scores: off-topic even next to a city or a year, unless the
         # question names one of our events or people.
@@ -399,7 +409,9 @@ class Understander:
         "Кыргызстанда". Elsewhere a country is only the subject ("Kyrgyz culture") and does not
         filter: every event is about Kyrgyzstan and Belgium."""
         inside = Sense("intent", "inside")
+        itself = Sense("intent", "itself")
         located: set[str] = set()
+        stressed: set[str] = set()  # "in Kyrgyzstan itself": that one only
         for index, match in enumerate(matches):
             countries = {
                 s.id
@@ -414,9 +426,18 @@ class Understander:
             if self._demonym(match.phrase, countries):
                 continue  # "articles in Kyrgyz": a language, not the country
             typed = words[match.end - 1]
-            if cued or (len(typed) > 7 and typed.endswith(_LOCATIVE)):
+            near = [
+                m
+                for m in matches[max(0, index - 2) : index + 3]
+                if m is not match
+                and itself in m.senses
+                and (0 <= m.start - match.end <= 1 or 0 <= match.start - m.end <= 1)
+            ]
+            if near:
+                stressed |= countries
+            if cued or near or (len(typed) > 7 and typed.endswith(_LOCATIVE)):
                 located |= countries
-        return located
+        return stressed or located
 
     def _demonym(self, phrase: str, countries: set[str]) -> bool:
         """ "Kyrgyz", "kirghiz": a strict beginning of the country's own name."""

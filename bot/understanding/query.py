@@ -40,6 +40,7 @@ class Query:
     without_categories: tuple[str, ...] = ()
     without_places: tuple[str, ...] = ()
     without_years: tuple[int, ...] = ()
+    without_events: tuple[str, ...] = ()  # "films other than Centaur"
     foreign_place: str | None = None  # a country outside the ties ("in Kazakhstan")
     asks_who: str | None = None  # "organiser" or "performer": who organised / who sang
     future: bool = False  # "next concert", "upcoming", "this year": after the record's end
@@ -69,5 +70,6 @@ class Query:
             or self.without_categories
             or self.without_places
             or self.without_years
+            or self.without_events
             or self.year_months
         )

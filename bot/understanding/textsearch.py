@@ -66,11 +66,12 @@ class EventTexts:
                 keys.add(other)
         return keys
 
-    def find(self, words: Sequence[str]) -> tuple[str, ...]:
+    def find(self, words: Sequence[str], within: frozenset[str] | None = None) -> tuple[str, ...]:
         """Events that contain the most (weighted) of `words`; () when none is convincing.
 
         Args:
             words: folded words the parse did not explain.
+            within: only these events may be found (the structured parse's result).
         Returns:
             The best events (ties included), unordered; the caller orders them.
         """
@@ -97,6 +98,8 @@ class EventTexts:
                 scores[event_id] += weight
             for event_id in stemmed:
                 scores[event_id] += weight / (1 if not exact else 2)
+        if within is not None:
+            scores = defaultdict(float, {e: v for e, v in scores.items() if e in within})
         if not scores:
             return ()
         best = max(scores.values())

@@ -33,6 +33,7 @@ _ENTITY_SLOTS = {
     "facts": ("f", "fact"),
     "without_categories": ("x", "category"),
     "without_places": ("z", "place"),
+    "without_events": ("w", "event"),
 }
 _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
