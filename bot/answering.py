@@ -121,7 +121,8 @@ class Answerer:
         if len(ids) < 2 or not query.loose_words or query.intent in _NOT_SEARCHED:
             return ids
         found = self.texts.find(query.loose_words, within=frozenset(ids))
-        return self.index.ordered(found) if found else ids
+        # a few among many, or it is the question's small talk that happens to be in the texts
+        return self.index.ordered(found) if found and len(found) * 2 <= len(ids) else ids
 
     def _future(self, question: str, query: Query, language: str) -> Answer:
         """ "Next concert", "upcoming", "will there be Nooruz in 2026": the record ends with its

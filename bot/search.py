@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.catalog.model import Catalog, Event, Status, fact_kinds
+from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
 from bot.understanding.query import Period, Query
 
 
@@ -132,6 +132,14 @@ class EventIndex:
             result &= _union(self.by_person.get(p, set()) for p in query.people)
         if query.organisations:
             result &= _union(self.by_organisation.get(o, set()) for o in query.organisations)
+            if query.organised:  # "what did the embassy organise": not where it only took part
+                result = {
+                    e
+                    for e in result
+                    if any(
+                        self._event(e).role_of(o) is Role.ORGANISER for o in query.organisations
+                    )
+                }
         if query.facts:
             # "medals in 2015", "the 90th anniversary": only events whose source states that
             # number (and that value, when the question gives one).

@@ -303,6 +303,7 @@ class Understander:
             loose_words=tuple(unexplained),
             future=future,
             asks_who=asks_who if intent == "organiser" else None,
+            organised=bool(found["intent"] & {"organised", "organiser"} and found["organisation"]),
             year_months=year_months,
             period_month=period_month,
             out_of_scope_cue="out_of_scope" in intents,
@@ -496,11 +497,15 @@ def _asks_who(found: dict[str, set[str]], positions: dict[str, list[int]]) -> st
     """ "who organised" -> organiser, "who sang" -> performer; and, next to either or to
     "organised", a bare "the embassy" names the organisation (added to `found`)."""
     intents = found["intent"]
+    blocked_at = {at + 1 for at in positions.get("intent:not_as_organiser_after", [])}
     for cue in [i for i in intents if i.startswith(_MEANS_ORGANISATION)]:
-        said_at = min(positions.get(f"intent:{cue}", [0]))
-        organised_at = positions.get("intent:organised", [])
-        # "what did the embassy organise", not "we are organising an evening at the embassy"
-        if intents & {"organiser", "performer"} or any(at > said_at for at in organised_at):
+        said = positions.get(f"intent:{cue}", [])
+        # "what did the embassy organise", "первый концерт посольства"; not "an evening at
+        # the embassy" or "я из посольства" (the word before it says where, or who asks)
+        beside = intents & {"organised"} or found["category"] or found["event"]
+        if intents & {"organiser", "performer"} or (
+            beside and any(at not in blocked_at and at - 1 not in blocked_at for at in said)
+        ):
             found["organisation"].add(cue.removeprefix(_MEANS_ORGANISATION))
     if "organiser" in intents:
         return "organiser"

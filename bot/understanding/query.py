@@ -42,6 +42,7 @@ class Query:
     without_years: tuple[int, ...] = ()
     without_events: tuple[str, ...] = ()  # "films other than Centaur"
     foreign_place: str | None = None  # a country outside the ties ("in Kazakhstan")
+    organised: bool = False  # "what did the embassy organise": its events as organiser only
     asks_who: str | None = None  # "organiser" or "performer": who organised / who sang
     future: bool = False  # "next concert", "upcoming", "this year": after the record's end
     year_months: tuple[tuple[int, int], ...] = ()  # "winter 2016/17": (2016, 12), (2017, 1)...

@@ -79,6 +79,8 @@ class TokenCodec:
             parts.append(f"M{query.period_month}")
         if query.future:
             parts.append("Z")
+        if query.organised:
+            parts.append("Q")
         if query.period:
             parts.append(_PERIODS[query.period] + ".".join(map(str, query.period_years)))
         for slot, (prefix, kind) in _ENTITY_SLOTS.items():
@@ -122,6 +124,8 @@ class TokenCodec:
                     slots["planned"] = True
                 elif part == "Z":
                     slots["future"] = True
+                elif part == "Q":
+                    slots["organised"] = True
                 elif prefix == "M":
                     slots["period_month"] = int(body)
                 elif prefix == "j":
