@@ -116,7 +116,9 @@ class EventIndex:
                 for event_id in result
                 if _on_day(self._event(event_id), query.days, query.months)
             }
-        if query.period and query.period_month and len(query.period_years) == 1:
+        if query.period and query.period_events:
+            result &= self._period_by_events(query.period, query.period_events)
+        elif query.period and query.period_month and len(query.period_years) == 1:
             result &= self._period_by_month(
                 query.period, query.period_years[0], query.period_month
             )
@@ -182,6 +184,31 @@ class EventIndex:
             keep = {y for y in self.by_year if low <= y <= high}
         return _union(self.by_year[y] for y in keep)
 
+    def _period_by_events(self, period: Period, anchors: tuple[str, ...]) -> set[str]:
+        """ "After the Nooruz", "between the Aitmatov concert and the violin competition": by
+        the anchors' dates; a month without a day spans the whole month, so "March 2017" is
+        neither before nor after 25 March 2017."""
+        known = [self._event(a) for a in anchors if a in self.order]
+        if not known:
+            return set(self.all_ids)
+        first = min(known, key=lambda e: e.start.sort_key)
+        last = max(known, key=lambda e: _end_key(e))
+        chosen: set[str] = set()
+        for event in self.catalog.events:
+            if event.id in anchors:
+                continue
+            start, end = _start_key(event), _end_key(event)
+            if (
+                (period is Period.AFTER and start > _end_key(last))
+                or (period is Period.SINCE and start >= _start_key(first))
+                or (period is Period.BEFORE and end < _start_key(first))
+                or (
+                    period is Period.BETWEEN and start > _end_key(first) and end < _start_key(last)
+                )
+            ):
+                chosen.add(event.id)
+        return chosen
+
     def _period_by_month(self, period: Period, year: int, month: int) -> set[str]:
         """ "after March 2017", "before June 2015", "since May 2017": by the event's start month
         (an event spanning the anchor month counts for "since")."""
@@ -211,6 +238,15 @@ def _fact_kinds(facts: Iterable[str]) -> set[str]:
     for fact in facts:
         kinds.update(fact_kinds(fact))
     return kinds
+
+
+def _start_key(event: Event) -> tuple[int, int, int]:
+    return (event.start.year, event.start.month, event.start.day or 1)
+
+
+def _end_key(event: Event) -> tuple[int, int, int]:
+    end = event.end or event.start
+    return (end.year, end.month, end.day or 31)
 
 
 def _on_day(event: Event, days: tuple[int, ...], months: tuple[int, ...]) -> bool:

@@ -64,6 +64,10 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         words.append(f"{first}/{last % 100:02d}" if last != first else str(first))
     if query.period:
         anchors: tuple[int | str, ...] = query.period_years
+        if query.period_events:
+            anchors = tuple(
+                event.title_in(lang) for e in query.period_events if (event := catalog.event(e))
+            )
         if query.period_month and anchors:
             month = entity_name(catalog, "month", str(query.period_month), lang)
             anchors = (f"{month} {anchors[0]}",)
@@ -73,7 +77,8 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
             Period.SINCE: "filter_since",
             Period.BETWEEN: "filter_between",
         }[query.period]
-        words.append(texts.get(key, year=anchors[0], year2=anchors[-1]))
+        if anchors:
+            words.append(texts.get(key, year=anchors[0], year2=anchors[-1]))
     return tuple(words)
 
 

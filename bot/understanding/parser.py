@@ -166,6 +166,17 @@ class Understander:
 
         years = sorted({year for _, year in years_at})
         period, period_years = self._period(text, positions, years_at)
+        period_events: tuple[str, ...] = ()
+        if period is None and not years_at:
+            period, period_events = _anchored_on_events(positions, matches, words, language)
+            if period_events:
+                found["event"] -= set(period_events)
+                # "after the Nooruz in Ghent": Ghent and "feast" describe the anchor
+                for anchor in period_events:
+                    event = self.catalog.event(anchor)
+                    if event is not None:
+                        found["place"] -= {*event.places(), event.venue or ""}
+                        found["category"] -= set(event.categories)
         if period:
             years = []
         current = self.today().year
@@ -306,6 +317,7 @@ class Understander:
             organised=bool(found["intent"] & {"organised", "organiser"} and found["organisation"]),
             year_months=year_months,
             period_month=period_month,
+            period_events=period_events,
             out_of_scope_cue="out_of_scope" in intents,
             confidence=round(confidence, 3),
         )
@@ -534,6 +546,31 @@ def _narrowest(categories: list[str], broader: dict[str, frozenset[str]]) -> lis
     """ "Diplomatic visits", "gymnastics sport": the narrower kind says what is meant."""
     wider = {parent for c in categories for parent in broader.get(c, ())}
     return [c for c in categories if c not in wider]
+
+
+def _anchored_on_events(
+    positions: dict[str, list[int]], matches: list[Match], words: list[str], language: str | None
+) -> tuple[Period | None, tuple[str, ...]]:
+    """ "After the Nooruz in Ghent", "после нооруза", "Нооруз майрамынан кийин", "between the
+    Aitmatov concert and the violin competition": a period word (lexicon/periods.yaml
+    event_anchor) right next to named events."""
+    events = [(m.start, m.end, s.id) for m in matches for s in m.senses if s.kind == "event"]
+    if not events:
+        return None, ()
+    anchors = set(positions.get("period:event_anchor", []))
+    for kind in (Period.BETWEEN, Period.AFTER, Period.BEFORE, Period.SINCE):
+        for at in positions.get(f"period:{kind.value}", []):
+            if at not in anchors or (words[at] == "na" and language != "nl"):
+                continue
+            if kind is Period.BETWEEN:
+                later = [e for s, _, e in events if s > at]
+                if len(later) >= 2:
+                    return kind, tuple(later[:2])
+                continue
+            near = [e for s, end, e in events if 0 < s - at <= 3 or 0 <= at - end <= 1]
+            if near:
+                return kind, (near[0],)
+    return None, ()
 
 
 def _winter_across(

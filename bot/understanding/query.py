@@ -46,6 +46,7 @@ class Query:
     asks_who: str | None = None  # "organiser" or "performer": who organised / who sang
     future: bool = False  # "next concert", "upcoming", "this year": after the record's end
     year_months: tuple[tuple[int, int], ...] = ()  # "winter 2016/17": (2016, 12), (2017, 1)...
+    period_events: tuple[str, ...] = ()  # "after the Nooruz", "between X and Y": anchors
     period_month: int | None = None  # "after March 2017": the period's anchor month
     # Content words the parse could not explain, for the search in the events' own texts.
     loose_words: tuple[str, ...] = field(default=(), compare=False)
