@@ -33,6 +33,7 @@ class Answerer:
         self.index = EventIndex(catalog)
         self.tokens = TokenCodec(catalog)
         self.texts = EventTexts(catalog, self.understander.vocabulary)
+        self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
         self._markers = frozenset(
             fold(w) for words in catalog.lexicon.language_markers.values() for w in words
@@ -139,15 +140,20 @@ class Answerer:
             year_months=(),
             period_month=None,
             future=False,
+            planned=False,  # "quoi de prévu cette année": what is planned after the record
         )
         ids = self.index.select(timeless)[-1:] or self.index.ordered(self.index.all_ids)[-1:]
+        unknown = self.texts.unknown(query.loose_words)
+        if unknown:
+            ids = ()  # "next chess tournament": nothing of that kind, not the latest contest
         return Answer(
             question=question,
             language=language,
             intent=Intent.FUTURE,
             event_ids=ids,
             query=timeless,
-            token=self.tokens.encode(replace(timeless, intent=Intent.FUTURE.value)),
+            # the words no event holds are not in a token: such an answer is not replayed
+            token="" if unknown else self.tokens.encode(replace(timeless, intent="future")),
             confidence=query.confidence,
         )
 
@@ -198,7 +204,16 @@ class Answerer:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)
             query, ids = next(((alt, alt_ids) for alt, alt_ids in found if alt_ids), (query, ids))
-        ids = self._narrowed_by_text(query, ids)
+        if not ids and set(query.all_categories) & self._audiences:
+            # "with my children": no event for children there, so the events themselves
+            broad = replace(
+                query,
+                all_categories=tuple(c for c in query.all_categories if c not in self._audiences),
+            )
+            query, ids = broad, self.index.select(broad)
+        narrowed = self._narrowed_by_text(query, ids)
+        if narrowed != ids:  # named from now on, so a replayed token shows the same events
+            query, ids = replace(query, events=narrowed), narrowed
         readings = self._readings(query, ids)
         if readings:
             return Answer(
@@ -220,6 +235,9 @@ class Answerer:
         elif intent is Intent.LATEST:
             ids = ids[-1:]
         elif intent is Intent.COUNT and query.facts:
+            if not ids and (query.events or query.people or query.organisations):
+                # "how many came to the Aitmatov concert": the event exists, the number not
+                ids = self.index.select(replace(query, facts=(), numbers=()))
             facts = self._fact_totals(query.facts, ids)
             if not facts:
                 not_stated = query.facts
@@ -229,18 +247,8 @@ class Answerer:
             intent = Intent.LIST
         elif intent is Intent.COMPARE and len(ids) < 2:
             intent = Intent.DETAIL if ids else Intent.LIST
-        elif (
-            intent is Intent.LIST
-            and len(ids) == 1
-            and (
-                query.events
-                or (
-                    (query.people or query.organisations)
-                    and not (query.years or query.months or query.categories or query.period)
-                )
-            )
-        ):
-            intent = Intent.DETAIL  # one named event: its card, not a list of one
+        elif intent is Intent.LIST and len(ids) == 1:
+            intent = Intent.DETAIL  # one event found: its card (who, what), not a list of one
 
         no_match = not ids and (query.has_filters() or intent is not Intent.OVERVIEW)
         quote = self._quote(question, ids, intent, language) if not facts else ""

@@ -112,7 +112,7 @@ PLACES = _Kind(
     (*ENTITY_KEYS, "kind", "city", "contains", "default"),
 )
 CATEGORIES = _Kind(
-    "lexicon/categories.yaml", "categories", "category", (*ENTITY_KEYS, "within"), True
+    "lexicon/categories.yaml", "categories", "category", (*ENTITY_KEYS, "within", "audience"), True
 )
 PEOPLE = _Kind("lexicon/people.yaml", "people", "person")
 ORGANISATIONS = _Kind("lexicon/organisations.yaml", "organisations", "organisation")
@@ -415,7 +415,16 @@ class _Loader:
                     )
                 else:
                     within.append(parent)
-            categories.append(Category(entity.id, entity.names, entity.aliases, tuple(within)))
+            audience_node = rec.get("audience")
+            audience = str(getattr(audience_node, "value", "false")) == "true"
+            if audience_node is not None and str(getattr(audience_node, "value", "")) not in (
+                "true",
+                "false",
+            ):
+                doc.report(audience_node, f"{what}: audience must be true or false")
+            categories.append(
+                Category(entity.id, entity.names, entity.aliases, tuple(within), audience)
+            )
         return categories
 
     def months(self) -> list[Month]:

@@ -98,6 +98,7 @@ class Category(Entity):
     """A kind of event; `within` names broader kinds it belongs to (dance within music)."""
 
     within: tuple[str, ...] = ()
+    audience: bool = False  # "children and youth": narrows the other kinds asked (AND)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,7 @@ class Understander:
         self.thresholds = thresholds or Thresholds()
         self._place_kind = {p.id: p.kind for p in catalog.places}
         self._broader = _broader_kinds(catalog)
+        self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
 
     def understand(self, text: str) -> Query:
         language = self.detector.by_markers(text)
@@ -240,6 +241,11 @@ class Understander:
         intents = found["intent"]
         ranks = found["period"] & {"first", "latest"}
         categories = _narrowest(sorted(found["category"]), self._broader)
+        audiences = [c for c in categories if c in self._audiences]
+        if audiences and len(categories) > len(audiences):
+            # "young talents' performances": performances, by young people
+            categories = [c for c in categories if c not in audiences]
+            found["categories"].add("+".join(audiences))
         topic = _one(found["topic"])
         if topic and "overview" not in intents and categories:
             topic = None  # "sport" alone is the category; "sports cooperation" is the overview
@@ -270,6 +276,8 @@ class Understander:
             any(self._place_kind.get(p) != _COUNTRY_KIND for p in places)
             or (bool(places) and topic is None),
         )
+        if future and intent in ("out_of_scope", "overview"):
+            intent = "list"  # "komende evenementen": the answerer says where the record ends
         if foreign and not (found["event"] or found["person"] or found["organisation"]):
             intent = "out_of_scope"  # "concerts in Kazakhstan": only Kyrgyz-Belgian ties here
         if intent == "overview" and topic is None and "sport" in categories:

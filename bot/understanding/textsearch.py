@@ -53,6 +53,16 @@ class EventTexts:
         self._by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
         self.event_count = max(1, len(catalog.events))
 
+    def unknown(self, words: Sequence[str]) -> bool:
+        """Some content word no event's text holds, even as a relative ("chess")."""
+        return any(
+            len(w) >= _MIN_LENGTH
+            and w.isalpha()
+            and w not in self.common
+            and not any(k in self.index or k in self.common for k in self._relatives(w))
+            for w in words
+        )
+
     def _keys(self, word: str) -> set[str]:
         return {word, *self.vocabulary.stems(word)}
 

@@ -34,6 +34,7 @@ _ENTITY_SLOTS = {
     "without_categories": ("x", "category"),
     "without_places": ("z", "place"),
     "without_events": ("w", "event"),
+    "period_events": ("v", "event"),
 }
 _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
