@@ -6,6 +6,7 @@ Adapters (Telegram, terminal, command line) call only this module and `bot.rende
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -143,7 +144,15 @@ class Answerer:
             planned=False,  # "quoi de prévu cette année": what is planned after the record
         )
         ids = self.index.select(timeless)[-1:] or self.index.ordered(self.index.all_ids)[-1:]
-        unknown = self.texts.unknown(query.loose_words)
+        # only beside a kind of event ("next chess tournament") or an off-topic word ("match de
+        # foot"): a bare "что будет в этом году" still gets the latest event
+        unknown = (
+            bool(query.categories) and not query.events and self.texts.unknown(query.loose_words)
+        )
+        if query.out_of_scope_cue:
+            unknown = True
+        elif _TYPED_YEAR.search(question) and not replace(timeless, intent="list").has_filters():
+            ids = ()  # "что будет в 2024": nothing known for that year, and no kind to offer
         if unknown:
             ids = ()  # "next chess tournament": nothing of that kind, not the latest contest
         return Answer(
@@ -349,6 +358,7 @@ class Answerer:
 
 
 MAX_QUESTION_CHARS = 4096
+_TYPED_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 # Replies that list no events: their words come from the catalog as a whole.
 _SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE, Intent.PLACES)
 # Questions about one event whose reply may quote the summary's sentence that answers them.

@@ -100,9 +100,9 @@ class EventTexts:
             if not exact and not stemmed:
                 total += unknown_weight
                 continue
-            # The word as typed counts fully; a shared stem only half ("ambassador" is not
-            # "ambassade", though both cut to "ambassa").
-            weight = math.log(1 + self.event_count / len(exact | stemmed))
+            # The word as typed counts fully, weighed by how rare it is as typed; a shared stem
+            # only half ("ambassadeur" is not "ambassade", though both begin "ambassad").
+            weight = math.log(1 + self.event_count / len(exact or stemmed))
             total += weight
             for event_id in exact:
                 scores[event_id] += weight
