@@ -209,6 +209,9 @@ class Answerer:
             return self._future(question, query, language)
 
         ids = self.index.select(query)
+        if intent is Intent.COMPARE and len(query.events) >= 2:
+            # "Centaur or the Nomadstan evening": each named thing, whatever the other words
+            ids = self.index.ordered(e for e in query.events if e in self.index.order)
         if not ids:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)

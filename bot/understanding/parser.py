@@ -84,6 +84,12 @@ class Understander:
         self._place_kind = {p.id: p.kind for p in catalog.places}
         self._broader = _broader_kinds(catalog)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
+        self._events_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for event in catalog.events:
+            for person in event.people:
+                self._events_of[("person", person)].add(event.id)
+            for organisation in event.organisations:
+                self._events_of[("organisation", organisation)].add(event.id)
 
     def understand(self, text: str) -> Query:
         language = self.detector.by_markers(text)
@@ -168,7 +174,10 @@ class Understander:
         years = sorted({year for _, year in years_at})
         period, period_years = self._period(text, positions, years_at)
         period_events: tuple[str, ...] = ()
-        if period is None and not years_at:
+        comparing = "compare" in found["intent"] or bool(found["period"] & {"first", "latest"})
+        if comparing:
+            self._compared(found, years)
+        if period is None and not years_at and "compare" not in found["intent"]:
             period, period_events = _anchored_on_events(positions, matches, words, language)
             if period_events:
                 found["event"] -= set(period_events)
@@ -329,6 +338,24 @@ class Understander:
             out_of_scope_cue="out_of_scope" in intents,
             confidence=round(confidence, 3),
         )
+
+    def _compared(self, found: dict[str, set[str]], years: list[int]) -> None:
+        """ "Which came first, Ak Maral or the Kallens exhibition": an ensemble, a person or an
+        organisation with one event (in the year named, if any) stands for that event."""
+        refs = set(found["event"])
+        used: list[tuple[str, str]] = []
+        for kind in ("person", "organisation"):
+            for entity in found[kind]:
+                events = self._events_of.get((kind, entity), set())
+                if years:
+                    events = {e for e in events if e[:4].isdigit() and int(e[:4]) in years}
+                if len(events) == 1:
+                    refs |= events
+                    used.append((kind, entity))
+        if len(refs) >= 2:
+            found["event"] = refs
+            for kind, entity in used:
+                found[kind].discard(entity)
 
     def _record_year(self, period_words: set[str], years_at: list[tuple[int, int]]) -> list[int]:
         """ "The last year in the record": the record's own last (or first) year."""
