@@ -56,6 +56,11 @@ def _parser() -> argparse.ArgumentParser:
         default=0.0,
         help="fail below this share of fact questions whose reply states the fact ('says')",
     )
+    evaluate.add_argument(
+        "--as-user",
+        action="store_true",
+        help="answer as a user whose Telegram language is each entry's lang",
+    )
     evaluate.add_argument("--json", action="store_true", help="machine-readable report")
     return parser
 
@@ -94,7 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.evaluation import main as evaluate_main
 
         return evaluate_main(
-            answerer, args.questions, args.min, as_json=args.json, minimum_facts=args.min_facts
+            answerer,
+            args.questions,
+            args.min,
+            as_json=args.json,
+            minimum_facts=args.min_facts,
+            as_user=args.as_user,
         )
     return 2
 

@@ -148,11 +148,13 @@ def _same_intent(expected: str, got: str) -> bool:
     return expected == got or frozenset({expected, got}) in _EQUIVALENT
 
 
-def evaluate(answerer: Answerer, cases: Iterable[Case]) -> Report:
-    """Answer every case as a user with no language preference would get it."""
+def evaluate(answerer: Answerer, cases: Iterable[Case], *, as_user: bool = False) -> Report:
+    """Answer every case as a user with no language preference would get it (or with the
+    entry's `user_lang`); with `as_user`, as a user whose language is the entry's `lang`."""
     report = Report(outcomes=[])
     for case in cases:
-        answer = answerer.answer(case.question, case.user_language)
+        user = case.language if as_user and case.language else case.user_language
+        answer = answerer.answer(case.question, user)
         said: bool | None = None
         reply = ""
         if case.says:
@@ -182,7 +184,7 @@ def format_report(report: Report, worst: int = 15) -> str:
     lines = ["Question set evaluation", ""]
     header = (
         f"{'':<16}{'n':>5}{'exact':>8}{'prec':>8}{'recall':>8}{'intent':>8}{'lang':>8}"
-        f"{'facts':>10}"
+        f"{'facts':>14}"
     )
 
     def table(title: str, rows: dict[str, Tally]) -> None:
@@ -194,7 +196,7 @@ def format_report(report: Report, worst: int = 15) -> str:
             lines.append(
                 f"{name:<16}{tally.total:>5}{tally.exact_rate:>8.1%}{tally.precision:>8.1%}"
                 f"{tally.recall:>8.1%}{tally.intent_rate:>8.1%}{tally.language_rate:>8.1%}"
-                f"{facts:>10}"
+                f"{facts:>14}"
             )
         lines.append("")
 
@@ -249,6 +251,7 @@ def main(
     *,
     as_json: bool = False,
     minimum_facts: float = 0.0,
+    as_user: bool = False,
 ) -> int:
     """Print the report; exit 1 when the exact-match rate is below `minimum`, or the share of
     fact questions whose reply states the fact is below `minimum_facts` (0-1 or percent)."""
@@ -257,7 +260,7 @@ def main(
     except DataError as error:
         print(error, file=sys.stderr)
         return 2
-    report = evaluate(answerer, cases)
+    report = evaluate(answerer, cases, as_user=as_user)
     if as_json:
         payload = {
             "overall": report.overall.as_dict(),
