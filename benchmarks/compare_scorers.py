@@ -25,7 +25,7 @@ from bot.paths import DEFAULT_DATA_DIR  # noqa: E402
 from bot.understanding.matching import SCORERS  # noqa: E402
 from bot.understanding.parser import Thresholds  # noqa: E402
 
-SETS = ("questions", "questions_holdout", "questions_blind2")
+SETS = ("questions", "questions_holdout", "questions_blind2", "questions_blind3")
 
 
 def main(argv: list[str] | None = None) -> int:
