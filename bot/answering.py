@@ -18,8 +18,8 @@ from bot.understanding.language import reply_language
 from bot.understanding.normalise import fold
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
+from bot.understanding.replay import TokenCodec
 from bot.understanding.textsearch import EventTexts, best_sentence
-from bot.understanding.tokens import TokenCodec
 
 
 class Answerer:
@@ -216,6 +216,9 @@ class Answerer:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)
             query, ids = next(((alt, alt_ids) for alt, alt_ids in found if alt_ids), (query, ids))
+        unstated = self._number_not_in_source(query, ids)
+        if unstated:
+            ids = unstated  # the event exists; only the number asked for is not in the source
         if not ids and set(query.all_categories) & self._audiences:
             # "with my children": no event for children there, so the events themselves
             broad = replace(
@@ -246,10 +249,8 @@ class Answerer:
             ids = ids[:1]
         elif intent is Intent.LATEST:
             ids = ids[-1:]
-        elif intent is Intent.COUNT and query.facts:
-            if not ids and (query.events or query.people or query.organisations):
-                # "how many came to the Aitmatov concert": the event exists, the number not
-                ids = self.index.select(replace(query, facts=(), numbers=()))
+        elif intent in (Intent.COUNT, Intent.LIST) and query.facts:
+            # "which edition was it", "how many medals": the number, or that the source has none
             facts = self._fact_totals(query.facts, ids)
             if not facts:
                 not_stated = query.facts
@@ -259,7 +260,7 @@ class Answerer:
             intent = Intent.LIST
         elif intent is Intent.COMPARE and len(ids) < 2:
             intent = Intent.DETAIL if ids else Intent.LIST
-        elif intent is Intent.LIST and len(ids) == 1:
+        if intent is Intent.LIST and len(ids) == 1:
             intent = Intent.DETAIL  # one event found: its card (who, what), not a list of one
 
         no_match = not ids and (query.has_filters() or intent is not Intent.OVERVIEW)
@@ -284,6 +285,16 @@ class Answerer:
             confidence=query.confidence,
             asks_who=(query.asks_who or "organiser") if intent is Intent.ORGANISER else None,
         )
+
+    def _number_not_in_source(self, query: Query, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """ "How many people came to the Raimbekova concert": the events found once the number
+        asked for is left out, when only that number made the search come back empty."""
+        if ids or not query.facts or query.intent not in (Intent.COUNT, Intent.LIST):
+            return ()
+        if not (query.events or query.people or query.organisations):
+            return ()  # "medals in 2015" names no event: nothing there to point at
+        without = replace(query, facts=(), numbers=())
+        return self.index.select(without)
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
         wanted = [k for kind in kinds for k in fact_kinds(kind)]

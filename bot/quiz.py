@@ -10,10 +10,10 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.catalog.model import Catalog, Event
-from bot.rendering.dates import format_span
+from bot.rendering.dates import format_when
 from bot.rendering.describe import event_place
 from bot.rendering.texts import Texts, texts
 from bot.text import clip
@@ -53,11 +53,21 @@ def make_quiz(catalog: Catalog, language: str, rng: random.Random) -> Quiz | Non
     ]
     rng.shuffle(makers)
     words = texts(catalog, language)
+    held = held_only(catalog)
     for maker in makers:
-        quiz = maker(catalog, words, rng)
+        quiz = maker(held, words, rng)
         if quiz is not None:
             return quiz
     return None
+
+
+def held_only(catalog: Catalog) -> Catalog:
+    """The catalog without planned events: a quiz asks what took place, where and when, and a
+    planned conference neither took place nor makes a fair wrong answer to "which took place"."""
+    held = tuple(e for e in catalog.events if not e.is_planned)
+    if len(held) == len(catalog.events):
+        return catalog
+    return replace(catalog, events=held, _by_id={})
 
 
 def title(event: Event, language: str) -> str:
@@ -88,7 +98,7 @@ def place_forms(catalog: Catalog, place_id: str) -> list[str]:
 
 
 def _explanation(catalog: Catalog, words: Texts, event: Event) -> str:
-    date = format_span(catalog, event, words)
+    date = format_when(catalog, event, words)
     place = event_place(catalog, event, words.language)
     name = title(event, words.language)
     if place:

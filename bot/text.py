@@ -9,6 +9,7 @@ and `missed_groups` (near-duplicate questions: punctuation ignored). The first t
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 
@@ -23,10 +24,13 @@ def same_name(text: str) -> str:
     return " ".join(strip_accents(text.casefold()).split())
 
 
+_RUNS_OF_SPACE = re.compile(r"[ \t\r\n]+")
+
+
 def clip(text: str, limit: int) -> str:
     """Cut to `limit` characters with an ellipsis, at a word boundary when one is near (a
     button label, a toast, an inline result's description)."""
-    text = " ".join(text.split())
+    text = _RUNS_OF_SPACE.sub(" ", text).strip()  # keeps no-break spaces (French « : »)
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]

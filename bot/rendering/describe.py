@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.answer import Answer, Suggestion
 from bot.catalog.model import Catalog, Event, Role
-from bot.rendering.dates import month_with_day
+from bot.rendering.dates import day_number, month_name, month_with_day
 from bot.rendering.texts import Texts
 from bot.understanding.query import Period, Query
 
@@ -12,6 +12,16 @@ from bot.understanding.query import Period, Query
 def entity_name(catalog: Catalog, kind: str, entity_id: str, language: str) -> str:
     entity = catalog.entity(kind, entity_id)
     return entity.name(language) if entity else entity_id
+
+
+def button_title(event: Event, texts: Texts) -> str:
+    """A button's words for an event: its short title in the reply's language (written to keep
+    what tells it from the others, never cut from the long one), "(planned)" when it is."""
+    lang = texts.language
+    short = event.short_title.get(lang) or event.title_in(lang)
+    if event.is_planned:
+        return f"{short} ({texts.get('card_planned')})"
+    return short
 
 
 def event_place(catalog: Catalog, event: Event, language: str) -> str:
@@ -47,18 +57,43 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         words.append(texts.get("filter_except", what=", ".join(left_out)))
     if query.unknown_place:
         words.append(query.unknown_place.title())
-    if query.days and query.months:
+    years = query.years
+    if query.days and query.months and len(years) == 1:
+        # "1 May 2015", not "1 May, 2015": the date as one phrase, in the language's order.
         words += [
-            texts.get("filter_day_month", day=day, month=month_with_day(catalog, month, lang))
+            texts.get(
+                "date_day",
+                day=day_number(lang, day),
+                month=month_with_day(catalog, month, lang),
+                year=years[0],
+            )
+            for day in query.days
+            for month in query.months
+        ]
+        years = ()
+    elif query.days and query.months:
+        words += [
+            texts.get(
+                "filter_day_month",
+                day=day_number(lang, day),
+                month=month_with_day(catalog, month, lang),
+            )
             for day in query.days
             for month in query.months
         ]
     elif query.season:
         words.append(texts.get(f"season_{query.season}"))
+    elif query.months and len(years) == 1:
+        # "June 2015", "2015-жылдын июнь айы"
+        words += [
+            texts.get("date_month", month=month_name(catalog, m, lang), year=years[0])
+            for m in query.months
+        ]
+        years = ()
     else:
         words += [entity_name(catalog, "month", str(m), lang) for m in query.months]
-    if query.years:
-        words.append(", ".join(str(y) for y in query.years))
+    if years:
+        words.append(", ".join(str(y) for y in years))
     if query.year_months:
         first, last = query.year_months[0][0], query.year_months[-1][0]
         words.append(f"{first}/{last % 100:02d}" if last != first else str(first))

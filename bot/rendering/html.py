@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Status, in_language
+from bot.catalog.model import Catalog, Event, Fact, in_language
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import (
     answer_filter,
@@ -16,6 +16,7 @@ from bot.rendering.describe import (
     who_took_part,
 )
 from bot.rendering.marks import HTML, Marks
+from bot.rendering.numbers import fact_value
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
@@ -57,8 +58,6 @@ def render_html(
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
     head = _lead(answer, catalog, texts, ids, marks)
-    if answer.facts and answer.intent is not Intent.COUNT:
-        head = "\n".join(part for part in (_fact_lines(answer, texts, marks), head) if part)
     if answer.quote:
         head = "\n".join(part for part in (marks.bold(marks.text(answer.quote)), head) if part)
     if answer.shows_card:
@@ -125,16 +124,16 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             )
         )
     if intent is Intent.PLACES:
-        counts = {
-            city: sum(city in e.cities for e in catalog.events) for city in catalog.used_cities
-        }
-        ranked = sorted(counts, key=lambda city: (-counts[city], city))
-        places = ", ".join(
-            f"{entity_name(catalog, 'place', city, texts.language)} ({counts[city]})"
-            for city in ranked
-        )
+        # Only what took place counts as a place "where events took place"; a planned event's
+        # city is named on a line of its own.
+        held = [e for e in catalog.events if not e.is_planned]
+        planned = [e for e in catalog.events if e.is_planned]
+        lines = [m.text(texts.get("places_list", places=_city_counts(catalog, held, texts)))]
+        if any(e.cities for e in planned):
+            lines.append(
+                m.text(texts.get("places_planned", places=_city_counts(catalog, planned, texts)))
+            )
         without = sum(not e.cities for e in catalog.events)
-        lines = [m.text(texts.get("places_list", places=places))]
         if without:
             lines.append(m.text(texts.get("places_no_city", count=without)))
         return "\n".join(lines)
@@ -156,15 +155,14 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         ]
         blocks.append(m.bold(m.text(texts.get("overview_events", count=len(ids)))))
         return "\n\n".join(blocks)
+    if answer.facts_not_stated:
+        what = ", ".join(
+            entity_name(catalog, "fact", kind, texts.language) for kind in answer.facts_not_stated
+        )
+        return m.bold(m.text(texts.get("fact_not_stated", what=what)))
+    if answer.facts:
+        return "\n".join(m.bold(m.text(_fact_sentence(fact, texts))) for fact in answer.facts)
     if intent is Intent.COUNT:
-        if answer.facts_not_stated:
-            what = ", ".join(
-                entity_name(catalog, "fact", kind, texts.language)
-                for kind in answer.facts_not_stated
-            )
-            return m.bold(m.text(texts.get("fact_not_stated", what=what)))
-        if answer.facts:
-            return _fact_lines(answer, texts, m)
         key = "count_events_one" if len(ids) == 1 else "count_events"
         if not ids:
             key = "count_events_zero"
@@ -229,21 +227,6 @@ def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str
     return "\n".join(lines)
 
 
-def _fact_lines(answer: Answer, texts: Texts, m: Marks) -> str:
-    return "\n".join(
-        m.bold(
-            m.text(
-                texts.get(
-                    "count_fact_approx" if fact.approximate else "count_fact",
-                    label=texts.get(f"fact_{fact.kind}"),
-                    value=fact.value,
-                )
-            )
-        )
-        for fact in answer.facts
-    )
-
-
 def _future_lead(
     catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str, m: Marks
 ) -> str:
@@ -259,6 +242,28 @@ def _future_lead(
         date=format_when(catalog, latest_of_kind, texts),
     )
     return f"{m.text(ends)}\n{m.bold(m.text(offer))}"
+
+
+def _fact_sentence(fact: Fact, texts: Texts) -> str:
+    """ "Gold medals: 1.", "Guests: about 100.", "Edition: 13th." """
+    return texts.get(
+        "count_fact_approx" if fact.approximate else "count_fact",
+        label=texts.get(f"fact_{fact.kind}"),
+        value=fact_value(texts.language, fact),
+    )
+
+
+def _city_counts(catalog: Catalog, events: list[Event], texts: Texts) -> str:
+    """ "Brussels (6), Ghent (2)": cities by how many of these events took place there."""
+    counts: dict[str, int] = {}
+    for event in events:
+        for city in event.cities:
+            counts[city] = counts.get(city, 0) + 1
+    ranked = sorted(counts, key=lambda city: (-counts[city], city))
+    return ", ".join(
+        f"{entity_name(catalog, 'place', city, texts.language)} ({counts[city]})"
+        for city in ranked
+    )
 
 
 def _no_match(catalog: Catalog, texts: Texts, described: str, m: Marks) -> str:
@@ -281,7 +286,7 @@ def _title(event: Event, texts: Texts) -> str:
 def _line(event: Event, catalog: Catalog, texts: Texts, m: Marks) -> str:
     date = format_span(catalog, event, texts)
     place = event_place(catalog, event, texts.language)
-    planned = f" ({texts.get('card_planned')})" if event.status is Status.PLANNED else ""
+    planned = f" ({texts.get('card_planned')})" if event.is_planned else ""
     parts = [m.bold(m.text(date)) + m.text(planned)]  # the date bold, the status not
     if place:
         parts.append(m.text(place))
@@ -303,10 +308,11 @@ def _card(
 
     place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
     date = format_when(catalog, event, texts)
+    place_label = "card_place_planned" if event.is_planned else "card_place"
     lines = [
         m.bold(m.text(_title(event, texts))),
         f"📅 {m.text(labelled('card_date', date))}",
-        f"📍 {m.text(labelled('card_place', place))}",
+        f"📍 {m.text(labelled(place_label, place))}",
         "",
         m.text(in_language(event.summary, lang)),
     ]
@@ -315,14 +321,8 @@ def _card(
         value = texts.get("label_value", label=label, value=", ".join(names))
         lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {m.text(value)}")
     if event.facts:
-        facts = "; ".join(
-            texts.get(
-                "count_fact_approx" if f.approximate else "count_fact",
-                label=texts.get(f"fact_{f.kind}"),
-                value=f.value,
-            ).rstrip(".")
-            for f in event.facts
-        )
+        separator = texts.get("facts_separator")
+        facts = separator.join(_fact_sentence(f, texts).rstrip(".") for f in event.facts)
         lines.append(f"🔢 {m.text(labelled('card_facts', facts))}")
     lines.append("\n" + m.italic(m.text(labelled("card_source", ""))))
     # Collapsed: the quote is English and as long as the summary; one tap opens it.

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.answering import Answer
 from bot.catalog.model import LANGUAGES, Catalog
 from bot.rendering import Page, Texts
-from bot.rendering.describe import suggestion_label
+from bot.rendering.describe import button_title, suggestion_label
 from bot.telegram import callbacks as cb
 from bot.text import clip
 
@@ -57,7 +57,7 @@ def answer_keyboard(
         for event_id in page.event_ids:
             event = catalog.event(event_id)
             if event is not None:
-                title = event.title_in(lang)
+                title = button_title(event, words)
                 rows.append(
                     [_button(f"{event.start.year} · {title}", cb.OpenCard(lang, event_id))]
                 )
