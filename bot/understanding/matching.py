@@ -129,6 +129,8 @@ def _exact(chunk: Sequence[str], start: int, vocabulary: Vocabulary) -> Match | 
     return Match(start, end, senses, STEMMED, key) if senses else None
 
 
+_OFF_TOPIC = Sense("intent", "out_of_scope")
+_SHORT_OFF_TOPIC = 6  # "wether" is weather; "watch" (five letters) is not "match"
 _CUE_KINDS = ("period",)  # intent cues keep theirs: "relashions"
 
 
@@ -195,10 +197,12 @@ def _fuzzy(
         hits = [hit for hit in hits if _word_by_word(text, hit[0], max_edits, distance)]
     # Period words (ordinals, "before", "since") forgive one slip only: "оперная" is not
     # "первая", though two edits apart; names keep the full allowance.
+    # An off-topic cue is taken only as typed in a short word: "watch" is not "match".
     hits = [
         hit
         for hit in hits
-        if hit[1] <= 1 or any(s.kind not in _CUE_KINDS for s in vocabulary.plain_lookup(hit[0]))
+        if (hit[1] <= 1 or any(s.kind not in _CUE_KINDS for s in vocabulary.plain_lookup(hit[0])))
+        and (len(text) >= _SHORT_OFF_TOPIC or vocabulary.plain_lookup(hit[0]) != {_OFF_TOPIC})
     ]
     if not hits:
         return None
