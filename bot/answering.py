@@ -289,7 +289,12 @@ class Answerer:
     def _number_not_in_source(self, query: Query, ids: tuple[str, ...]) -> tuple[str, ...]:
         """ "How many people came to the Raimbekova concert": the events found once the number
         asked for is left out, when only that number made the search come back empty."""
-        if ids or not query.facts or query.intent not in (Intent.COUNT, Intent.LIST):
+        # DETAIL too: a list of one is shown (and replayed) as its card
+        if (
+            ids
+            or not query.facts
+            or query.intent not in (Intent.COUNT, Intent.LIST, Intent.DETAIL)
+        ):
             return ()
         if not (query.events or query.people or query.organisations):
             return ()  # "medals in 2015" names no event: nothing there to point at
