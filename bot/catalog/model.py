@@ -86,6 +86,7 @@ class Entity:
 class Place(Entity):
     kind: str = "city"  # city | venue | country | region | foreign
     city: str | None = None  # for a venue: its city id, only when the seed says it
+    country: str | None = None  # for a city: the country place id (quiz distractors use it)
     # For a region or a country: the cities in it ("Flanders" -> Ghent, Bruges, ...).
     contains: tuple[str, ...] = ()
     # For a country: events whose source names no city count as held here (Belgium: the seed
