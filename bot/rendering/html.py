@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Role, in_language
 from bot.rendering.dates import format_span, format_when
-from bot.rendering.describe import answer_filter, entity_name, event_place, suggestion_label
+from bot.rendering.describe import (
+    answer_filter,
+    entity_name,
+    event_place,
+    suggestion_label,
+    who_took_part,
+)
 from bot.rendering.marks import HTML, Marks
 from bot.rendering.numbers import alphabetical, fact_sentences
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
@@ -59,6 +65,8 @@ def render_html(
         text = _about(answer, _event(catalog, ids[0]), catalog, texts, marks)
         return Page(_fit(text, limit), 0, 1, ids)
     head = _lead(answer, catalog, texts, ids, marks)
+    if answer.quote:
+        head = "\n".join(part for part in (marks.bold(marks.text(answer.quote)), head) if part)
     if answer.shows_card:
         body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks)
         text = "\n\n".join(part for part in (head, body) if part)
@@ -110,6 +118,9 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             Intent.OUT_OF_SCOPE: "out_of_scope",
         }[intent]
         years = catalog.years
+        if answer.foreign_place and intent is Intent.OUT_OF_SCOPE:
+            place = entity_name(catalog, "place", answer.foreign_place, texts.language)
+            return m.text(texts.get("out_of_scope_foreign", place=place, examples=examples))
         return m.text(
             texts.get(
                 key,
@@ -177,6 +188,20 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             )
             for e in events[:3]
         )
+    if intent is Intent.ORGANISER and events:
+        return _who_lead(catalog, texts, events, answer.asks_who or "organiser", m)
+    if intent is Intent.COMPARE and len(events) >= 2:
+        first, second = events[0], events[1]
+        sentence = texts.get(
+            "compare_order",
+            first=_title(first, texts),
+            date1=format_when(catalog, first, texts),
+            second=_title(second, texts),
+            date2=format_when(catalog, second, texts),
+        )
+        return m.bold(m.text(sentence))
+    if intent is Intent.FUTURE and events:
+        return _future_lead(catalog, texts, events[0], filter_text, m)
     if intent in (Intent.FIRST, Intent.LATEST) and events:
         event = events[0]
         key = "first_of" if intent is Intent.FIRST else "latest_of"
@@ -191,6 +216,42 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
     return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
+
+
+def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str, m: Marks) -> str:
+    """ "Who organised / who sang": the names the source gives, one line per event."""
+    lines = []
+    for event in events:
+        ids = who_took_part(event, asks_who)
+        kinds = ["person" if i in event.people else "organisation" for i in ids]
+        names = [
+            entity_name(catalog, k, i, texts.language) for k, i in zip(kinds, ids, strict=True)
+        ]
+        if names:
+            key = "organised_by" if asks_who == "organiser" else "performed_by"
+            line = texts.get(key, title=_title(event, texts), who=", ".join(names))
+        else:
+            key = "organiser_not_stated" if asks_who == "organiser" else "performer_not_stated"
+            line = texts.get(key, title=_title(event, texts))
+        lines.append(m.bold(m.text(line)))
+    return "\n".join(lines)
+
+
+def _future_lead(
+    catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str, m: Marks
+) -> str:
+    """The record's end in words, then the latest event of the kind asked."""
+    last = catalog.events[-1]
+    ends = texts.get(
+        "future_record_ends", title=_title(last, texts), date=format_when(catalog, last, texts)
+    )
+    offer = texts.get(
+        "latest_of",
+        filter=filter_text,
+        title=_title(latest_of_kind, texts),
+        date=format_when(catalog, latest_of_kind, texts),
+    )
+    return f"{m.text(ends)}\n{m.bold(m.text(offer))}"
 
 
 def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts, m: Marks) -> str:
