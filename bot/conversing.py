@@ -2,12 +2,14 @@
 
 `Answerer.converse` calls `converse` here. The rules, in order:
 
-1. "the next one" after a card picked from a list: the event after it. Else "more" / "ещё" /
-   "дагы" / "meer" / "encore" alone: the next page of the last list.
+1. "the next one" / "the previous one" after a card picked from a list: the event after (before)
+   it. Else "more" / "ещё" / "дагы" / "meer" / "encore" alone: the next page of the last list.
 2. A position ("the second", "номер 3", "экинчиси", "de laatste", a bare "2"): that event of the
    last list, as shown. "The first one ever" is not a position.
 3. A question about one side of the event just shown ("who organised it?", "когда это было?",
-   "ким ырдаган?", "waar was dat?", "qu'a-t-il gagné ?"): the fact, in the first line.
+   "ким ырдаган?", "waar was dat?", "qu'a-t-il gagné ?"): the fact, in the first line. Other
+   questions about it ("in welke krant?", "к какой годовщине?") get its card, when what is
+   left of them, besides question words and fillers, are words of the event's own texts.
 4. A fragment ("and in 2016?", "а в Генте?", "et les films ?") or a correction ("no, I meant
    2016"): the last question with the slots of the same kind replaced, the others kept.
 5. Anything else is a question of its own and inherits nothing. Small talk ("thanks") keeps the
@@ -97,18 +99,17 @@ def converse(
         user_language: the user's chosen or Telegram language, one of ours, or None; the
             conversation's own language comes first for turns that do not tell ("2", "👍").
     """
-    text = question
-    follow = answerer.follow_ups.read(text)
-    query = answerer.understander.understand(text)
+    follow = answerer.follow_ups.read(question)
+    query = answerer.understander.understand(question)
     fallback = conversation.language or user_language or DEFAULT_LANGUAGE
     detected = query.language or follow.language
     if follow.unexplained == 0 and conversation.language in follow.languages:
         detected = conversation.language  # "номер 4" is Russian and Kyrgyz alike
     elif follow.language is not None and follow.language == conversation.language:
         detected = follow.language  # "no, I meant Ghent" goes on in English, whatever "Ghent" says
-    language = reply_language(detected, text, fallback)
+    language = reply_language(detected, question, fallback)
     # A question of its own inherits nothing, its language neither: as `Answerer.answer`.
-    own = reply_language(query.language, text, user_language or DEFAULT_LANGUAGE)
+    own = reply_language(query.language, question, user_language or DEFAULT_LANGUAGE)
     turn = _Turn(answerer, question, conversation, follow, query, language, own)
     return turn.decide()
 
