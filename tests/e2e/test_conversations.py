@@ -81,6 +81,7 @@ async def test_a_private_follow_up_keeps_the_kind_and_picks_from_the_list(
     organisers = await api.reply(301)
     assert second.title["ru"] in organisers["text"]
     assert first_line(organisers).startswith(("Организаторы", "В источнике"))
+    assert event_buttons(api, organisers) == [second.id]  # the full card is one tap away
 
 
 async def test_more_pages_through_the_last_list_then_says_that_is_all(
