@@ -29,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
+from .news import MAX_CAPTION, MAX_UPLOAD, NewsApi, Upload, _Refusal, parse_multipart
 from .telegram_html import EntityError, parse_html, utf16_length
 
 JSON = dict[str, Any]
@@ -105,7 +106,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-class BotApiServer:
+class BotApiServer(NewsApi):
     """The fixture: start it, point the bot's base_url at it, drive it from the test."""
 
     def __init__(
@@ -135,6 +136,7 @@ class BotApiServer:
         self._closing = False
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._init_news()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -306,7 +308,8 @@ class BotApiServer:
             return [
                 copy.deepcopy(_public(m))
                 for (cid, _), m in sorted(self.messages.items())
-                if cid == chat_id and m["from"]["id"] == self.bot_id
+                if cid == chat_id
+                and ((m.get("from") or {}).get("id") == self.bot_id or "sender_chat" in m)
             ]
 
     def calls_to(self, method: str) -> list[Call]:
@@ -393,6 +396,9 @@ class BotApiServer:
                 "date": int(time.time()),
                 **content,
             }
+            if chat.get("type") == "channel":  # a channel post: signed by the channel
+                del message["from"]
+                message["sender_chat"] = chat
             self.messages[(chat["id"], message["message_id"])] = message
             return message
 
@@ -418,6 +424,14 @@ class BotApiServer:
         if fault and fault.delay:
             time.sleep(fault.delay)
         try:
+            try:
+                self._check_flood(method, params)
+            except _Refusal as refusal:
+                parameters = {"retry_after": refusal.retry_after} if refusal.retry_after else None
+                description = refusal.description
+                if refusal.retry_after:
+                    description = f"Too Many Requests: retry after {refusal.retry_after}"
+                raise ApiError(refusal.code, description, parameters) from None
             if fault and fault.status:
                 if fault.status == 429:
                     raise ApiError(
@@ -429,7 +443,10 @@ class BotApiServer:
             implementation = getattr(self, f"_api_{method.lower()}", None)
             if implementation is None:
                 raise ApiError(404, "Not Found")
-            result = implementation(params)
+            try:
+                result = implementation(params)
+            except _Refusal as refusal:
+                raise ApiError(refusal.code, refusal.description) from None
         except ApiError as exc:
             call = Call(method, params, False, error=exc.description, status=exc.code)
             with self._cond:
@@ -457,6 +474,9 @@ class BotApiServer:
                 raise bad_request(f"{name} is empty")
 
     def _chat(self, chat_id: Any) -> JSON:
+        known = self._known_chat(chat_id)  # registered chats, channels, blocked users (403)
+        if known is not None:
+            return known
         try:
             cid = int(chat_id)
         except (TypeError, ValueError):
@@ -596,6 +616,7 @@ class BotApiServer:
     def _api_sendmessage(self, params: JSON) -> JSON:
         self._require(params, "chat_id")
         chat = self._chat(params["chat_id"])
+        self._check_posting(chat)
         visible, original = self._text(params.get("text"), params.get("parse_mode"))
         markup = self._markup(params.get("reply_markup"))
         content: JSON = {"text": visible, "html": original}
@@ -610,6 +631,40 @@ class BotApiServer:
             if replied is not None:
                 content["reply_to_message"] = replied
         message = self._new_message(chat, self._bot_user(), **content)
+        return _public(message)
+
+    def _api_senddocument(self, params: JSON) -> JSON:
+        """A file upload (the .ics): a real multipart part with a file name, or a file_id."""
+        self._require(params, "chat_id", "document")
+        chat = self._chat(params["chat_id"])
+        self._check_posting(chat)
+        document = params["document"]
+        if not isinstance(document, Upload):
+            raise bad_request("wrong remote file identifier specified")
+        if not document.content:
+            raise bad_request("file must be non-empty")
+        if len(document.content) > MAX_UPLOAD:
+            raise ApiError(413, "Request Entity Too Large")
+        content: JSON = {
+            "document": {
+                "file_id": f"doc-{len(self.uploads) + 1}",
+                "file_unique_id": f"u{len(self.uploads) + 1}",
+                "file_name": document.file_name,
+                "mime_type": document.content_type,
+                "file_size": len(document.content),
+            }
+        }
+        if params.get("caption"):
+            visible, original = self._text(
+                params["caption"], params.get("parse_mode"), limit=MAX_CAPTION
+            )
+            content.update(caption=visible, html=original)
+        markup = self._markup(params.get("reply_markup"))
+        if markup:
+            content["reply_markup"] = markup
+        message = self._new_message(chat, self._bot_user(), **content)
+        with self._cond:
+            self.uploads[(chat["id"], message["message_id"])] = document
         return _public(message)
 
     def _api_editmessagetext(self, params: JSON) -> JSON | bool:
@@ -843,9 +898,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._serve_decoded(params)
             return
         if kind == "multipart/form-data":
-            self._send(
-                400, {"ok": False, "error_code": 400, "description": "multipart is not supported"}
-            )
+            fields = parse_multipart(self.headers.get("Content-Type", ""), body)
+            uploads = {k: v for k, v in fields.items() if isinstance(v, Upload)}
+            decoded = _decode({k: v for k, v in fields.items() if isinstance(v, str)})
+            self._serve_decoded({**decoded, **uploads})
             return
         query = parse_qs(urlsplit(self.path).query)
         query.update(parse_qs(body.decode("utf-8"), keep_blank_values=True))
