@@ -64,7 +64,8 @@ class Pacer:
 
     def took(self, chat: str, at: float) -> None:
         """A message to `chat` left at `at`."""
-        self._next_any = max(self._next_any, at + 1.0 / self.per_second)
+        # a microsecond over the spacing, so float rounding never fits one more into a second
+        self._next_any = max(self._next_any, at + 1.0 / self.per_second + 1e-6)
         self._next_in_chat[chat] = at + self.chat_seconds
         if len(self._next_in_chat) > 50_000:  # forget chats whose spacing has long passed
             self._next_in_chat = {c: t for c, t in self._next_in_chat.items() if t > at}

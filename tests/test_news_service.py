@@ -1,0 +1,97 @@
+"""What /subscribe, /unsubscribe and /forget answer, and what an announcement says."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from bot.answering import Answerer
+from bot.catalog.model import LANGUAGES, PartialDate
+from bot.config import NewsSettings
+from bot.news.announce import Announcer
+from bot.news.changes import ChangeKind
+from bot.news.filters import Filter
+from bot.news.pacing import FakeClock
+from bot.news.service import News
+from bot.news.store import NewsStore
+from bot.rendering import Texts
+from tests.news_helpers import new_event, with_events
+
+
+@pytest.fixture
+def news(tmp_path: Path) -> News:
+    return News(NewsStore(tmp_path / "news.sqlite3"), NewsSettings(), FakeClock())
+
+
+def test_subscribe_to_everything_then_again(news: News, answerer: Answerer) -> None:
+    catalog = answerer.catalog
+    assert news.subscribe(catalog, 1, "ky", "").key == "news_subscribed_all"
+    assert news.subscribe(catalog, 1, "ky", "").key == "news_already_subscribed"
+    assert news.store.subscriptions(1) == (Filter(""),)
+
+
+def test_subscribe_to_a_kind_names_it_in_the_chats_language(
+    news: News, answerer: Answerer
+) -> None:
+    reply = news.subscribe(answerer.catalog, 2, "ru", "концерты")
+    assert reply.key == "news_subscribed_filter"
+    assert reply.values["filter"] == answerer.catalog.entity("category", "concert").name("ru")  # type: ignore[union-attr]
+
+
+def test_an_unknown_filter_lists_what_exists_and_subscribes_nothing(
+    news: News, answerer: Answerer
+) -> None:
+    reply = news.subscribe(answerer.catalog, 3, "fr", "quidditch")
+    assert reply.key == "news_unknown_filter"
+    text = reply.say(Texts(answerer.catalog, "fr"))
+    assert "quidditch" in text and "Bruxelles" in text
+    assert news.store.subscriptions(3) == ()
+
+
+def test_unsubscribe_and_forget_say_what_happened(news: News, answerer: Answerer) -> None:
+    news.subscribe(answerer.catalog, 4, "nl", "")
+    assert news.unsubscribe(4).key == "news_unsubscribed"
+    assert news.unsubscribe(4).key == "news_not_subscribed"
+    assert news.forget(4, had_language=False).key == "news_forget_nothing"
+    news.subscribe(answerer.catalog, 4, "nl", "gent")
+    reply = news.forget(4, had_language=True)
+    assert reply.key == "news_forget_done" and reply.values["subscriptions"] == 1
+    assert news.forget(4, had_language=False).key == "news_forget_nothing"
+
+
+def test_reminders_wait_for_the_morning_of_the_day_before(
+    tmp_path: Path, answerer: Answerer
+) -> None:
+    clock = FakeClock(1_935_964_800.0)  # 2031-05-08 00:00 UTC
+    news = News(NewsStore(tmp_path / "n.sqlite3"), NewsSettings(), clock)
+    news.subscribe(answerer.catalog, 1, "en", "")
+    event = new_event(answerer.catalog.events[0], "2031-05-09-x", start=PartialDate(2031, 5, 9))
+    news.plan_reminders(with_events(answerer.catalog, (*answerer.catalog.events, event)))
+    assert news.store.due(clock.now()) == []
+    assert [i.event_id for i in news.store.due(clock.now() + 8 * 3600)] == ["2031-05-09-x"]
+    off = News(NewsStore(tmp_path / "o.sqlite3"), NewsSettings(reminders=False), clock)
+    off.subscribe(answerer.catalog, 1, "en", "")
+    off.plan_reminders(with_events(answerer.catalog, (*answerer.catalog.events, event)))
+    assert off.store.next_due() is None
+
+
+def test_every_announcement_fits_and_says_what_happened_in_every_language(
+    answerer: Answerer,
+) -> None:
+    catalog = answerer.catalog
+    gala = new_event(catalog.events[-1], "2031-06-gala", start=PartialDate(2031, 6, 12))
+    grown = with_events(catalog, (*catalog.events, gala))
+    announcer = Announcer(Answerer(grown), lambda event_id: f"https://t.me/kgbe?start={event_id}")
+    for event in grown.events:
+        for change in ChangeKind:
+            for language in LANGUAGES:
+                html = announcer.html(event.id, change, language, date(2031, 5, 1))
+                assert html is not None and len(html) <= 4096
+                header = grown.locales[language][f"news_header_{change.value}"].rstrip(":")
+                assert html.startswith(f"<b>{header}")
+                assert event.title[language] in html or event.title[language][:20] in html
+    upcoming = announcer.html("2031-06-gala", ChangeKind.NEW, "nl", date(2031, 5, 1))
+    assert upcoming is not None and "(komt nog)" in upcoming
+    assert announcer.html("no-such-event", ChangeKind.NEW, "en", date(2031, 5, 1)) is None
