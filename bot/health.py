@@ -3,7 +3,7 @@
 The running bot touches BOT_STATE_DIR/heartbeat every HEARTBEAT_SECONDS (a repeating job);
 `python -m bot.health` exits 0 when that file is younger than MAX_AGE_SECONDS, 1 otherwise.
 A process stuck in a loop or an event loop that stopped turning stops the heartbeat, and Docker
-marks the container unhealthy. In webhook mode GET /healthz answers too.
+marks the container unhealthy. Webhook mode uses the same file.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from bot.catalog.model import (
     Month,
     PartialDate,
     Place,
+    Role,
     Status,
     Topic,
 )
@@ -44,6 +45,9 @@ from bot.catalog.yamldoc import (
 
 TITLE_MAX = 80
 """Titles show in lists and inline results; longer ones get cut by Telegram clients."""
+
+SHORT_TITLE_MAX = 40
+"""A button shows "2017 · " and the short title; Telegram clients cut labels near 48."""
 
 PLACE_KINDS = ("city", "venue", "country")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -67,6 +71,7 @@ EVENT_KEYS = (
     "facts",
     "aliases",
     "title",
+    "short_title",
     "summary",
     "source",
 )
@@ -84,6 +89,7 @@ EVENT_REQUIRED = (
 TOPIC_KEYS = ("id", "aliases", "title", "summary", "source")
 TOPIC_REQUIRED = ("id", "title", "summary", "source")
 FACT_KEYS = ("kind", "value", "approximate")
+ROLE_KEYS = ("id", "role")
 
 
 @dataclass(frozen=True)
@@ -595,11 +601,18 @@ class _EventReader:
         cities = self.places("cities", only="city")
         mentions = self.places("mentions", only=None)
         venue = self.venue()
-        people = self.refs_list("people", PEOPLE, self.refs.people)
-        organisations = self.refs_list("organisations", ORGANISATIONS, self.refs.organisations)
+        people, people_roles = self.involved("people", PEOPLE, self.refs.people)
+        organisations, organisation_roles = self.involved(
+            "organisations", ORGANISATIONS, self.refs.organisations
+        )
         facts = self.facts()
         self.aliases = doc.texts(rec.get("aliases"), f"{self.what}: aliases")
         title = doc.localized(rec, "title", self.what, TITLE_MAX)
+        short_title = (
+            doc.localized(rec, "short_title", self.what, SHORT_TITLE_MAX)
+            if rec.get("short_title") is not None
+            else {}
+        )
         summary = doc.localized(rec, "summary", self.what)
         source = _source(doc, rec, self.what, self.seed)
         if (
@@ -629,6 +642,8 @@ class _EventReader:
             organisations=organisations,
             facts=facts,
             aliases=tuple(a for a, _ in self.aliases),
+            roles=people_roles + organisation_roles,
+            short_title=short_title or {},
         )
 
     def check_id(self, event_id: str, start: PartialDate | None) -> None:
@@ -705,6 +720,56 @@ class _EventReader:
                 continue
             result.append(value)
         return tuple(result)
+
+    def involved(
+        self, key: str, kind: _Kind, known: set[str]
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, Role], ...]]:
+        """People or organisations with their role: `- {id: zh-raimbekova, role: performer}`.
+
+        A bare id is read as a participant, so a list written before roles existed still loads.
+        """
+        given = self.rec.get(key)
+        if given is None or is_null(given):
+            return (), ()
+        items = self.doc.sequence(given, f"{self.what}: {key}")
+        ids: list[str] = []
+        roles: list[tuple[str, Role]] = []
+        allowed = [r.value for r in Role]
+        for item in items or []:
+            if isinstance(item, MappingNode):
+                rec = self.doc.record(
+                    item, f"{self.what}: an entry of {key}", ROLE_KEYS, ROLE_KEYS
+                )
+                if rec is None:
+                    continue
+                id_node, role_node = rec.get("id"), rec.get("role")
+                value = self.doc.text(id_node, f"{self.what}: {key} id") if id_node else None
+                role_text = self.doc.text(role_node, f"{self.what}: role") if role_node else None
+                if role_text is not None and role_node is not None and role_text not in allowed:
+                    self.doc.report(
+                        role_node,
+                        f"{self.what}: unknown role '{role_text}' in {key}."
+                        f"{did_you_mean(role_text, allowed)} Use one of: {', '.join(allowed)}",
+                    )
+                    role_text = None
+                node: Node | None = id_node
+                role = Role(role_text) if role_text is not None else None
+            else:
+                value = self.doc.text(item, f"an entry of {self.what}: {key}")
+                node, role = item, Role.PARTICIPANT
+            if value is None or node is None or role is None:
+                continue
+            if kind.key not in self.refs.broken and value not in known:
+                self.unknown(node, kind, value, known)
+                continue
+            if value in ids:
+                self.doc.report(
+                    node, f"{self.what}: '{value}' is listed twice in {key} — keep one entry"
+                )
+                continue
+            ids.append(value)
+            roles.append((value, role))
+        return tuple(ids), tuple(roles)
 
     def unknown(self, node: Node, kind: _Kind, value: str, known: Iterable[str]) -> None:
         file = self.display(kind.file)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES
+from bot.catalog.plurals import CATEGORIES
 from bot.catalog.problems import Problem
 from bot.catalog.yamldoc import Doc, closest, did_you_mean, line_of, read_yaml, scalar_text
 
@@ -69,6 +70,7 @@ def load_locales(
         _read(path, doc, folder, texts[lang])
     reference = texts[DEFAULT_LANGUAGE]
     for lang in LANGUAGES:
+        _check_plural_variants(lang, texts[lang], reference, problems)
         if lang != DEFAULT_LANGUAGE:
             _compare(lang, texts[lang], reference, files, display, problems)
     return {lang: {key: text.value for key, text in texts[lang].items()} for lang in LANGUAGES}
@@ -115,6 +117,50 @@ def placeholders(text: str) -> frozenset[str] | None:
     return frozenset(name for _, name, _, _ in parsed if name is not None)
 
 
+def _check_plural_variants(
+    lang: str, texts: dict[str, _Text], reference: dict[str, _Text], problems: list[Problem]
+) -> None:
+    """`key.few` is a plural variant of `key`: the language must have that category, the base
+    text must exist in English, and the placeholders must be the base's."""
+    for key, text in texts.items():
+        if "." not in key:
+            continue
+        base, _, category = key.partition(".")
+        allowed = CATEGORIES.get(lang, ("one", "other"))
+        base_text = reference.get(base)
+        if category not in allowed:
+            problems.append(
+                Problem(
+                    text.file,
+                    text.line,
+                    f"'{key}': '{category}' is not a plural form of this language — use "
+                    f"{', '.join(f'{base}.{c}' for c in allowed)}",
+                )
+            )
+        elif base_text is None:
+            problems.append(
+                Problem(
+                    text.file,
+                    text.line,
+                    f"'{key}' is a plural form of '{base}', which en.yaml does not have — add "
+                    f"'{base}' to en.yaml or fix the name",
+                )
+            )
+        elif (
+            base_text.placeholders is not None
+            and text.placeholders is not None
+            and text.placeholders != base_text.placeholders
+        ):
+            problems.append(
+                Problem(
+                    text.file,
+                    text.line,
+                    f"the placeholders in '{key}' differ from '{base}' in English: en has "
+                    f"{_braces(base_text.placeholders)}, this has {_braces(text.placeholders)}",
+                )
+            )
+
+
 def _compare(
     lang: str,
     texts: dict[str, _Text],
@@ -139,9 +185,11 @@ def _compare(
         )
         missing_files.add(folder)
     order = list(reference)
-    unknown = [key for key in texts if key not in reference]
+    unknown = [key for key in texts if key not in reference and "." not in key]
     renamed = {closest(key, [k for k in order if k not in texts]) for key in unknown}
     for key, en_text in reference.items():
+        if "." in key:
+            continue  # a plural form of English; other languages have their own forms
         if key in texts or en_text.folder in missing_files or key in renamed:
             continue
         folder = en_text.folder
@@ -159,6 +207,8 @@ def _compare(
             )
         )
     for key, text in texts.items():
+        if "." in key:
+            continue  # a plural form: checked by _check_plural_variants
         en = reference.get(key)
         if en is None:
             problems.append(

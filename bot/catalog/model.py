@@ -17,6 +17,27 @@ class Status(StrEnum):
     PLANNED = "planned"
 
 
+class Role(StrEnum):
+    """What a person or organisation was to an event, as the seed tells it.
+
+    A card lists names under their role ("Performers", "In honour of"), and questions such as
+    "who organised it" select by role: a namesake or an honoree was not there.
+    """
+
+    PERFORMER = "performer"  # on stage, on screen: ensembles, singers, the lyceum's troupe
+    ORGANISER = "organiser"  # organised or held it (the Embassy, ACAFK, Nomadstan)
+    HONOREE = "honoree"  # whom it honoured (Aitmatov's birthday)
+    NAMESAKE = "namesake"  # whose name it bears (the Grumiaux competition)
+    MEDIA = "media"  # reported on it or published it (a TV channel, a newspaper)
+    DIRECTOR = "director"  # directed the film
+    PHOTOGRAPHER = "photographer"  # whose photographs were shown
+    FESTIVAL = "festival"  # the festival it was part of
+    DELEGATION = "delegation"  # a member body of a visiting delegation
+    HOST = "host"  # whom the visitors met
+    ARCHIVE = "archive"  # whose archive material was shown
+    PARTICIPANT = "participant"  # took part (the default when data gives no role)
+
+
 @dataclass(frozen=True, order=True)
 class PartialDate:
     """A date at the precision the seed gives: a day, or only a month (day is None)."""
@@ -96,6 +117,25 @@ class Event:
     organisations: tuple[str, ...] = ()
     facts: tuple[Fact, ...] = ()
     aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, Role], ...] = ()  # (person or organisation id, role), data order
+    short_title: Localized = field(default_factory=dict)  # for buttons; falls back to title
+
+    def role_of(self, entity_id: str) -> Role | None:
+        """The role of one of the event's people or organisations; None when not involved."""
+        if entity_id not in self.people and entity_id not in self.organisations:
+            return None
+        return next((role for who, role in self.roles if who == entity_id), Role.PARTICIPANT)
+
+    def with_role(self, role: Role) -> tuple[str, ...]:
+        """Ids of the people and organisations in that role, people first, in data order."""
+        return tuple(
+            who for who in (*self.people, *self.organisations) if self.role_of(who) is role
+        )
+
+    @property
+    def is_planned(self) -> bool:
+        """The seed only announces it: every reply must say "planned", never "took place"."""
+        return self.status is Status.PLANNED
 
     def years(self) -> range:
         last = self.end.year if self.end else self.start.year

@@ -10,6 +10,7 @@ from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Status
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import entity_name, event_place
+from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
 TELEGRAM_LIMIT = 4096
@@ -237,12 +238,10 @@ def _card(
         "",
         esc(event.summary.get(lang) or event.summary["en"]),
     ]
-    people = [entity_name(catalog, "person", p, lang) for p in event.people]
-    if people:
-        lines.append(f"\n👤 {esc(labelled('card_people', ', '.join(people)))}")
-    organisations = [entity_name(catalog, "organisation", o, lang) for o in event.organisations]
-    if organisations:
-        lines.append(f"🏛 {esc(labelled('card_organisations', ', '.join(organisations)))}")
+    for number, (role, names) in enumerate(involved(catalog, event, lang)):
+        label = role_label(texts, role, len(names))
+        value = texts.get("label_value", label=label, value=", ".join(names))
+        lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {esc(value)}")
     if event.facts:
         facts = "; ".join(
             texts.get(

@@ -6,6 +6,7 @@ import logging
 from string import Formatter
 
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
+from bot.catalog.plurals import plural_category
 
 log = logging.getLogger(__name__)
 
@@ -24,11 +25,26 @@ class Texts:
         self._fallback = catalog.locales.get(DEFAULT_LANGUAGE, {})
 
     def get(self, key: str, **values: object) -> str:
-        template = self._own.get(key) or self._fallback.get(key)
+        """The text for `key` with {placeholders} filled in.
+
+        When an int {count} is given, the variant for its plural category (`key.few`) is used
+        where the language has one: "2 мероприятия", "5 мероприятий", "21 мероприятие".
+        """
+        template = self._template(key, values.get("count"))
         if template is None:
             log.warning("missing interface text %r", key)
             return key
         return Formatter().vformat(template, (), _Lenient(values))
+
+    def _template(self, key: str, count: object) -> str | None:
+        if isinstance(count, int) and not isinstance(count, bool):
+            own = self._own.get(f"{key}.{plural_category(self.language, count)}")
+            if own is not None:
+                return own
+            if key not in self._own:
+                english = plural_category(DEFAULT_LANGUAGE, count)
+                return self._fallback.get(f"{key}.{english}") or self._fallback.get(key)
+        return self._own.get(key) or self._fallback.get(key)
 
     def has(self, key: str) -> bool:
         return key in self._own or key in self._fallback

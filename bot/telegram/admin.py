@@ -6,7 +6,7 @@ unknown-command reply, because app.py registers these commands with `only_admins
 to a stranger the commands simply do not exist.
 
 Replies are plain text from bot.missed and bot.reloading, worded from data/locales/telegram in the
-admin's language and escaped here for Telegram's HTML.
+admin's language (the one store in languages.py) and escaped here for Telegram's HTML.
 """
 
 from __future__ import annotations
@@ -19,19 +19,19 @@ from html import escape
 from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.constants import MessageLimit, ParseMode
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes, filters
+from telegram.ext import filters
 
-from bot.answering import supported_language
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from bot.missed import MissedLog, format_missed, format_stats
-from bot.reloading import DataReloader, ReloadResult, format_reload_result
+from bot.reloading import ReloadResult, format_reload_result
 from bot.rendering import Texts, texts
-from bot.telegram.commands import PRIVATE_COMMANDS
-from bot.telegram.handlers import Handlers
+from bot.telegram.context import BotContext
+from bot.telegram.languages import Languages
+from bot.telegram.live import LiveData
+from bot.telegram.menus import PRIVATE_COMMANDS
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 ADMIN_COMMANDS = ("missed", "stats", "reload")
 MISSED_DAYS = 30
 MISSED_LIMIT = 15
@@ -72,32 +72,33 @@ def days_argument(args: list[str] | None, default: int) -> int:
 class Admin:
     """The admin commands and notices, each in the admin's own language.
 
-    A command replies in the language every other reply uses for that admin (the /lang choice,
-    else Telegram's language_code, else English), through the Handlers in bot_data. A notice
-    nobody asked for (broken data) goes to each admin in their /lang choice, else the language
-    their last admin command was answered in, else English.
+    A command replies in the language every other reply uses for that admin (BotContext's:
+    the /lang choice, else Telegram's language_code, else English). A notice nobody asked for
+    (broken data) goes to each admin in their /lang choice, else the language their last admin
+    command was answered in, else English; both read the one store, `languages`.
 
     Args:
         admin_ids: ADMIN_IDS.
-        reloader: the live data (None when the bot runs on fixed data: /reload then says so).
+        data: the live data (without a reloader /reload says the data is fixed).
+        languages: the /lang store every reply reads.
         missed: the missed-question log (None when BOT_STATE_DIR could not hold it).
     """
 
     def __init__(
         self,
         admin_ids: frozenset[int],
-        reloader: DataReloader | None,
+        data: LiveData,
+        languages: Languages,
         missed: MissedLog | None,
     ) -> None:
         self.admin_ids = admin_ids
-        self.reloader = reloader
+        self.data = data
+        self.languages = languages
         self.missed_log = missed
-        self._handlers: Handlers | None = None  # seen in bot_data on the first admin command
-        self._spoken: dict[int, str] = {}  # admin id -> language of their last command's reply
 
     # ------------------------------------------------------------------ commands
 
-    async def missed(self, update: Update, context: Context) -> None:
+    async def missed(self, update: Update, context: BotContext) -> None:
         """/missed [days]: the most asked questions the bot could not answer, grouped."""
         words = self._words(update, context)
         days = days_argument(context.args, MISSED_DAYS)
@@ -108,7 +109,7 @@ class Admin:
             text = format_missed(groups, days, words)
         await self._reply(update, context, text)
 
-    async def stats(self, update: Update, context: Context) -> None:
+    async def stats(self, update: Update, context: BotContext) -> None:
         """/stats [days]: questions per day, by language and intent, and the share answered."""
         words = self._words(update, context)
         days = days_argument(context.args, STATS_DAYS)
@@ -118,18 +119,19 @@ class Admin:
             text = format_stats(await asyncio.to_thread(self.missed_log.stats, days), words)
         await self._reply(update, context, text)
 
-    async def reload(self, update: Update, context: Context) -> None:
+    async def reload(self, update: Update, context: BotContext) -> None:
         """/reload: load data/ now, whatever the files look like, and say what happened."""
-        if self.reloader is None:
-            await self._reply(update, context, self._words(update, context).get("tg_reload_fixed"))
+        words = self._words(update, context)
+        reloader = self.data.reloader
+        if reloader is None:
+            await self._reply(update, context, words.get("tg_reload_fixed"))
             return
-        result = await asyncio.to_thread(self.reloader.reload)
-        # Worded after the reload, so a new tg_ text in the edit shows at once.
-        await self._reply(
-            update, context, format_reload_result(result, self._words(update, context))
-        )
+        result = await asyncio.to_thread(reloader.reload)
+        # Worded from the new data, so a new tg_ text in the edit shows at once.
+        words = texts(self._catalog(), words.language)
+        await self._reply(update, context, format_reload_result(result, words))
 
-    async def _reply(self, update: Update, context: Context, text: str) -> None:
+    async def _reply(self, update: Update, context: BotContext, text: str) -> None:
         chat = update.effective_chat
         if chat is None:
             return
@@ -138,32 +140,17 @@ class Admin:
                 chat.id, escape(piece, quote=False), parse_mode=ParseMode.HTML
             )
 
-    def _words(self, update: Update, context: Context) -> Texts:
-        """The texts for the admin who sent this command, picked as for any other reply."""
+    def _words(self, update: Update, context: BotContext) -> Texts:
+        """The texts for the admin who sent this command, as for any other reply; the
+        language is remembered for notices to an admin who never chose one with /lang."""
         user = update.effective_user
-        handlers = context.bot_data.get("handlers")
-        if isinstance(handlers, Handlers):
-            self._handlers = handlers
-            words = handlers.words(handlers.language_of(user))
-        else:  # an Application built without Handlers: Telegram's language, else English
-            language = supported_language(user.language_code if user else None)
-            words = texts(self._catalog(), language)
         if user is not None:
-            self._spoken[user.id] = words.language
-        return words
-
-    def _words_for(self, admin_id: int) -> Texts:
-        """The texts for an admin who did not write: /lang choice, else as last answered."""
-        chosen = self._handlers.prefs.language(admin_id) if self._handlers else None
-        return texts(self._catalog(), chosen or self._spoken.get(admin_id) or DEFAULT_LANGUAGE)
+            self.languages.remember_reply(user.id, context.language)
+        return context.texts
 
     def _catalog(self) -> Catalog:
         """The catalog answering now: its locales are the ones to speak."""
-        if self.reloader is not None:
-            return self.reloader.current.catalog
-        if self._handlers is not None:
-            return self._handlers.catalog
-        raise RuntimeError("Admin has neither live data nor Handlers to take texts from")
+        return self.data.latest().catalog
 
     # ------------------------------------------------------------------ notices
 
@@ -174,7 +161,8 @@ class Admin:
         delivered = 0
         for admin_id in sorted(self.admin_ids):
             try:
-                message = text if isinstance(text, str) else text(self._words_for(admin_id))
+                words = texts(self._catalog(), self.languages.for_notice(admin_id))
+                message = text if isinstance(text, str) else text(words)
                 for piece in chunks(message):
                     await bot.send_message(
                         admin_id, escape(piece, quote=False), parse_mode=ParseMode.HTML

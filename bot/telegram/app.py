@@ -1,16 +1,16 @@
-"""Building and running the Telegram Application: the only wiring between PTB and the core."""
+"""Building and running the Telegram Application: the only wiring between PTB and the core.
+
+`register` is the one place where handlers are added, in order, each with why it sits there.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import random
 import sqlite3
 import sys
-import time
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,6 @@ from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
-    CallbackContext,
     CallbackQueryHandler,
     CommandHandler,
     ExtBot,
@@ -28,29 +27,25 @@ from telegram.ext import (
     filters,
 )
 
-from bot.answering import Answer, Answerer, supported_language
+from bot.answering import Answerer
 from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.missed import MissedLog
-from bot.reloading import DataReloader, ReloadStatus
+from bot.reloading import DataReloader, ReloadResult, ReloadStatus
+from bot.telegram import buttons, commands, errors, inline, questions, quiz, records
 from bot.telegram.admin import Admin, only_admins
-from bot.telegram.commands import set_command_menus
-from bot.telegram.handlers import Handlers
+from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
-from bot.telegram.resilience import PatientRateLimiter, PerChatUpdateProcessor, RedactToken
+from bot.telegram.live import FreshDataUpdateProcessor, LiveData
+from bot.telegram.menus import set_command_menus
+from bot.telegram.resilience import PatientRateLimiter, RedactToken
+from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
 
 log = logging.getLogger(__name__)
-updates_log = logging.getLogger("bot.updates")
 
-BotApp = Application[
-    ExtBot[int],
-    CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]],
-    dict[Any, Any],
-    dict[Any, Any],
-    dict[Any, Any],
-    Any,
-]
+BotApp = Application[ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 POLL_TIMEOUT_SECONDS = 30
 NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access")
@@ -59,134 +54,10 @@ WATCH_SECONDS = 10.0
 MISSED_FILE = "missed.sqlite3"
 FALLBACK_DIR = "last-good-data"
 
-
-@dataclass
-class Trace:
-    """What one update did, for its log line and the missed-question log."""
-
-    started: float
-    kind: str
-    language: str
-    answerer: Answerer
-    question: Answer | None = None
-
-
-_TRACE: ContextVar[Trace | None] = ContextVar("bot_update_trace", default=None)
-"""The update being handled in this task (PTB runs each update in its own task)."""
-
-
-class LiveData:
-    """The Answerer every handler reads: the reloader's, pinned for the length of one update
-    so an update never sees half old and half new data."""
-
-    def __init__(self, source: Answerer | DataReloader) -> None:
-        self.reloader = source if isinstance(source, DataReloader) else None
-        self._fixed = source if isinstance(source, Answerer) else None
-
-    def latest(self) -> Answerer:
-        if self.reloader is not None:
-            return self.reloader.current
-        assert self._fixed is not None
-        return self._fixed
-
-    def current(self) -> Answerer:
-        trace = _TRACE.get()
-        return trace.answerer if trace is not None else self.latest()
-
-
-class TracingUpdateProcessor(PerChatUpdateProcessor):
-    """Around every update: check data/ for changes, pin the data, then one log line
-    (`update kind=text intent=list lang=ru events=3 ms=1.2`) and the missed-question record."""
-
-    def __init__(
-        self,
-        data: LiveData,
-        missed: MissedLog | None,
-        on_reload: Callable[[Any], Awaitable[None]],
-    ) -> None:
-        super().__init__()
-        self.data = data
-        self.missed = missed
-        self.on_reload = on_reload
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        started = time.perf_counter()
-        if self.data.reloader is not None and self.data.reloader.maybe_changed():
-            try:
-                result = await self.data.reloader.check_async(wait=True)
-                if result.notify:
-                    await self.on_reload(result)
-            except Exception:  # never lose an update over the check: answer from what we have
-                log.exception("checking data/ for changes failed")
-        trace = Trace(started, _kind(update), _user_language(update), self.data.latest())
-        token = _TRACE.set(trace)
-        try:
-            await super().do_process_update(update, coroutine)
-        finally:
-            _TRACE.reset(token)
-            await self._finish(update, trace)
-
-    async def _finish(self, update: object, trace: Trace) -> None:
-        answer = trace.question
-        milliseconds = (time.perf_counter() - trace.started) * 1000
-        if answer is None:
-            updates_log.info(
-                "update kind=%s intent=- lang=%s events=- ms=%.1f",
-                trace.kind,
-                trace.language,
-                milliseconds,
-            )
-        else:
-            updates_log.info(
-                "update kind=%s intent=%s lang=%s events=%d ms=%.1f",
-                trace.kind,
-                answer.intent.value,
-                answer.language,
-                len(answer.event_ids),
-                milliseconds,
-            )
-        if updates_log.isEnabledFor(logging.DEBUG):
-            updates_log.debug("update text=%r", _text_of(update))
-        if answer is not None and self.missed is not None:
-            await asyncio.to_thread(self.missed.record_answer, answer)
-
-
-def on_question(answer: Answer) -> None:
-    """Handlers call this for every typed question: kept for the update's log line."""
-    trace = _TRACE.get()
-    if trace is not None:
-        trace.question = answer
-
-
-def _kind(update: object) -> str:
-    if not isinstance(update, Update):
-        return "other"
-    if update.callback_query is not None:
-        return "button"
-    if update.inline_query is not None:
-        return "inline"
-    message = update.effective_message
-    if message is not None and message.text:
-        return "command" if message.text.startswith("/") else "text"
-    if message is not None and message.effective_attachment is not None:
-        return "caption" if message.caption else "media"
-    return "other"
-
-
-def _user_language(update: object) -> str:
-    user = update.effective_user if isinstance(update, Update) else None
-    return supported_language(user.language_code if user else None)
-
-
-def _text_of(update: object) -> str:
-    if not isinstance(update, Update):
-        return ""
-    if update.inline_query is not None:
-        return update.inline_query.query
-    if update.callback_query is not None:
-        return update.callback_query.data or ""
-    message = update.effective_message
-    return message.text or message.caption or "" if message is not None else ""
+# Handler groups: PTB runs them in this order, and in each the first handler that matches.
+LIMITS_GROUP = -1
+HANDLERS_GROUP = 0
+RECORD_GROUP = 1
 
 
 def open_missed_log(settings: Settings) -> MissedLog | None:
@@ -215,8 +86,7 @@ def build_application(
 
     `data` is a DataReloader for live data (`python -m bot run`), or a fixed Answerer. With a
     reloader, data/ is checked before every update and every `watch_seconds`, and the admins
-    hear of broken edits. In webhook mode (settings.mode) there is no Updater: bot.telegram.
-    webhook feeds the update queue.
+    hear of broken edits.
 
     Raises:
         ValueError: when settings carry no token.
@@ -226,26 +96,20 @@ def build_application(
     token = settings.token.reveal()
     live = LiveData(data)
     missed = open_missed_log(settings)
-    admin = Admin(settings.admin_ids, live.reloader, missed)
-    handlers = Handlers(
-        live.latest(),
-        UserPrefs(settings.state_dir),
-        token=token,
-        current=live.current,
-        on_question=on_question,
-    )
+    languages = Languages(UserPrefs(settings.state_dir))
+    admin = Admin(settings.admin_ids, live, languages, missed)
     tasks: set[asyncio.Task[None]] = set()
 
-    async def report_later(result: Any) -> None:
+    async def report_later(result: ReloadResult) -> None:
         """Tell the admins without holding up the update that found the change."""
         task = asyncio.create_task(admin.report(application.bot, result))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
     async def post_init(application: BotApp) -> None:
-        application.bot_data["heartbeat"] = asyncio.create_task(heartbeat(settings.state_dir))
+        background["heartbeat"] = asyncio.create_task(heartbeat(settings.state_dir))
         if live.reloader is not None:
-            application.bot_data["watch"] = asyncio.create_task(
+            background["watch"] = asyncio.create_task(
                 watch(live.reloader, admin, application, watch_seconds)
             )
             if live.reloader.initial.status is ReloadStatus.INVALID:
@@ -259,83 +123,84 @@ def build_application(
 
     async def post_shutdown(application: BotApp) -> None:
         for name in ("watch", "heartbeat"):
-            task = application.bot_data.pop(name, None)
-            if isinstance(task, asyncio.Task):
+            task = background.pop(name, None)
+            if task is not None:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
 
+    background: dict[str, asyncio.Task[None]] = {}
     builder = (
         Application.builder()
         .token(token)
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(PatientRateLimiter())
-        .concurrent_updates(TracingUpdateProcessor(live, missed, report_later))
+        .concurrent_updates(FreshDataUpdateProcessor(live, report_later))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if settings.mode == "webhook":
-        builder = builder.updater(None)
     if settings.api_base_url:
         builder = builder.base_url(settings.api_base_url).base_file_url(
             file_url_for(settings.api_base_url)
         )
     application: BotApp = builder.build()
-    application.bot_data["handlers"] = handlers
-    application.bot_data["admin"] = admin
-    application.bot_data["live"] = live
-
-    # 0. Before everything (group -1): the abuse limits, which stop an update over them.
-    guard = AbuseGuard(settings.limits, lambda user: handlers.words(handlers.language_of(user)))
-    application.bot_data["limits"] = guard
-    application.add_handler(TypeHandler(Update, guard.check), group=-1)
-    # Order matters: PTB runs the first matching handler of a group and stops.
-    # 1. Buttons and inline queries are their own update types; they never compete with text.
-    # 2. Known commands come before any text handler, so "/events" is never read as a question;
-    #    CommandHandler also ignores "/events@other_bot" in groups.
-    # 3. Group text is answered only when it mentions or replies to the bot (checked inside),
-    #    so ordinary chatter stays unanswered; private text always gets an answer.
-    # 4. Admin commands answer only ADMIN_IDS in private chats; for anyone else the filter
-    #    fails and the update falls through to (5), so to them the commands do not exist.
-    # 5. An unknown /command in a private chat gets the welcome instead of silence.
-    admins = only_admins(settings.admin_ids)
-    application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_handler(InlineQueryHandler(handlers.inline))
-    application.add_handler(CommandHandler("start", handlers.start))
-    application.add_handler(CommandHandler("help", handlers.help))
-    application.add_handler(CommandHandler("events", handlers.events))
-    application.add_handler(CommandHandler("lang", handlers.lang))
-    application.add_handler(CommandHandler("fact", handlers.fact))
-    application.add_handler(CommandHandler("quiz", handlers.quiz))
-    application.add_handler(CommandHandler("ask", handlers.ask))
-    application.add_handler(CommandHandler("missed", admin.missed, filters=admins))
-    application.add_handler(CommandHandler("stats", admin.stats, filters=admins))
-    application.add_handler(CommandHandler("reload", admin.reload, filters=admins))
-    application.add_handler(
-        MessageHandler(
-            filters.ChatType.GROUPS & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION),
-            handlers.group_text,
-        )
-    )
-    application.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND, handlers.private_text
-        )
-    )
-    application.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & filters.COMMAND, handlers.unknown_command)
-    )
-    # 6. Photos, videos and files in a private chat: the caption is the question; voice notes,
-    #    stickers and other media get a short "please type" note. Service messages have no
-    #    attachment, so they stay unanswered.
-    application.add_handler(
-        MessageHandler(
-            filters.ChatType.PRIVATE & ~filters.TEXT & filters.ATTACHMENT, handlers.private_media
-        )
-    )
-    application.add_error_handler(handlers.on_error)
+    application.bot_data.services = Services(live, languages, missed, random.Random(), token)
+    register(application, AbuseGuard(settings.limits), admin)
     return application
+
+
+def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
+    """Every handler, in the order PTB tries them.
+
+    In a group PTB runs the first handler that matches and stops; then the next group.
+    """
+    add = application.add_handler
+    # Group -1, before everything: the abuse limits stop an update over them
+    # (ApplicationHandlerStop), so no handler and no record sees it.
+    add(TypeHandler(Update, guard.check), group=LIMITS_GROUP)
+
+    # Group 0, the answer. Buttons and inline queries are their own update types; they never
+    # compete with text.
+    add(CallbackQueryHandler(buttons.button), group=HANDLERS_GROUP)
+    add(InlineQueryHandler(inline.inline), group=HANDLERS_GROUP)
+    # Known commands before any text handler, so "/events" is never read as a question;
+    # CommandHandler also ignores "/events@other_bot" in groups.
+    add(CommandHandler("start", commands.start), group=HANDLERS_GROUP)
+    add(CommandHandler("help", commands.help_), group=HANDLERS_GROUP)
+    add(CommandHandler("events", commands.events), group=HANDLERS_GROUP)
+    add(CommandHandler("lang", commands.lang), group=HANDLERS_GROUP)
+    add(CommandHandler("fact", commands.fact), group=HANDLERS_GROUP)
+    add(CommandHandler("quiz", quiz.quiz), group=HANDLERS_GROUP)
+    add(CommandHandler("ask", commands.ask), group=HANDLERS_GROUP)
+    # Admin commands answer only ADMIN_IDS in private chats; for anyone else the filter fails
+    # and the update falls through to the unknown-command reply: to them the commands do not
+    # exist.
+    admins = only_admins(admin.admin_ids)
+    add(CommandHandler("missed", admin.missed, filters=admins), group=HANDLERS_GROUP)
+    add(CommandHandler("stats", admin.stats, filters=admins), group=HANDLERS_GROUP)
+    add(CommandHandler("reload", admin.reload, filters=admins), group=HANDLERS_GROUP)
+    # Group text (or a caption) is answered only when it mentions or replies to the bot
+    # (checked inside), so ordinary chatter stays unanswered; private text always is.
+    group_text = filters.ChatType.GROUPS & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION)
+    add(MessageHandler(group_text, questions.group_text), group=HANDLERS_GROUP)
+    private_text = filters.ChatType.PRIVATE & filters.TEXT & ~filters.COMMAND
+    add(MessageHandler(private_text, questions.private_text), group=HANDLERS_GROUP)
+    # An unknown /command in a private chat gets the welcome instead of silence; after the
+    # admin commands, which fall through to it.
+    private_command = filters.ChatType.PRIVATE & filters.COMMAND
+    add(MessageHandler(private_command, commands.unknown_command), group=HANDLERS_GROUP)
+    # Photos, videos and files in a private chat: the caption is the question; voice notes,
+    # stickers and other media get a short "please type" note. Service messages have no
+    # attachment, so they stay unanswered.
+    private_media = filters.ChatType.PRIVATE & ~filters.TEXT & filters.ATTACHMENT
+    add(MessageHandler(private_media, questions.private_media), group=HANDLERS_GROUP)
+
+    # Group 1, after the answer: one log line per update and the missed-question record.
+    # A handler that failed does not stop it (PTB goes on to the next group after on_error).
+    add(TypeHandler(Update, records.record), group=RECORD_GROUP)
+    application.add_error_handler(errors.on_error)
 
 
 async def watch(reloader: DataReloader, admin: Admin, application: BotApp, seconds: float) -> None:
@@ -420,10 +285,8 @@ def run(settings: Settings) -> int:
     where = settings.api_base_url or "api.telegram.org"
     try:
         if settings.mode == "webhook":
-            from bot.telegram.webhook import serve
-
             try:
-                asyncio.run(serve(application, settings, lambda: health_status(reloader)))
+                run_webhook(application, settings, BOOTSTRAP_RETRIES)
             except OSError as exc:  # the port is taken or the address is not this machine's
                 listen = f"{settings.webhook_listen}:{settings.webhook_port}"
                 return fail(f"cannot serve the webhook on {listen}: {exc}", 1)
@@ -440,12 +303,3 @@ def run(settings: Settings) -> int:
     except NetworkError as exc:
         return fail(f"cannot reach the Bot API at {where}: {exc.message}", 1)
     return 0
-
-
-def health_status(reloader: DataReloader) -> str:
-    """One line for /healthz: how many events answer and whether data/ is as saved."""
-    events = len(reloader.current.catalog.events)
-    problems = reloader.problems
-    if problems:
-        return f"events={events} data=invalid problems={len(problems)} (answering from older data)"
-    return f"events={events} data=ok"

@@ -28,25 +28,18 @@ from collections import deque
 from collections.abc import Callable
 from enum import Enum
 
-from telegram import (
-    CallbackQuery,
-    InlineQuery,
-    Message,
-    MessageEntity,
-    ReplyParameters,
-    Update,
-    User,
-)
+from telegram import CallbackQuery, InlineQuery, Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.config import Limits
-from bot.rendering import Texts
+from bot.telegram.context import BotContext
+from bot.telegram.questions import addressed_to_bot, text_of
+from bot.telegram.records import log_update
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 Clock = Callable[[], float]
 
 INLINE_FLOOD_CACHE_SECONDS = 5
@@ -119,57 +112,29 @@ class SlidingWindow:
             self._noticed.discard(key)
 
 
-def addressed_to_bot(message: Message, username: str, bot_id: int) -> bool:
-    """In a group: a command (not /cmd@another_bot), an @mention of the bot or a reply to it.
-
-    The same test the group handlers make, so chatter the bot ignores is never counted.
-    """
-    text = message.text or message.caption or ""
-    if message.text and text.startswith("/"):
-        command = text.split(maxsplit=1)[0]
-        _, at, target = command.partition("@")
-        return not at or target.lower() == username.lower()
-    mention = f"@{username}".lower()
-    entities = (
-        message.parse_entities([MessageEntity.MENTION])
-        if message.text
-        else message.parse_caption_entities([MessageEntity.MENTION])
-    )
-    if any(found.lower() == mention for found in entities.values()):
-        return True
-    replied = message.reply_to_message
-    return bool(replied and replied.from_user and replied.from_user.id == bot_id)
-
-
 class AbuseGuard:
     """The hook: counts each update against the limits and stops the ones over them."""
 
-    def __init__(
-        self,
-        limits: Limits,
-        words: Callable[[User | None], Texts],
-        clock: Clock = time.monotonic,
-    ) -> None:
+    def __init__(self, limits: Limits, clock: Clock = time.monotonic) -> None:
         self.limits = limits
         self.users = SlidingWindow(limits.user_messages, limits.user_seconds, clock)
         self.taps = SlidingWindow(limits.user_taps, limits.user_seconds, clock)
         self.groups = SlidingWindow(limits.group_answers, limits.group_seconds, clock)
         self.inline = SlidingWindow(limits.inline_queries, limits.inline_seconds, clock)
-        self._words = words
 
-    async def check(self, update: Update, context: Context) -> None:
-        """Runs before every handler; raises ApplicationHandlerStop to drop an update."""
-        if update.inline_query is not None:
-            await self._inline_query(update.inline_query)
-        elif update.callback_query is not None:
-            await self._button(update.callback_query)
-        elif update.effective_message is not None:
-            await self._message(update.effective_message, update.effective_user, context)
-
-    def notice(self, key: str, user: User | None, **values: object) -> str:
-        """A notice (tg_slow_down, tg_too_long) from data/locales/telegram, in the language
-        the user's replies are in, so a curator can reword it without touching code."""
-        return self._words(user).get(key, **values)
+    async def check(self, update: Update, context: BotContext) -> None:
+        """Runs before every handler; raises ApplicationHandlerStop to drop an update (whose
+        log line is then written here: the record group after the handlers never sees it)."""
+        try:
+            if update.inline_query is not None:
+                await self._inline_query(update.inline_query)
+            elif update.callback_query is not None:
+                await self._button(update.callback_query, context)
+            elif update.effective_message is not None:
+                await self._message(update.effective_message, context)
+        except ApplicationHandlerStop:
+            log_update(update, context, limited=True)
+            raise
 
     # ----------------------------------------------------------------- per kind of update
 
@@ -182,7 +147,7 @@ class AbuseGuard:
             log.info("could not answer a flooding inline query: %s", exc.message)
         raise ApplicationHandlerStop
 
-    async def _button(self, query: CallbackQuery) -> None:
+    async def _button(self, query: CallbackQuery, context: BotContext) -> None:
         user = query.from_user
         verdict = self.taps.hit(user.id)
         chat = query.message.chat if query.message is not None else None
@@ -199,15 +164,16 @@ class AbuseGuard:
         text = None
         if verdict is Verdict.NOTICE:
             seconds = max(1, math.ceil(self.taps.retry_in(user.id)))
-            text = self.notice("tg_slow_down_taps", user, seconds=seconds)
+            text = context.texts.get("tg_slow_down_taps", seconds=seconds)
         try:
             await query.answer(text)  # always answered: else the client shows a spinner
         except TelegramError as exc:
             log.info("could not answer a flooding button tap: %s", exc.message)
         raise ApplicationHandlerStop
 
-    async def _message(self, message: Message, user: User | None, context: Context) -> None:
-        text = message.text or message.caption or ""
+    async def _message(self, message: Message, context: BotContext) -> None:
+        user = message.from_user
+        text = text_of(message)
         private = message.chat.type == ChatType.PRIVATE
         if private and not text and message.effective_attachment is None:
             return  # service messages: no handler answers them
@@ -218,24 +184,22 @@ class AbuseGuard:
                 return  # chatter: the handlers stay silent, so there is nothing to limit
         verdict = self.users.hit(user.id) if user is not None else Verdict.ALLOW
         if verdict is Verdict.NOTICE and user is not None:
-            await self._say(message, self._slow_down(user), context, quote=not private)
+            seconds = max(1, math.ceil(self.users.retry_in(user.id)))
+            slow_down = context.texts.get("tg_slow_down", seconds=seconds)
+            await self._say(message, slow_down, context, quote=not private)
         if verdict is not Verdict.ALLOW:
             raise ApplicationHandlerStop
         if not private and self.groups.hit(message.chat.id) is not Verdict.ALLOW:
             raise ApplicationHandlerStop
         limit = self.limits.message_chars
         if limit > 0 and len(text) > limit:
-            text = self.notice("tg_too_long", user, limit=limit)
+            text = context.texts.get("tg_too_long", limit=limit)
             await self._say(message, text, context, quote=not private)
             raise ApplicationHandlerStop
 
     # ----------------------------------------------------------------- helpers
 
-    def _slow_down(self, user: User) -> str:
-        seconds = max(1, math.ceil(self.users.retry_in(user.id)))
-        return self.notice("tg_slow_down", user, seconds=seconds)
-
-    async def _say(self, message: Message, text: str, context: Context, *, quote: bool) -> None:
+    async def _say(self, message: Message, text: str, context: BotContext, *, quote: bool) -> None:
         """Plain text (no parse mode: nothing to escape); in groups, quoting the asker."""
         try:
             await context.bot.send_message(

@@ -110,7 +110,7 @@ class PatientRateLimiter(AIORateLimiter):
     A call whose outcome is unknown (timed out, or the connection broke after the request
     went out) is repeated only when it is idempotent: a repeated sendMessage whose first copy
     did arrive would show the user the answer twice. It is raised instead, and on_error
-    (handlers.py) takes it as "may have arrived" rather than apologising.
+    (errors.py) takes it as "may have arrived" rather than apologising.
     """
 
     def __init__(self, backoff: float = 0.5) -> None:

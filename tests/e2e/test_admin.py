@@ -16,6 +16,7 @@ import pytest
 from bot.answering import Answerer
 from bot.paths import DEFAULT_DATA_DIR
 from bot.reloading import DataReloader
+from bot.rendering import texts
 from bot.telegram.app import BotApp, build_application
 from tests.botapi import BotApiServer
 
@@ -146,6 +147,32 @@ async def test_a_broken_edit_reaches_each_admin_in_their_language(
         assert "events.yaml:" in notice
         notice = (await api.reply(english, timeout=10))["text"]
         assert notice.startswith("The data has problems (1). The bot is still answering")
+    assert api.errors == []
+
+
+async def test_an_admin_who_chose_russian_before_a_restart_gets_broken_data_notices_in_russian(
+    api: BotApiServer, tmp_path: Path, state_dir: Path
+) -> None:
+    """Regression: the notices found the saved /lang choices only after the admin's first
+    admin command, so after a restart they came in English (Telegram's language here)."""
+    data = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    settings = dataclasses.replace(settings_for(api, state_dir), admin_ids=frozenset({ADMIN}))
+    admin = api.user(ADMIN, "Curator", "en")
+    async with running(build_application(settings, DataReloader(data, settle_seconds=0))):
+        assert (await ask(api, admin, "/lang ru"))["text"].startswith("Готово")
+
+    reloader = DataReloader(data, settle_seconds=0)  # the restart: nothing said to it since
+    async with running(build_application(settings, reloader, watch_seconds=0.2)):
+        events = data / "events.yaml"
+        text = events.read_text(encoding="utf-8")
+        time.sleep(0.02)  # a new mtime even on a coarse clock
+        events.write_text(text.replace('start: "2017-04-18"', 'start: "2017-13-18"', 1))
+        notice = (await api.reply(ADMIN, timeout=10))["text"].splitlines()[0]
+    count = len(reloader.current.catalog.events)
+    russian = texts(reloader.current.catalog, "ru").get("tg_reload_invalid", count=1, events=count)
+    english = texts(reloader.current.catalog, "en").get("tg_reload_invalid", count=1, events=count)
+    assert notice == russian != english
     assert api.errors == []
 
 

@@ -1,0 +1,61 @@
+"""People and organisations on a card, each under its role: "On stage", "In honour of".
+
+Why a role per name: a namesake (Arthur Grumiaux) or an honoree (Chingiz Aitmatov) was not
+there, and a TV channel that reported on an event did not organise it.
+"""
+
+from __future__ import annotations
+
+from bot.catalog.model import Catalog, Event, Role
+from bot.rendering.texts import Texts
+
+ROLE_ORDER: tuple[Role, ...] = (
+    Role.PERFORMER,
+    Role.DIRECTOR,
+    Role.PHOTOGRAPHER,
+    Role.HONOREE,
+    Role.NAMESAKE,
+    Role.ORGANISER,
+    Role.FESTIVAL,
+    Role.DELEGATION,
+    Role.HOST,
+    Role.PARTICIPANT,
+    Role.ARCHIVE,
+    Role.MEDIA,
+)
+"""Who was on stage first; who wrote about it last."""
+
+ROLE_MARKS: dict[Role, str] = {
+    Role.PERFORMER: "🎭",
+    Role.DIRECTOR: "🎬",
+    Role.PHOTOGRAPHER: "📷",
+    Role.HONOREE: "🎗",
+    Role.NAMESAKE: "🏷",
+    Role.ORGANISER: "🤝",
+    Role.FESTIVAL: "🎪",
+    Role.DELEGATION: "🧳",
+    Role.HOST: "🏛",
+    Role.PARTICIPANT: "👥",
+    Role.ARCHIVE: "🗄",
+    Role.MEDIA: "📰",
+}
+
+
+def role_label(texts: Texts, role: Role, how_many: int) -> str:
+    """The label for `how_many` names in a role: "Organiser" / "Organisers" where it differs."""
+    key = f"role_{role.value}" if how_many == 1 else f"role_{role.value}_many"
+    return texts.get(key)
+
+
+def involved(catalog: Catalog, event: Event, language: str) -> list[tuple[Role, list[str]]]:
+    """(role, names in the reply's language) for each role the event has, in ROLE_ORDER."""
+    groups: list[tuple[Role, list[str]]] = []
+    for role in ROLE_ORDER:
+        names = []
+        for who in event.with_role(role):
+            kind = "person" if who in event.people else "organisation"
+            entity = catalog.entity(kind, who)
+            names.append(entity.name(language) if entity else who)
+        if names:
+            groups.append((role, names))
+    return groups

@@ -1,0 +1,188 @@
+"""What every handler needs for one update, worked out once: python-telegram-bot's ContextTypes
+with our own CallbackContext (the pattern of its contexttypesbot example).
+
+PTB builds one BotContext per update (lazily, when the first handler matches) and hands the same
+object to every handler group, so the answerer pinned here is the one the whole update answers
+from, and the language picked here is the one every reply, toast and notice of the update uses.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.answering import Answer, Answerer
+from bot.catalog.model import Catalog
+from bot.missed import MissedLog
+from bot.rendering import Page, Texts, render_html, texts
+from bot.telegram import keyboards as kb
+from bot.telegram.languages import Languages
+from bot.telegram.live import LiveData
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MAX_EXAMPLES = 4
+
+
+def esc(text: str) -> str:
+    """Plain text for Telegram's HTML parse mode."""
+    return escape(text, quote=False)
+
+
+@dataclass(frozen=True)
+class Services:
+    """What all updates share, made once by build_application."""
+
+    data: LiveData
+    languages: Languages
+    missed: MissedLog | None
+    rng: random.Random
+    token: str
+
+
+class BotData:
+    """application.bot_data. PTB creates it empty; build_application sets `services` once,
+    before the Application starts."""
+
+    services: Services
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """One update's answerer (the data pinned for this update), language, texts and whether a
+    reply quotes the message (in groups, so people see whom the bot answers).
+
+    `question` is the typed question's Answer, set by the question handlers; the record
+    handler (records.py) logs it and counts it in the missed-question log.
+    """
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, BotData, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id=chat_id, user_id=user_id)
+        self.started = time.perf_counter()
+        self.services: Services = application.bot_data.services
+        self.answerer: Answerer = self.services.data.latest()
+        self.language = self.services.languages.of(None)
+        self.texts: Texts = texts(self.answerer.catalog, self.language)
+        self.quote = False
+        self.kind = "other"
+        self.question: Answer | None = None
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, BotContext, Any, Any, Any, Any]
+    ) -> BotContext:
+        context = super().from_update(update, application)
+        if isinstance(update, Update):
+            context.language = context.services.languages.of(update.effective_user)
+            context.texts = context.texts_in(context.language)
+            chat = update.effective_chat
+            context.quote = chat is not None and chat.type != ChatType.PRIVATE
+            context.kind = kind_of(update)
+        return context
+
+    # ------------------------------------------------------------------ what to say
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.answerer.catalog
+
+    def texts_in(self, language: str) -> Texts:
+        """Texts in another language (a button carries the language it was made in)."""
+        return texts(self.catalog, language)
+
+    def examples(self, language: str | None = None) -> list[str]:
+        raw = self.texts_in(language or self.language).get("example_questions")
+        return [q.strip() for q in raw.split("|") if q.strip()][:MAX_EXAMPLES]
+
+    def welcome(self, first_name: str) -> tuple[str, InlineKeyboardMarkup]:
+        text = esc(self.texts.get("tg_welcome", name=first_name))
+        return text, kb.examples_keyboard(self.examples(), self.language)
+
+    def share_link(self, event_id: str) -> str:
+        return kb.deep_link(self.bot.username, event_id) or ""
+
+    def render(
+        self, answer: Answer, page: int = 0, *, menu: bool = False
+    ) -> tuple[str, InlineKeyboardMarkup | None]:
+        """One page of an answer as Telegram HTML, with its buttons."""
+        rendered: Page = render_html(answer, self.catalog, page=page, share_url=self.share_link)
+        words = self.texts_in(answer.language)
+        markup = kb.answer_keyboard(
+            answer, rendered, self.catalog, self.bot.username, words, menu=menu
+        )
+        return rendered.text, markup
+
+    def asked(self, answer: Answer) -> None:
+        """A person typed this question (not a button, not inline): logged and counted."""
+        self.question = answer
+
+    # ------------------------------------------------------------------ saying it
+
+    async def reply(
+        self,
+        message: Message,
+        html: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        quote: bool | None = None,
+    ) -> None:
+        """Send in the message's chat; quoting it when `quote` (by default: in groups)."""
+        await self.bot.send_message(
+            message.chat_id,
+            html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            link_preview_options=NO_PREVIEW,
+            reply_parameters=(
+                ReplyParameters(message.message_id, allow_sending_without_reply=True)
+                if (self.quote if quote is None else quote)
+                else None
+            ),
+        )
+
+    async def reply_answer(
+        self, message: Message, answer: Answer, *, quote: bool | None = None
+    ) -> None:
+        text, markup = self.render(answer)
+        await self.reply(message, text, markup, quote=quote)
+
+    async def edit(self, message: Message, html: str, markup: InlineKeyboardMarkup | None) -> None:
+        """Edit in place; a double tap that would change nothing is not an error."""
+        try:
+            await message.edit_text(
+                html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
+        except BadRequest as exc:
+            if "not modified" not in exc.message.lower():
+                raise
+
+
+def kind_of(update: Update) -> str:
+    """The update's kind for its log line: text, command, caption, media, button, inline."""
+    if update.callback_query is not None:
+        return "button"
+    if update.inline_query is not None:
+        return "inline"
+    message = update.effective_message
+    if message is not None and message.text:
+        return "command" if message.text.startswith("/") else "text"
+    if message is not None and message.effective_attachment is not None:
+        return "caption" if message.caption else "media"
+    return "other"
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext, bot_data=BotData)
