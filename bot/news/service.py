@@ -97,6 +97,14 @@ class News:
             "news_forget_done", {"subscriptions": gone.subscriptions, "pending": gone.pending}
         )
 
+    @staticmethod
+    def forget_reply(had_language: bool) -> Reply:
+        """/forget by someone who may not erase the chat's rows (a group member): only their
+        language choice went."""
+        if had_language:
+            return Reply("news_forget_done", {"subscriptions": 0, "pending": 0})
+        return Reply("news_forget_nothing", {})
+
     def set_language(self, chat_id: int, language: str) -> None:
         self.store.set_language(chat_id, language)
 

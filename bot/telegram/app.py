@@ -32,13 +32,14 @@ from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
-from bot.telegram import buttons, commands, errors, inline, questions, quiz, records
+from bot.telegram import buttons, commands, errors, inline, news, questions, quiz, records
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
 from bot.telegram.menus import set_command_menus
+from bot.telegram.news_keyboards import PATTERN as NEWS_BUTTONS
 from bot.telegram.resilience import PatientRateLimiter, RedactToken
 from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
@@ -98,6 +99,7 @@ def build_application(
     missed = open_missed_log(settings)
     languages = Languages(UserPrefs(settings.state_dir))
     admin = Admin(settings.admin_ids, live, languages, missed)
+    subscriptions = news.build_news(settings, live)
     tasks: set[asyncio.Task[None]] = set()
 
     async def report_later(result: ReloadResult) -> None:
@@ -120,8 +122,11 @@ def build_application(
         except TelegramError as exc:  # menus are a nicety: never refuse to start over them
             log.warning("could not set the command menus: %s", exc.message)
         await admin.set_menus(application.bot, catalog)
+        # Last: announcements start once the bot knows its username (for share links).
+        await subscriptions.start(application.bot)
 
     async def post_shutdown(application: BotApp) -> None:
+        await subscriptions.stop()
         for name in ("watch", "heartbeat"):
             task = background.pop(name, None)
             if task is not None:
@@ -147,6 +152,7 @@ def build_application(
         )
     application: BotApp = builder.build()
     application.bot_data.services = Services(live, languages, missed, random.Random(), token)
+    application.bot_data.news = subscriptions
     register(application, AbuseGuard(settings.limits), admin)
     return application
 
@@ -163,6 +169,9 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
 
     # Group 0, the answer. Buttons and inline queries are their own update types; they never
     # compete with text.
+    # The news buttons (Subscribe, the welcome's language picker, Add to calendar) carry their
+    # own prefix; before the general button handler, which would call them stale.
+    add(CallbackQueryHandler(news.button, pattern=NEWS_BUTTONS), group=HANDLERS_GROUP)
     add(CallbackQueryHandler(buttons.button), group=HANDLERS_GROUP)
     add(InlineQueryHandler(inline.inline), group=HANDLERS_GROUP)
     # Known commands before any text handler, so "/events" is never read as a question;
@@ -174,6 +183,10 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
     add(CommandHandler("fact", commands.fact), group=HANDLERS_GROUP)
     add(CommandHandler("quiz", quiz.quiz), group=HANDLERS_GROUP)
     add(CommandHandler("ask", commands.ask), group=HANDLERS_GROUP)
+    add(CommandHandler("subscribe", news.subscribe), group=HANDLERS_GROUP)
+    add(CommandHandler("unsubscribe", news.unsubscribe), group=HANDLERS_GROUP)
+    add(CommandHandler("privacy", news.privacy), group=HANDLERS_GROUP)
+    add(CommandHandler("forget", news.forget), group=HANDLERS_GROUP)
     # Admin commands answer only ADMIN_IDS in private chats; for anyone else the filter fails
     # and the update falls through to the unknown-command reply: to them the commands do not
     # exist.

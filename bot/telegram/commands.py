@@ -8,6 +8,7 @@ from bot.answering import Answer, Intent, supported_language
 from bot.rendering import render_html
 from bot.telegram import keyboards as kb
 from bot.telegram.context import BotContext, esc
+from bot.telegram.news_keyboards import welcome_rows
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -23,6 +24,7 @@ async def start(update: Update, context: BotContext) -> None:
         await context.reply(message, esc(context.texts.get("tg_unknown_link")))
     user = update.effective_user
     text, markup = context.welcome(user.first_name if user else "")
+    markup = welcome_rows(markup, context.texts, user.language_code if user else None)
     await context.reply(message, text, markup)
 
 

@@ -12,7 +12,7 @@ import random
 import time
 from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
@@ -26,6 +26,10 @@ from bot.rendering import Page, Texts, render_html, texts
 from bot.telegram import keyboards as kb
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
+from bot.telegram.news_keyboards import with_calendar
+
+if TYPE_CHECKING:
+    from bot.telegram.news import TelegramNews
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_EXAMPLES = 4
@@ -48,10 +52,11 @@ class Services:
 
 
 class BotData:
-    """application.bot_data. PTB creates it empty; build_application sets `services` once,
-    before the Application starts."""
+    """application.bot_data. PTB creates it empty; build_application sets `services` (and
+    `news`, the subscriptions feature) once, before the Application starts."""
 
     services: Services
+    news: TelegramNews
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -121,7 +126,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         markup = kb.answer_keyboard(
             answer, rendered, self.catalog, self.bot.username, words, menu=menu
         )
-        return rendered.text, markup
+        return rendered.text, with_calendar(markup, answer, rendered, self.answerer)
 
     def asked(self, answer: Answer) -> None:
         """A person typed this question (not a button, not inline): logged and counted."""

@@ -32,6 +32,12 @@ class Languages:
         """/lang: remember the choice on disk before returning."""
         self._prefs.set_language(user_id, language)
 
+    def forget(self, user_id: int) -> bool:
+        """/forget: erase the choice on disk and what this process remembers; whether there
+        was anything to erase."""
+        remembered = self._last_replied.pop(user_id, None) is not None
+        return self._prefs.forget(user_id) or remembered
+
     def remember_reply(self, user_id: int, language: str) -> None:
         """A reply went to this person in `language` (admins only: the store stays small)."""
         self._last_replied[user_id] = language

@@ -15,8 +15,19 @@ from telegram import (
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from bot.rendering import texts
 
-PRIVATE_COMMANDS = ("start", "events", "fact", "quiz", "lang", "help")
-GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "help")
+PRIVATE_COMMANDS = (
+    "start",
+    "events",
+    "fact",
+    "quiz",
+    "lang",
+    "subscribe",
+    "unsubscribe",
+    "privacy",
+    "forget",
+    "help",
+)
+GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "subscribe", "unsubscribe", "help")
 
 
 def command_list(catalog: Catalog, language: str, names: tuple[str, ...]) -> list[BotCommand]:
