@@ -338,7 +338,7 @@ class BotApiServer(NewsApi):
             found = [
                 copy.deepcopy(_public(m))
                 for (cid, mid), m in sorted(self.messages.items())
-                if cid == chat_id and mid > seen and m["from"]["id"] == self.bot_id
+                if cid == chat_id and mid > seen and (m.get("from") or {}).get("id") == self.bot_id
             ]
             return found if len(found) >= count else None
 

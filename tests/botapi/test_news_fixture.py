@@ -34,7 +34,7 @@ async def test_a_user_who_blocked_the_bot_gets_nothing_and_the_bot_hears_403(
 
 
 async def test_an_unknown_chat_is_not_found(bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message(999, "news")
 
 
@@ -64,7 +64,7 @@ async def test_a_channel_takes_posts_only_from_an_admin_bot(api: BotApiServer, b
     assert [m["text"] for m in api.bot_messages(-1009)] == ["news"]
     with pytest.raises(BadRequest, match="administrator"):
         await bot.send_message("@other_news", "news")
-    with pytest.raises(BadRequest, match="(?i)chat not found"):
+    with pytest.raises(BadRequest, match=r"(?i)chat not found"):
         await bot.send_message("@nobody_here", "news")
 
 
