@@ -307,7 +307,7 @@ async def test_a_crash_mid_broadcast_resumes_without_loss_or_repeat(
             await asyncio.Event().wait()  # hangs: the process dies with these in flight
         return await telegram(item)
 
-    courier = Courier(store, dies_midway, clock)
+    courier = Courier(store, dies_midway, clock, grace_seconds=0)  # as kill -9: no grace
     task = asyncio.create_task(courier.run_until_idle())
     while len(telegram.sent) < crash_after:
         await asyncio.sleep(0)
@@ -323,3 +323,39 @@ async def test_a_crash_mid_broadcast_resumes_without_loss_or_repeat(
     await Courier(restarted, telegram, clock).run_until_idle()
     assert Counter(chat for _, chat, _ in telegram.sent) == {str(c): 1 for c in range(1, 501)}
     assert restarted.pending_count() == 0
+
+
+async def test_a_clean_stop_lets_the_sends_on_the_wire_finish(
+    store: NewsStore, catalog: Catalog
+) -> None:
+    fill(store, catalog, 50)
+    clock = FakeClock(0.0)
+    telegram = Telegram(clock)
+    release = asyncio.Event()
+
+    async def slow(item: OutboxItem) -> Delivery:
+        if len(telegram.sent) >= 10:
+            await release.wait()
+        return await telegram(item)
+
+    task = asyncio.create_task(Courier(store, slow, clock, grace_seconds=5).run_until_idle())
+    while telegram.calls < 10:
+        await asyncio.sleep(0)
+    for _ in range(20):
+        await asyncio.sleep(0)
+    task.cancel()
+    await asyncio.sleep(0)
+    release.set()  # the answers come back during the grace period
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert store.recover() == ()  # nothing left in flight: nothing to send twice
+
+
+def test_a_new_language_choice_rewords_the_next_announcements(
+    store: NewsStore, catalog: Catalog
+) -> None:
+    store.record_catalog(catalog, now=0)
+    store.subscribe(9, "ru", Filter(""), TODAY)
+    store.set_language(9, "ky")
+    store.record_catalog(added(catalog), now=1)
+    assert [(r.chat, r.language) for r in store.due(now=1)] == [("9", "ky")]

@@ -62,12 +62,14 @@ class Courier:
         pacer: Pacer | None = None,
         *,
         in_flight: int = 4,
+        grace_seconds: float = 10.0,
     ) -> None:
         self.store = store
         self.transport = transport
         self.clock = clock
         self.pacer = pacer or Pacer()
         self.in_flight = in_flight
+        self.grace_seconds = grace_seconds
         self.tally = Tally()
         self._flying: dict[int, asyncio.Task[None]] = {}
         self._lock = asyncio.Lock()
@@ -76,7 +78,14 @@ class Courier:
         """Send everything due now (and what comes due within `wait_for_retries` seconds,
         such as a 429's retry), then return. Serialised: a second caller waits its turn."""
         async with self._lock:
-            await self._drain(wait_for_retries)
+            try:
+                await self._drain(wait_for_retries)
+            except asyncio.CancelledError:
+                # A clean stop (SIGINT, SIGTERM): let the sends already on the wire finish and
+                # be recorded, so a restart does not send them again. A kill -9 skips this.
+                if self._flying and self.grace_seconds > 0:
+                    await asyncio.wait(list(self._flying.values()), timeout=self.grace_seconds)
+                raise
         return self.tally
 
     async def _drain(self, wait_for_retries: float) -> None:

@@ -100,6 +100,8 @@ def build_application(
     languages = Languages(UserPrefs(settings.state_dir))
     admin = Admin(settings.admin_ids, live, languages, missed)
     subscriptions = news.build_news(settings, live)
+    # A private chat's id is its user's id: a new /lang choice re-words their announcements.
+    languages.on_choice(subscriptions.news.set_language)
     tasks: set[asyncio.Task[None]] = set()
 
     async def report_later(result: ReloadResult) -> None:
@@ -125,8 +127,12 @@ def build_application(
         # Last: announcements start once the bot knows its username (for share links).
         await subscriptions.start(application.bot)
 
-    async def post_shutdown(application: BotApp) -> None:
+    async def post_stop(application: BotApp) -> None:
+        # Before PTB closes the bot's HTTP client: sends on the wire finish and are recorded.
         await subscriptions.stop()
+
+    async def post_shutdown(application: BotApp) -> None:
+        await subscriptions.stop()  # when post_stop did not run (tests drive the steps)
         for name in ("watch", "heartbeat"):
             task = background.pop(name, None)
             if task is not None:
@@ -144,6 +150,7 @@ def build_application(
         .rate_limiter(PatientRateLimiter())
         .concurrent_updates(FreshDataUpdateProcessor(live, report_later))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     if settings.api_base_url:

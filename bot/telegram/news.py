@@ -62,10 +62,13 @@ class TelegramNews:
         )
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Stop the loop (sends on the wire may finish) and close the store; twice is fine."""
+        task, self._task = self._task, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         self.news.store.close()
 
     # ------------------------------------------------------------------ the transport
@@ -250,9 +253,7 @@ async def button(update: Update, context: BotContext) -> None:
 
 async def pick_language(user: User, message: Message, language: str, context: BotContext) -> None:
     """A language button under the welcome: remember it, and say the welcome again in it."""
-    context.services.languages.choose(user.id, language)
-    if message.chat.type == ChatType.PRIVATE:
-        await asyncio.to_thread(feature(context).news.set_language, message.chat.id, language)
+    context.services.languages.choose(user.id, language)  # the subscription follows
     context.language = language
     context.texts = context.texts_in(language)
     text, markup = context.welcome(user.first_name)
