@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 from bot.answering import Answerer
 from bot.catalog.model import LANGUAGES, PartialDate
+from bot.catalog.upcoming import is_upcoming
 from bot.news.calendar import event_ics, fold_line, has_calendar_file
-from bot.news.upcoming import is_upcoming
 from tests.news_helpers import new_event
 
 STAMP = datetime(2031, 5, 1, 12, 0, tzinfo=UTC)
@@ -100,3 +100,29 @@ def test_the_profile_texts_fit_telegrams_limits(answerer: Answerer) -> None:
         texts = answerer.catalog.locales[language]
         assert 0 < len(texts["news_bot_description"]) <= 512
         assert 0 < len(texts["news_bot_short_description"]) <= 120
+
+
+def test_lists_and_cards_mark_what_is_still_ahead(answerer: Answerer) -> None:
+    from bot.answering import Answerer as Core
+    from bot.rendering import render_html
+    from tests.news_helpers import with_events
+
+    catalog = answerer.catalog
+    gala = new_event(catalog.events[-1], "2031-06-gala", start=PartialDate(2031, 6, 12))
+    core = Core(with_events(catalog, (*catalog.events, gala)))
+    for language in LANGUAGES:
+        upcoming = core.catalog.locales[language]["news_upcoming"]
+        card = core.card("2031-06-gala", language)
+        assert card is not None
+        ahead = render_html(card, core.catalog, today=date(2031, 5, 1)).text
+        after = render_html(card, core.catalog, today=date(2031, 7, 1)).text
+        assert f"({upcoming})" in ahead and f"({upcoming})" not in after
+        past = core.card(catalog.events[0].id, language)
+        assert past is not None
+        assert f"({upcoming})" not in render_html(past, core.catalog, today=date(2031, 5, 1)).text
+
+    listing = core.answer("concerts", "en")
+    assert len(listing.event_ids) > 1 and "2031-06-gala" in listing.event_ids
+    last_page = (len(listing.event_ids) - 1) // 8
+    text = render_html(listing, core.catalog, page=last_page, today=date(2031, 5, 1)).text
+    assert text.count("(upcoming)") == 1

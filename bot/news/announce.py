@@ -11,8 +11,8 @@ from datetime import date
 from functools import lru_cache
 
 from bot.answering import Answerer
+from bot.catalog.upcoming import is_upcoming
 from bot.news.changes import ChangeKind
-from bot.news.upcoming import is_upcoming
 from bot.rendering import Texts, render_html
 from bot.rendering.html import TELEGRAM_LIMIT, esc
 
@@ -44,6 +44,6 @@ class Announcer:
             header = f"{header.rstrip(':').rstrip()} ({words.get('news_upcoming')}):"
         head = f"<b>{esc(header)}</b>\n\n"
         body = render_html(
-            card, catalog, share_url=self._share_url, limit=TELEGRAM_LIMIT - len(head)
+            card, catalog, share_url=self._share_url, limit=TELEGRAM_LIMIT - len(head), today=today
         ).text
         return head + body

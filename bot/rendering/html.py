@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
 from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Status
+from bot.catalog.upcoming import is_upcoming
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import entity_name, event_place
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
@@ -37,6 +39,7 @@ def render_html(
     page_size: int = DEFAULT_PAGE_SIZE,
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
+    today: datetime.date | None = None,
 ) -> Page:
     """One page of the reply. `page` is clamped into range, so a stale button still works.
 
@@ -47,6 +50,8 @@ def render_html(
             are validated to 80), so the default page stays far below Telegram's limit.
         share_url: event id -> deep link; cards then carry a share link.
         limit: the most characters a page may have; None for the terminal.
+        today: the adapter's date; events still ahead of it are marked "upcoming". None
+            marks nothing (the core reads no clock).
     Returns:
         The page; only its own events are formatted, so a 10,000-event list costs a page.
     """
@@ -54,7 +59,7 @@ def render_html(
     ids = answer.event_ids
     head = _lead(answer, catalog, texts, ids)
     if len(ids) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST):
-        body = _card(_event(catalog, ids[0]), catalog, texts, share_url)
+        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, today)
         text = "\n\n".join(part for part in (head, body) if part)
         return Page(_fit(text, limit), 0, 1, ids)
 
@@ -64,7 +69,7 @@ def render_html(
     shown = ids[index * size : (index + 1) * size]
     parts = [head] if head else []
     if shown:
-        parts.append("\n".join(_line(_event(catalog, i), catalog, texts) for i in shown))
+        parts.append("\n".join(_line(_event(catalog, i), catalog, texts, today) for i in shown))
     if page_count > 1:
         parts.append("<i>" + esc(texts.get("page_of", page=index + 1, pages=page_count)) + "</i>")
     return Page(_fit("\n\n".join(parts), limit), index, page_count, shown)
@@ -207,10 +212,12 @@ def _title(event: Event, texts: Texts) -> str:
     return event.title.get(texts.language) or event.title["en"]
 
 
-def _line(event: Event, catalog: Catalog, texts: Texts) -> str:
+def _line(event: Event, catalog: Catalog, texts: Texts, today: datetime.date | None = None) -> str:
     date = format_span(catalog, event, texts)
     place = event_place(catalog, event, texts.language)
     planned = f" ({texts.get('card_planned')})" if event.status is Status.PLANNED else ""
+    if today is not None and is_upcoming(event, today):
+        planned = f" ({texts.get('news_upcoming')})"
     parts = [f"<b>{esc(date)}</b>{esc(planned)}"]  # the date bold, the status not
     if place:
         parts.append(esc(place))
@@ -223,6 +230,7 @@ def _card(
     catalog: Catalog,
     texts: Texts,
     share_url: Callable[[str], str] | None,
+    today: datetime.date | None = None,
 ) -> str:
     lang = texts.language
 
@@ -231,6 +239,8 @@ def _card(
 
     place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
     date = format_when(catalog, event, texts)
+    if today is not None and is_upcoming(event, today):
+        date = f"{format_span(catalog, event, texts)} ({texts.get('news_upcoming')})"
     lines = [
         f"<b>{esc(_title(event, texts))}</b>",
         f"📅 {esc(labelled('card_date', date))}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -121,7 +122,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         self, answer: Answer, page: int = 0, *, menu: bool = False
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """One page of an answer as Telegram HTML, with its buttons."""
-        rendered: Page = render_html(answer, self.catalog, page=page, share_url=self.share_link)
+        rendered: Page = render_html(
+            answer,
+            self.catalog,
+            page=page,
+            share_url=self.share_link,
+            today=datetime.now(UTC).date(),  # events still ahead are marked "upcoming"
+        )
         words = self.texts_in(answer.language)
         markup = kb.answer_keyboard(
             answer, rendered, self.catalog, self.bot.username, words, menu=menu

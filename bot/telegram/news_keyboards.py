@@ -11,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answering import Answer, Answerer
 from bot.catalog.model import DEFAULT_LANGUAGE, Event
-from bot.news.upcoming import is_upcoming
+from bot.catalog.upcoming import is_upcoming
 from bot.rendering import Page, Texts, texts
 from bot.telegram import keyboards as kb
 
