@@ -35,7 +35,8 @@ async def help_(update: Update, context: BotContext) -> None:
         return
     core = render_html(Answer("/help", context.language, Intent.HELP), context.catalog).text
     commands = esc(context.texts.get("tg_help_commands"))
-    await context.reply(message, f"{core}\n\n{commands}")
+    news = esc(context.texts.get("news_help"))
+    await context.reply(message, f"{core}\n\n{commands}\n\n{news}")
 
 
 async def events(update: Update, context: BotContext) -> None:
