@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint check-data evaluate bench clean
+.PHONY: run test unit lint check-data evaluate bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,14 @@ test: $(STAMP)
 	$(BIN)/ruff check bot tests benchmarks
 	$(BIN)/ruff format --check bot tests benchmarks
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m bot check-data
 	$(BIN)/python -m bot evaluate tests/questions.yaml --min 0.95
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
+
+# The inner loop: the unit tests only (no end-to-end tests), on every core.
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not e2e" -n auto
 
 check-data: $(STAMP)
 	$(BIN)/python -m bot check-data

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.catalog.model import Fact
+from bot.understanding.query import Query
 
 
 class Intent(StrEnum):
@@ -28,11 +29,12 @@ class Intent(StrEnum):
 class Suggestion:
     """A follow-up the user can tap: same year, city or category, or another reading.
 
-    `token` replays it through `Answerer.replay`; it is ASCII and at most 48 bytes.
+    `query` is what it would ask (rendering words its label: "More in Ghent"); `token` replays
+    it through `Answerer.replay`; it is ASCII and at most 48 bytes.
     """
 
     kind: str  # year | city | category | event | reading
-    label: str  # already in the reply language
+    query: Query
     token: str
 
 
@@ -40,6 +42,9 @@ class Suggestion:
 class Answer:
     """What the core decided; renderers turn it into words.
 
+    `query` is the question as understood (after a typo's other reading, when that was the one
+    that found something); renderers word its filter ("concerts, Brussels, 2015"). None for
+    replies that describe no filter (small talk, "did you mean").
     `event_ids` holds every matching event in rank order (not only the first page).
     `token` replays this exact answer (for paging buttons that survive restarts).
     """
@@ -51,8 +56,18 @@ class Answer:
     topic_id: str | None = None
     facts: tuple[Fact, ...] = ()  # totals over the events, e.g. gold_medals = 1
     facts_not_stated: tuple[str, ...] = ()  # asked-for numbers the source does not give
-    filter_words: tuple[str, ...] = ()  # the filter in words, reply language: "2017", "Brussels"
+    query: Query | None = None
     no_match: bool = False  # a filter was understood but matched nothing
     suggestions: tuple[Suggestion, ...] = ()
     token: str = ""
     confidence: float = 1.0
+
+    @property
+    def shows_card(self) -> bool:
+        """One event asked about directly (by name, the first, the latest): shown as its full
+        card, not as a list of one. Every renderer and adapter asks here."""
+        return len(self.event_ids) == 1 and self.intent in (
+            Intent.DETAIL,
+            Intent.FIRST,
+            Intent.LATEST,
+        )

@@ -11,9 +11,7 @@ from pathlib import Path
 
 from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
-from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact
-from bot.rendering.describe import entity_name, filter_words
-from bot.rendering.texts import Texts
+from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact, fact_kinds
 from bot.search import EventIndex
 from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
@@ -91,7 +89,6 @@ class Answerer:
 
     def _decide(self, question: str, query: Query, language: str) -> Answer:
         intent = Intent(query.intent)
-        texts = Texts(self.catalog, language)
         if intent in _SMALLTALK:
             return Answer(question, language, intent, token=self.tokens.encode(query))
 
@@ -100,7 +97,10 @@ class Answerer:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)
             query, ids = next(((alt, alt_ids) for alt, alt_ids in found if alt_ids), (query, ids))
-        readings = self._readings(query, ids, texts)
+        unstated = self._number_not_in_source(query, ids)
+        if unstated:
+            ids = unstated  # the event exists; only the number asked for is not in the source
+        readings = self._readings(query, ids)
         if readings:
             return Answer(
                 question,
@@ -120,7 +120,8 @@ class Answerer:
             ids = ids[:1]
         elif intent is Intent.LATEST:
             ids = ids[-1:]
-        elif intent is Intent.COUNT and query.facts:
+        elif intent in (Intent.COUNT, Intent.LIST) and query.facts:
+            # "which edition was it", "how many medals": the number, or that the source has none
             facts = self._fact_totals(query.facts, ids)
             if not facts:
                 not_stated = query.facts
@@ -148,19 +149,29 @@ class Answerer:
             topic_id=query.topic if intent is Intent.OVERVIEW else None,
             facts=facts,
             facts_not_stated=not_stated,
-            filter_words=filter_words(self.catalog, query, texts),
+            query=query,
             no_match=no_match,
-            suggestions=self._relaxations(query, texts)
+            suggestions=self._relaxations(query)
             if no_match
-            else self._follow_ups(ids, query, texts)
+            else self._follow_ups(ids, query)
             if len(ids) == 1
             else (),
             token=self.tokens.encode(replace(query, intent=intent.value)),
             confidence=query.confidence,
         )
 
+    def _number_not_in_source(self, query: Query, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """ "How many people came to the Raimbekova concert": the events found once the number
+        asked for is left out, when only that number made the search come back empty."""
+        if ids or not query.facts or query.intent not in (Intent.COUNT, Intent.LIST):
+            return ()
+        if not (query.events or query.people or query.organisations):
+            return ()  # "medals in 2015" names no event: nothing there to point at
+        without = replace(query, facts=(), numbers=())
+        return self.index.select(without)
+
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
-        wanted = [k for kind in kinds for k in _FACT_GROUPS.get(kind, (kind,))]
+        wanted = [k for kind in kinds for k in fact_kinds(kind)]
         totals: list[Fact] = []
         for kind in wanted:
             values = [
@@ -181,9 +192,7 @@ class Answerer:
                 )
         return tuple(totals)
 
-    def _readings(
-        self, query: Query, ids: tuple[str, ...], texts: Texts
-    ) -> tuple[Suggestion, ...]:
+    def _readings(self, query: Query, ids: tuple[str, ...]) -> tuple[Suggestion, ...]:
         """Close alternative readings of a typo that lead elsewhere: "did you mean"."""
         options: list[Suggestion] = []
         seen = {ids}
@@ -192,82 +201,40 @@ class Answerer:
             if not alt_ids or alt_ids in seen:
                 continue
             seen.add(alt_ids)
-            label = ", ".join(filter_words(self.catalog, alternative, texts))
-            options.append(Suggestion("reading", label, self.tokens.encode(alternative)))
+            options.append(Suggestion("reading", alternative, self.tokens.encode(alternative)))
         if not options or not ids:
             return ()
-        label = ", ".join(filter_words(self.catalog, query, texts))
-        return (Suggestion("reading", label, self.tokens.encode(query)), *options)
+        return (Suggestion("reading", query, self.tokens.encode(query)), *options)
 
-    def _follow_ups(
-        self, ids: tuple[str, ...], query: Query, texts: Texts
-    ) -> tuple[Suggestion, ...]:
+    def _follow_ups(self, ids: tuple[str, ...], query: Query) -> tuple[Suggestion, ...]:
         """Same year, same city, same category as the first event, when that shows more."""
         if not ids:
             return ()
         event = self._event(ids[0])
         current = set(ids)
-        candidates: list[tuple[str, Query, str]] = [
-            (
-                "year",
-                Query("list", years=(event.start.year,)),
-                texts.get("suggest_year", year=event.start.year),
-            ),
-        ]
+        candidates = [("year", Query("list", years=(event.start.year,)))]
         if event.cities:
-            city = event.cities[0]
-            name = entity_name(self.catalog, "place", city, texts.language)
-            candidates.append(
-                ("city", Query("list", places=(city,)), texts.get("suggest_city", city=name))
-            )
+            candidates.append(("city", Query("list", places=(event.cities[0],))))
         if event.categories:
-            category = event.categories[0]
-            name = entity_name(self.catalog, "category", category, texts.language)
-            candidates.append(
-                (
-                    "category",
-                    Query("list", categories=(category,)),
-                    texts.get("suggest_category", category=name),
-                )
-            )
+            candidates.append(("category", Query("list", categories=(event.categories[0],))))
         suggestions = []
-        for kind, follow_up, label in candidates:
+        for kind, follow_up in candidates:
             found = set(self.index.select(follow_up))
             if found and found != current:
-                suggestions.append(Suggestion(kind, label, self.tokens.encode(follow_up)))
+                suggestions.append(Suggestion(kind, follow_up, self.tokens.encode(follow_up)))
         return tuple(suggestions)
 
-    def _relaxations(self, query: Query, texts: Texts) -> tuple[Suggestion, ...]:
+    def _relaxations(self, query: Query) -> tuple[Suggestion, ...]:
         """After "nothing found": each part of the question alone, where that finds something
         ("concerts in Ghent" -> all concerts, everything in Ghent)."""
-        lang = texts.language
-        parts: list[tuple[str, Query, str]] = [
-            (
-                "city",
-                Query("list", places=(p,)),
-                texts.get("suggest_city", city=entity_name(self.catalog, "place", p, lang)),
-            )
-            for p in query.places
-        ]
-        parts += [
-            (
-                "category",
-                Query("list", categories=(c,)),
-                texts.get(
-                    "suggest_category", category=entity_name(self.catalog, "category", c, lang)
-                ),
-            )
-            for c in query.categories
-        ]
-        parts += [
-            ("year", Query("list", years=(y,)), texts.get("suggest_year", year=y))
-            for y in query.years
-        ]
+        parts = [("city", Query("list", places=(p,))) for p in query.places]
+        parts += [("category", Query("list", categories=(c,))) for c in query.categories]
+        parts += [("year", Query("list", years=(y,))) for y in query.years]
         if len(parts) < 2:
             return ()  # the one filter there was is what found nothing
         return tuple(
-            Suggestion(kind, label, self.tokens.encode(alone))
-            for kind, alone, label in parts
+            Suggestion(kind, alone, self.tokens.encode(alone))
+            for kind, alone in parts
             if self.index.select(alone)
         )
 
@@ -281,7 +248,6 @@ class Answerer:
 MAX_QUESTION_CHARS = 4096
 # Replies that list no events: their words come from the catalog as a whole.
 _SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE, Intent.PLACES)
-_FACT_GROUPS = {"medals": ("gold_medals", "bronze_medals")}
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 
 

@@ -1,5 +1,8 @@
 """The missed-question log: what people asked that the bot could not answer, for the curators.
 
+This module is the storage; near-duplicates are grouped in bot/missed_groups.py, and the admins'
+texts are worded on the Telegram side (bot/telegram/admin_texts.py).
+
 Every typed question is counted (time, language, intent, whether it was answered) so /stats can
 give the share answered; the text is kept only for misses, because that is what curators read.
 No user id, name or chat id is ever stored. SQLite from the standard library, one file under
@@ -19,10 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from bot.answer import Answer, Intent
-from bot.rendering.texts import Texts
+from bot.missed_groups import MissedGroup, group_missed
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +32,6 @@ MAX_TEXT_CHARS = 500
 
 LOW_CONFIDENCE = 0.5
 """Below this share of understood words an answer counts as a miss even when events came back."""
-
-GROUP_SCORE = 85
-"""token_set_ratio (0-100) from which two missed questions are the same question."""
 
 MAX_GROUPED_ROWS = 5000
 """/missed looks at the newest this many misses: grouping stays well under a second."""
@@ -62,25 +60,6 @@ def is_miss(
     if intent in NOT_MISSES:
         return False
     return matched == 0 or confidence < threshold
-
-
-def should_record(answer: Answer, *, threshold: float = LOW_CONFIDENCE) -> bool:
-    """Whether this answer is a miss, i.e. whether its text goes into the log for curators."""
-    return is_miss(
-        answer.intent.value, len(answer.event_ids), answer.confidence, threshold=threshold
-    )
-
-
-@dataclass(frozen=True)
-class MissedGroup:
-    """Near-duplicate missed questions: how often, an example as typed, and when last."""
-
-    example: str
-    count: int
-    languages: tuple[str, ...]
-    intents: tuple[str, ...]
-    last_asked: datetime
-    variants: int = 1  # distinct texts grouped here
 
 
 @dataclass(frozen=True)
@@ -269,125 +248,6 @@ class MissedLog:
         )
 
 
-def group_missed(rows: list[tuple[str, str, str, datetime]]) -> list[MissedGroup]:
-    """(text, language, intent, asked_at) rows -> groups of near-duplicates, biggest first.
-
-    Exact repeats (after case and spacing are folded) are counted first, then each distinct text
-    joins the first bigger group it resembles: token_set_ratio >= GROUP_SCORE, and neither has
-    more than twice the words of the other (token_set_ratio alone would put "concerts" with
-    every question that contains the word).
-    """
-    exact: dict[str, list[tuple[str, str, str, datetime]]] = {}
-    for row in rows:
-        exact.setdefault(_fold(row[0]), []).append(row)
-    keys = sorted(exact, key=lambda k: (-len(exact[k]), k))
-
-    groups: list[tuple[str, list[str]]] = []  # (representative key, member keys)
-    for key in keys:
-        words = len(key.split())
-        for representative, members in groups:
-            other = len(representative.split())
-            if max(words, other) > 2 * max(1, min(words, other)):
-                continue
-            if fuzz.token_set_ratio(key, representative) >= GROUP_SCORE:
-                members.append(key)
-                break
-        else:
-            groups.append((key, [key]))
-
-    result: list[MissedGroup] = []
-    for representative, members in groups:
-        member_rows = [row for key in members for row in exact[key]]
-        example = Counter(row[0] for row in exact[representative]).most_common(1)[0][0]
-        result.append(
-            MissedGroup(
-                example=example,
-                count=len(member_rows),
-                languages=tuple(
-                    lang for lang, _ in Counter(r[1] for r in member_rows).most_common()
-                ),
-                intents=tuple(i for i, _ in Counter(r[2] for r in member_rows).most_common()),
-                last_asked=max(row[3] for row in member_rows),
-                variants=len(members),
-            )
-        )
-    result.sort(key=lambda g: (-g.count, -g.last_asked.timestamp(), g.example))
-    return result
-
-
-# -- admin replies (plain text in the admin's language; the adapter escapes it for HTML) --------
-
-
-def format_missed(groups: list[MissedGroup], days: int, words: Texts) -> str:
-    """/missed: the questions to add answers for, most asked first; dates stay ISO, so every
-    curator reads them the same whatever their language."""
-    if not groups:
-        return words.get("tg_missed_none", days=days)
-    lines = [words.get("tg_missed_head", days=days)]
-    for number, group in enumerate(groups, 1):
-        key = "tg_missed_line_variants" if group.variants > 1 else "tg_missed_line"
-        lines.append(
-            words.get(
-                key,
-                number=number,
-                count=group.count,
-                example=group.example,
-                languages="/".join(group.languages),
-                intents="/".join(group.intents),
-                variants=group.variants,
-                date=f"{group.last_asked:%Y-%m-%d}",
-            )
-        )
-    return "\n".join(lines)
-
-
-def format_stats(stats: Stats, words: Texts) -> str:
-    """/stats: volume per day, languages, intents and the share of questions answered."""
-    if stats.questions == 0:
-        return words.get("tg_stats_none", days=stats.days)
-    share = stats.answered_share
-    if share is None:
-        head = words.get("tg_stats_head_smalltalk", days=stats.days, messages=stats.questions)
-    else:
-        head = words.get(
-            "tg_stats_head",
-            days=stats.days,
-            messages=stats.questions,
-            percent=_percent(share),
-            questions=stats.questions - stats.smalltalk,
-            missed=stats.missed,
-            smalltalk=stats.smalltalk,
-        )
-    lines = [head, "", words.get("tg_stats_per_day")]
-    lines += [
-        words.get(
-            "tg_stats_day_missed" if count.missed else "tg_stats_day",
-            date=f"{count.day:%Y-%m-%d}",
-            count=count.questions,
-            missed=count.missed,
-        )
-        for count in stats.per_day
-        if count.questions
-    ]
-    by_language = _shares(stats.by_language, stats.questions, words)
-    by_intent = _shares(stats.by_intent, stats.questions, words)
-    lines += ["", words.get("tg_stats_by_language", shares=by_language)]
-    lines += [words.get("tg_stats_by_intent", shares=by_intent)]
-    return "\n".join(lines)
-
-
-def _shares(counts: dict[str, int], total: int, words: Texts) -> str:
-    return ", ".join(
-        words.get("tg_stats_share", name=key, count=value, percent=_percent(value / total))
-        for key, value in counts.items()
-    )
-
-
-def _percent(share: float) -> str:
-    """A share as a whole percent, the number only: where the % sign goes is the locale's."""
-    return f"{share * 100:.0f}"
-
-
 # -- helpers -----------------------------------------------------------------------------------
 
 _SPACE = re.compile(r"\s+")
@@ -396,11 +256,6 @@ _SPACE = re.compile(r"\s+")
 def _clean(text: str) -> str:
     """One line, trimmed, at most MAX_TEXT_CHARS."""
     return _SPACE.sub(" ", text).strip()[:MAX_TEXT_CHARS]
-
-
-def _fold(text: str) -> str:
-    """The form near-duplicates are compared in: case-folded, punctuation as spaces."""
-    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
 def _utc(moment: datetime | None) -> datetime:

@@ -10,12 +10,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.catalog.model import Catalog, Event
-from bot.rendering.dates import format_span
+from bot.rendering.dates import format_when
 from bot.rendering.describe import event_place
 from bot.rendering.texts import Texts, texts
+from bot.text import clip
 from bot.understanding.normalise import fold
 
 QUESTION_LIMIT = 300
@@ -52,27 +53,25 @@ def make_quiz(catalog: Catalog, language: str, rng: random.Random) -> Quiz | Non
     ]
     rng.shuffle(makers)
     words = texts(catalog, language)
+    held = held_only(catalog)
     for maker in makers:
-        quiz = maker(catalog, words, rng)
+        quiz = maker(held, words, rng)
         if quiz is not None:
             return quiz
     return None
 
 
-def clip(text: str, limit: int) -> str:
-    """Cut to `limit` characters with an ellipsis, at a word boundary when one is near."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 2 // 3:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.–-") + "…"
+def held_only(catalog: Catalog) -> Catalog:
+    """The catalog without planned events: a quiz asks what took place, where and when, and a
+    planned conference neither took place nor makes a fair wrong answer to "which took place"."""
+    held = tuple(e for e in catalog.events if not e.is_planned)
+    if len(held) == len(catalog.events):
+        return catalog
+    return replace(catalog, events=held, _by_id={})
 
 
 def title(event: Event, language: str) -> str:
-    return event.title.get(language) or event.title["en"]
+    return event.title_in(language)
 
 
 def names_a_year(text: str) -> bool:
@@ -99,7 +98,7 @@ def place_forms(catalog: Catalog, place_id: str) -> list[str]:
 
 
 def _explanation(catalog: Catalog, words: Texts, event: Event) -> str:
-    date = format_span(catalog, event, words)
+    date = format_when(catalog, event, words)
     place = event_place(catalog, event, words.language)
     name = title(event, words.language)
     if place:

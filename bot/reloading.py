@@ -25,7 +25,6 @@ from pathlib import Path
 
 from bot.answering import Answerer
 from bot.catalog import DataError, Problem
-from bot.rendering.texts import Texts
 
 log = logging.getLogger(__name__)
 
@@ -272,22 +271,3 @@ def _ignored_globs() -> list[str]:
 
 def _count(answerer: Answerer) -> int:
     return len(answerer.catalog.events)
-
-
-def format_reload_result(result: ReloadResult, words: Texts, *, limit: int = 20) -> str:
-    """The admins' message in their language, plain text (the adapter escapes it): what
-    happened, then at most `limit` problems with how many more there are.
-
-    The `file:line: message` problems themselves stay as check-data words them.
-    """
-    say = words.get
-    if result.status is ReloadStatus.INVALID:
-        count = len(result.problems)
-        key = "tg_reload_invalid_fallback" if result.from_fallback else "tg_reload_invalid"
-        lines = [say(key, count=count, events=result.events), *result.problems[:limit]]
-        if count > limit:
-            lines.append(say("tg_reload_more", more=count - limit))
-        return "\n".join(lines)
-    if result.status is ReloadStatus.RELOADED:
-        return say("tg_reload_done", events=result.events)
-    return say("tg_reload_unchanged", events=result.events)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.catalog.model import Catalog, Event, Status
+from bot.catalog.model import Catalog, Event, Status, fact_kinds
 from bot.understanding.query import Period, Query
 
 
@@ -147,7 +147,7 @@ class EventIndex:
 def _fact_kinds(facts: Iterable[str]) -> set[str]:
     kinds: set[str] = set()
     for fact in facts:
-        kinds |= {"gold_medals", "bronze_medals"} if fact == "medals" else {fact}
+        kinds.update(fact_kinds(fact))
     return kinds
 
 

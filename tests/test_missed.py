@@ -11,18 +11,10 @@ import pytest
 
 from bot.answer import Answer, Intent
 from bot.answering import Answerer
-from bot.missed import (
-    MAX_TEXT_CHARS,
-    DayCount,
-    MissedLog,
-    Stats,
-    format_missed,
-    format_stats,
-    group_missed,
-    is_miss,
-    should_record,
-)
+from bot.missed import MAX_TEXT_CHARS, DayCount, MissedLog, Stats, is_miss
+from bot.missed_groups import group_missed
 from bot.rendering import Texts, texts
+from bot.telegram.admin_texts import format_missed, format_stats
 
 NOW = datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
 
@@ -63,13 +55,6 @@ def _rows(path: Path) -> list[tuple[object, ...]]:
 )
 def test_what_counts_as_a_miss(intent: str, matched: int, confidence: float, missed: bool) -> None:
     assert is_miss(intent, matched, confidence) is missed
-
-
-def test_should_record_reads_the_answer() -> None:
-    assert should_record(Answer("weather in Osh?", "en", Intent.OUT_OF_SCOPE)) is True
-    assert should_record(Answer("hi", "en", Intent.GREETING)) is False
-    assert should_record(Answer("concerts", "en", Intent.LIST, event_ids=("a",))) is False
-    assert should_record(Answer("c", "en", Intent.LIST, event_ids=("a",), confidence=0.2)) is True
 
 
 def test_the_log_holds_time_language_intent_and_text_and_no_identity(
@@ -248,7 +233,7 @@ def test_format_stats_speaks_the_admins_language(answerer: Answerer) -> None:
     assert russian[2:5] == ["По дням:", "2025-06-14  2", "2025-06-15  3 (без ответа: 1)"]
     assert russian[-1] == "По типам вопросов: list 2 (40%), greeting 2 (40%), out_of_scope 1 (20%)"
     french = format_stats(STATS, texts(answerer.catalog, "fr"))
-    assert "67 %" in french and "Par langue : en 2 (40 %)" in french
+    assert "67 %" in french and "Par langue\u202f: en 2 (40 %)" in french
     for language in ("ky", "nl"):
         text = format_stats(STATS, texts(answerer.catalog, language))
         assert "2025-06-15  3" in text and "out_of_scope 1 (20%)" in text

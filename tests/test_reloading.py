@@ -17,9 +17,9 @@ from bot.reloading import (
     DataReloader,
     ReloadResult,
     ReloadStatus,
-    format_reload_result,
 )
 from bot.rendering import texts
+from bot.telegram.admin_texts import format_reload_result
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 AK_MARAL = "2015-06-ak-maral-bozar"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -32,16 +33,17 @@ from bot.catalog.model import (
     Topic,
 )
 from bot.catalog.problems import DataError, Problem
+from bot.catalog.typography import french_spacing
 from bot.catalog.yamldoc import (
     Doc,
     Record,
     did_you_mean,
-    fold,
     is_null,
     line_of,
     one_of,
     read_yaml,
 )
+from bot.text import same_name
 
 TITLE_MAX = 80
 """Titles show in lists and inline results; longer ones get cut by Telegram clients."""
@@ -205,6 +207,13 @@ class _Loader:
         self.problems.sort()
         if self.problems:
             return None, self.problems
+        places = [_french_names(place) for place in places]
+        categories = [_french_names(category) for category in categories]
+        people = [_french_names(person) for person in people]
+        organisations = [_french_names(organisation) for organisation in organisations]
+        events = [_french_event(event) for event in events]
+        topics = [_french_topic(topic) for topic in topics]
+        locales["fr"] = {key: french_spacing(text) for key, text in locales.get("fr", {}).items()}
         catalog = Catalog(
             events=tuple(sorted(events, key=lambda e: (e.start.sort_key, e.id))),
             topics=tuple(topics),
@@ -281,7 +290,7 @@ class _Loader:
             words = [(name, rec.line("names")) for name in names.get(entity_id, {}).values()]
             words += [(alias, line_of(node)) for alias, node in alias_items]
             for word, line in words:
-                key = fold(word)
+                key = same_name(word)
                 if not key:
                     continue
                 first = owner.setdefault(key, (entity_id, line))
@@ -550,6 +559,33 @@ class _Loader:
 
 
 _LANGS: tuple[str, ...] = ("en", "ru", "ky", "fr", "nl")
+
+_Named = TypeVar("_Named", bound=Entity)
+
+
+def _french_names(entity: _Named) -> _Named:
+    """The French name with French spacing (« Fore »): see typography.py."""
+    if "fr" not in entity.names:
+        return entity
+    return replace(entity, names={**entity.names, "fr": french_spacing(entity.names["fr"])})
+
+
+def _spaced(texts: dict[str, str]) -> dict[str, str]:
+    return {lang: french_spacing(t) if lang == "fr" else t for lang, t in texts.items()}
+
+
+def _french_event(event: Event) -> Event:
+    """The French title, summary and short title with French spacing."""
+    return replace(
+        event,
+        title=_spaced(event.title),
+        summary=_spaced(event.summary),
+        short_title=_spaced(event.short_title),
+    )
+
+
+def _french_topic(topic: Topic) -> Topic:
+    return replace(topic, title=_spaced(topic.title), summary=_spaced(topic.summary))
 
 
 @dataclass

@@ -79,7 +79,7 @@ class Entity:
     aliases: tuple[str, ...] = ()
 
     def name(self, language: str) -> str:
-        return self.names.get(language) or self.names[DEFAULT_LANGUAGE]
+        return in_language(self.names, language)
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,20 @@ class Month(Entity):
     @property
     def number(self) -> int:
         return int(self.id)
+
+
+FACT_GROUPS: dict[str, tuple[str, ...]] = {"medals": ("gold_medals", "bronze_medals")}
+"""A fact people ask for that the seed states as several kinds: "medals" are gold and bronze."""
+
+
+def fact_kinds(asked: str) -> tuple[str, ...]:
+    """The kinds of fact the seed states for what was asked ("medals" -> gold, bronze)."""
+    return FACT_GROUPS.get(asked, (asked,))
+
+
+def in_language(values: Localized, language: str) -> str:
+    """A text in `language`, else in English, the language every text of the data has."""
+    return values.get(language) or values[DEFAULT_LANGUAGE]
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,10 @@ class Event:
     def is_planned(self) -> bool:
         """The seed only announces it: every reply must say "planned", never "took place"."""
         return self.status is Status.PLANNED
+
+    def title_in(self, language: str) -> str:
+        """The title in `language`, else in English (every event has an English title)."""
+        return in_language(self.title, language)
 
     def years(self) -> range:
         last = self.end.year if self.end else self.start.year

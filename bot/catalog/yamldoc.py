@@ -79,13 +79,6 @@ def one_of(choices: Iterable[str], limit: int = 20) -> str:
     return shown + (f", ... ({len(items)} in all)" if len(items) > limit else "")
 
 
-def fold(text: str) -> str:
-    """The form used to compare names and aliases: case, accents and spacing ignored."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.split())
-
-
 @dataclass
 class Record:
     """A YAML mapping with its keys checked: values by key, and each key's node for its line."""

@@ -6,6 +6,7 @@ subscribers cost five renderings, not 10,000.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from functools import lru_cache
@@ -14,7 +15,8 @@ from bot.answering import Answerer
 from bot.catalog.upcoming import is_upcoming
 from bot.news.changes import ChangeKind
 from bot.rendering import Texts, render_html
-from bot.rendering.html import TELEGRAM_LIMIT, esc
+from bot.rendering.html import TELEGRAM_LIMIT
+from bot.rendering.marks import HTML
 
 HEADER_KEYS = {
     ChangeKind.NEW: "news_header_new",
@@ -41,8 +43,9 @@ class Announcer:
         words = Texts(catalog, language)
         header = words.get(HEADER_KEYS[change])
         if change is not ChangeKind.REMINDER and is_upcoming(event, today):
-            header = f"{header.rstrip(':').rstrip()} ({words.get('news_upcoming')}):"
-        head = f"<b>{esc(header)}</b>\n\n"
+            words_part, colon = re.fullmatch(r"(.*?)(\s*:?)", header, re.S).groups()  # type: ignore[union-attr]
+            header = f"{words_part} ({words.get('news_upcoming')}){colon}"  # French spacing kept
+        head = HTML.bold(HTML.text(header)) + "\n\n"
         body = render_html(
             card, catalog, share_url=self._share_url, limit=TELEGRAM_LIMIT - len(head), today=today
         ).text

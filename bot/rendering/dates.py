@@ -15,9 +15,19 @@ def _month(catalog: Catalog, number: int, language: str, *, with_day: bool) -> s
     return month.name(language)
 
 
+def month_name(catalog: Catalog, number: int, language: str) -> str:
+    """The month's standalone form: "June", "июнь"."""
+    return _month(catalog, number, language, with_day=False)
+
+
 def month_with_day(catalog: Catalog, number: int, language: str) -> str:
     """The month's form after a day number: "декабря", "декабры"."""
     return _month(catalog, number, language, with_day=True)
+
+
+def day_number(language: str, day: int) -> str:
+    """The day as written before a month: French writes the first "1er" (1er mai)."""
+    return "1er" if language == "fr" and day == 1 else str(day)
 
 
 def format_date(catalog: Catalog, date: PartialDate, texts: Texts) -> str:
@@ -28,7 +38,7 @@ def format_date(catalog: Catalog, date: PartialDate, texts: Texts) -> str:
         )
     return texts.get(
         "date_day",
-        day=date.day,
+        day=day_number(lang, date.day),
         month=_month(catalog, date.month, lang, with_day=True),
         year=date.year,
     )
@@ -45,7 +55,7 @@ def format_span(catalog: Catalog, event: Event, texts: Texts) -> str:
     ):
         return texts.get(
             "date_range_days_same_month",
-            day1=start.day,
+            day1=day_number(texts.language, start.day),
             day2=end.day,
             month=_month(catalog, start.month, texts.language, with_day=True),
             year=start.year,
@@ -56,9 +66,9 @@ def format_span(catalog: Catalog, event: Event, texts: Texts) -> str:
         if start.day is not None and end.day is not None:
             return texts.get(
                 "date_range_days_same_year",
-                day1=start.day,
+                day1=day_number(lang, start.day),
                 month1=_month(catalog, start.month, lang, with_day=True),
-                day2=end.day,
+                day2=day_number(lang, end.day),
                 month2=_month(catalog, end.month, lang, with_day=True),
                 year=start.year,
             )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from bot.answer import Answer, Suggestion
 from bot.catalog.model import Catalog, Event
-from bot.rendering.dates import month_with_day
+from bot.rendering.dates import day_number, month_name, month_with_day
 from bot.rendering.texts import Texts
 from bot.understanding.query import Period, Query
 
@@ -11,6 +12,16 @@ from bot.understanding.query import Period, Query
 def entity_name(catalog: Catalog, kind: str, entity_id: str, language: str) -> str:
     entity = catalog.entity(kind, entity_id)
     return entity.name(language) if entity else entity_id
+
+
+def button_title(event: Event, texts: Texts) -> str:
+    """A button's words for an event: its short title in the reply's language (written to keep
+    what tells it from the others, never cut from the long one), "(planned)" when it is."""
+    lang = texts.language
+    short = event.short_title.get(lang) or event.title.get(lang) or event.title["en"]
+    if event.is_planned:
+        return f"{short} ({texts.get('card_planned')})"
+    return short
 
 
 def event_place(catalog: Catalog, event: Event, language: str) -> str:
@@ -31,7 +42,7 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     for event_id in query.events:
         event = catalog.event(event_id)
         if event:
-            words.append(event.title.get(lang) or event.title["en"])
+            words.append(event.title_in(lang))
     words += [entity_name(catalog, "person", p, lang) for p in query.people]
     words += [entity_name(catalog, "organisation", o, lang) for o in query.organisations]
     words += [entity_name(catalog, "place", p, lang) for p in query.places]
@@ -40,18 +51,43 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         words.append(texts.get("card_planned"))
     if query.unknown_place:
         words.append(query.unknown_place.title())
-    if query.days and query.months:
+    years = query.years
+    if query.days and query.months and len(years) == 1:
+        # "1 May 2015", not "1 May, 2015": the date as one phrase, in the language's order.
         words += [
-            texts.get("filter_day_month", day=day, month=month_with_day(catalog, month, lang))
+            texts.get(
+                "date_day",
+                day=day_number(lang, day),
+                month=month_with_day(catalog, month, lang),
+                year=years[0],
+            )
+            for day in query.days
+            for month in query.months
+        ]
+        years = ()
+    elif query.days and query.months:
+        words += [
+            texts.get(
+                "filter_day_month",
+                day=day_number(lang, day),
+                month=month_with_day(catalog, month, lang),
+            )
             for day in query.days
             for month in query.months
         ]
     elif query.season:
         words.append(texts.get(f"season_{query.season}"))
+    elif query.months and len(years) == 1:
+        # "June 2015", "2015-жылдын июнь айы"
+        words += [
+            texts.get("date_month", month=month_name(catalog, m, lang), year=years[0])
+            for m in query.months
+        ]
+        years = ()
     else:
         words += [entity_name(catalog, "month", str(m), lang) for m in query.months]
-    if query.years:
-        words.append(", ".join(str(y) for y in query.years))
+    if years:
+        words.append(", ".join(str(y) for y in years))
     if query.period:
         anchors = query.period_years
         key = {
@@ -62,3 +98,21 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         }[query.period]
         words.append(texts.get(key, year=anchors[0], year2=anchors[-1]))
     return tuple(words)
+
+
+def answer_filter(catalog: Catalog, answer: Answer, texts: Texts) -> tuple[str, ...]:
+    """The answer's filter in words; () for a reply that describes none."""
+    return filter_words(catalog, answer.query, texts) if answer.query is not None else ()
+
+
+def suggestion_label(catalog: Catalog, suggestion: Suggestion, texts: Texts) -> str:
+    """A chip's or a "did you mean" line's words: "More in Ghent", "concerts, 2015"."""
+    query, lang = suggestion.query, texts.language
+    if suggestion.kind == "year" and query.years:
+        return texts.get("suggest_year", year=query.years[0])
+    if suggestion.kind == "city" and query.places:
+        return texts.get("suggest_city", city=entity_name(catalog, "place", query.places[0], lang))
+    if suggestion.kind == "category" and query.categories:
+        name = entity_name(catalog, "category", query.categories[0], lang)
+        return texts.get("suggest_category", category=name)
+    return ", ".join(filter_words(catalog, query, texts))

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Status
+from bot.catalog.model import Catalog, Event, Fact, in_language
 from bot.catalog.upcoming import is_upcoming
 from bot.rendering.dates import format_span, format_when
-from bot.rendering.describe import entity_name, event_place
+from bot.rendering.describe import answer_filter, entity_name, event_place, suggestion_label
+from bot.rendering.marks import HTML, Marks
+from bot.rendering.numbers import fact_value
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
@@ -21,14 +22,10 @@ DEFAULT_PAGE_SIZE = 8
 
 @dataclass(frozen=True)
 class Page:
-    text: str  # Telegram HTML
+    text: str  # Telegram HTML, or plain text from render_text
     page: int  # 0-based
     page_count: int
     event_ids: tuple[str, ...]  # the events listed on this page, in order
-
-
-def esc(text: object) -> str:
-    return escape(str(text), quote=False)
 
 
 def render_html(
@@ -39,6 +36,7 @@ def render_html(
     page_size: int = DEFAULT_PAGE_SIZE,
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
+    marks: Marks = HTML,
     today: datetime.date | None = None,
 ) -> Page:
     """One page of the reply. `page` is clamped into range, so a stale button still works.
@@ -50,6 +48,7 @@ def render_html(
             are validated to 80), so the default page stays far below Telegram's limit.
         share_url: event id -> deep link; cards then carry a share link.
         limit: the most characters a page may have; None for the terminal.
+        marks: HTML for Telegram; PLAIN (render_text) for the terminal.
         today: the adapter's date; events still ahead of it are marked "upcoming". None
             marks nothing (the core reads no clock).
     Returns:
@@ -57,9 +56,9 @@ def render_html(
     """
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
-    head = _lead(answer, catalog, texts, ids)
-    if len(ids) == 1 and answer.intent in (Intent.DETAIL, Intent.FIRST, Intent.LATEST):
-        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, today)
+    head = _lead(answer, catalog, texts, ids, marks)
+    if answer.shows_card:
+        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks, today)
         text = "\n\n".join(part for part in (head, body) if part)
         return Page(_fit(text, limit), 0, 1, ids)
 
@@ -69,9 +68,13 @@ def render_html(
     shown = ids[index * size : (index + 1) * size]
     parts = [head] if head else []
     if shown:
-        parts.append("\n".join(_line(_event(catalog, i), catalog, texts, today) for i in shown))
+        parts.append(
+            "\n".join(_line(_event(catalog, i), catalog, texts, marks, today) for i in shown)
+        )
     if page_count > 1:
-        parts.append("<i>" + esc(texts.get("page_of", page=index + 1, pages=page_count)) + "</i>")
+        parts.append(
+            marks.italic(marks.text(texts.get("page_of", page=index + 1, pages=page_count)))
+        )
     return Page(_fit("\n\n".join(parts), limit), index, page_count, shown)
 
 
@@ -91,11 +94,11 @@ def _fit(text: str, limit: int | None) -> str:
     return text[: cut if cut > 0 else 0] + "\n…"
 
 
-def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) -> str:
+def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], m: Marks) -> str:
     """The text before the events: header, count, date or fact; all of it for smalltalk."""
     events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
     intent = answer.intent
-    described = ", ".join(answer.filter_words)
+    described = ", ".join(answer_filter(catalog, answer, texts))
     filter_text = texts.get("list_filter_intro", filter=described) if described else ""
     examples = texts.get("example_questions").replace(" | ", " · ")
 
@@ -107,7 +110,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             Intent.OUT_OF_SCOPE: "out_of_scope",
         }[intent]
         years = catalog.years
-        return esc(
+        return m.text(
             texts.get(
                 key,
                 examples=examples,
@@ -117,64 +120,56 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             )
         )
     if intent is Intent.PLACES:
-        counts = {
-            city: sum(city in e.cities for e in catalog.events) for city in catalog.used_cities
-        }
-        ranked = sorted(counts, key=lambda city: (-counts[city], city))
-        places = ", ".join(
-            f"{entity_name(catalog, 'place', city, texts.language)} ({counts[city]})"
-            for city in ranked
-        )
+        # Only what took place counts as a place "where events took place"; a planned event's
+        # city is named on a line of its own.
+        held = [e for e in catalog.events if not e.is_planned]
+        planned = [e for e in catalog.events if e.is_planned]
+        lines = [m.text(texts.get("places_list", places=_city_counts(catalog, held, texts)))]
+        if any(e.cities for e in planned):
+            lines.append(
+                m.text(texts.get("places_planned", places=_city_counts(catalog, planned, texts)))
+            )
         without = sum(not e.cities for e in catalog.events)
-        lines = [esc(texts.get("places_list", places=places))]
         if without:
-            lines.append(esc(texts.get("places_no_city", count=without)))
+            lines.append(m.text(texts.get("places_no_city", count=without)))
         return "\n".join(lines)
     if intent is Intent.CLARIFY:
-        options = "\n".join(f"• {esc(s.label)}" for s in answer.suggestions if s.kind == "reading")
-        return f"<b>{esc(texts.get('did_you_mean'))}</b>\n{options}"
+        options = "\n".join(
+            f"• {m.text(suggestion_label(catalog, s, texts))}"
+            for s in answer.suggestions
+            if s.kind == "reading"
+        )
+        return f"{m.bold(m.text(texts.get('did_you_mean')))}\n{options}"
     if answer.no_match:
-        return _no_match(answer, catalog, texts, described)
+        return _no_match(catalog, texts, described, m)
     if intent is Intent.OVERVIEW:
         topics = [t for t in catalog.topics if answer.topic_id in (None, t.id)]
         blocks = [
-            f"<b>{esc(t.title.get(texts.language) or t.title['en'])}</b>\n"
-            f"{esc(t.summary.get(texts.language) or t.summary['en'])}"
+            f"{m.bold(m.text(in_language(t.title, texts.language)))}\n"
+            f"{m.text(in_language(t.summary, texts.language))}"
             for t in topics
         ]
-        blocks.append(f"<b>{esc(texts.get('overview_events', count=len(ids)))}</b>")
+        blocks.append(m.bold(m.text(texts.get("overview_events", count=len(ids)))))
         return "\n\n".join(blocks)
+    if answer.facts_not_stated:
+        what = ", ".join(
+            entity_name(catalog, "fact", kind, texts.language) for kind in answer.facts_not_stated
+        )
+        return m.bold(m.text(texts.get("fact_not_stated", what=what)))
+    if answer.facts:
+        return "\n".join(m.bold(m.text(_fact_sentence(fact, texts))) for fact in answer.facts)
     if intent is Intent.COUNT:
-        if answer.facts_not_stated:
-            what = ", ".join(
-                entity_name(catalog, "fact", kind, texts.language)
-                for kind in answer.facts_not_stated
-            )
-            return f"<b>{esc(texts.get('fact_not_stated', what=what))}</b>"
-        if answer.facts:
-            return "\n".join(
-                "<b>"
-                + esc(
-                    texts.get(
-                        "count_fact_approx" if fact.approximate else "count_fact",
-                        label=texts.get(f"fact_{fact.kind}"),
-                        value=fact.value,
-                    )
-                )
-                + "</b>"
-                for fact in answer.facts
-            )
         key = "count_events_one" if len(ids) == 1 else "count_events"
         if not ids:
             key = "count_events_zero"
-        return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
+        return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
     if intent is Intent.DATE_OF and events:
         return "\n".join(
-            esc(
+            m.text(
                 texts.get(
                     "date_of",
                     title=_title(e, texts),
-                    date=format_span(catalog, e, texts),
+                    date=format_when(catalog, e, texts),
                 )
             )
             for e in events[:3]
@@ -186,42 +181,66 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...]) 
             key,
             filter=filter_text,
             title=_title(event, texts),
-            date=format_span(catalog, event, texts),
+            date=format_when(catalog, event, texts),
         )
-        return f"<b>{esc(sentence)}</b>"
+        return m.bold(m.text(sentence))
     if intent is Intent.DETAIL and len(ids) == 1:
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
-    return f"<b>{esc(texts.get(key, count=len(ids), filter=filter_text))}</b>"
+    return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
 
 
-def _no_match(answer: Answer, catalog: Catalog, texts: Texts, described: str) -> str:
+def _fact_sentence(fact: Fact, texts: Texts) -> str:
+    """ "Gold medals: 1.", "Guests: about 100.", "Edition: 13th." """
+    return texts.get(
+        "count_fact_approx" if fact.approximate else "count_fact",
+        label=texts.get(f"fact_{fact.kind}"),
+        value=fact_value(texts.language, fact),
+    )
+
+
+def _city_counts(catalog: Catalog, events: list[Event], texts: Texts) -> str:
+    """ "Brussels (6), Ghent (2)": cities by how many of these events took place there."""
+    counts: dict[str, int] = {}
+    for event in events:
+        for city in event.cities:
+            counts[city] = counts.get(city, 0) + 1
+    ranked = sorted(counts, key=lambda city: (-counts[city], city))
+    return ", ".join(
+        f"{entity_name(catalog, 'place', city, texts.language)} ({counts[city]})"
+        for city in ranked
+    )
+
+
+def _no_match(catalog: Catalog, texts: Texts, described: str, m: Marks) -> str:
     lang = texts.language
     years = catalog.years
     cities = sorted(entity_name(catalog, "place", c, lang) for c in catalog.used_cities)
     categories = sorted(entity_name(catalog, "category", c, lang) for c in catalog.used_categories)
-    lines = [f"<b>{esc(texts.get('no_match', filter=described or '—'))}</b>"]
+    lines = [m.bold(m.text(texts.get("no_match", filter=described or "—")))]
     if years:
-        lines.append(esc(texts.get("no_match_years", first=years[0], last=years[-1])))
-    lines.append(esc(texts.get("no_match_cities", cities=", ".join(cities))))
-    lines.append(esc(texts.get("no_match_categories", categories=", ".join(categories))))
+        lines.append(m.text(texts.get("no_match_years", first=years[0], last=years[-1])))
+    lines.append(m.text(texts.get("no_match_cities", cities=", ".join(cities))))
+    lines.append(m.text(texts.get("no_match_categories", categories=", ".join(categories))))
     return "\n".join(lines)
 
 
 def _title(event: Event, texts: Texts) -> str:
-    return event.title.get(texts.language) or event.title["en"]
+    return event.title_in(texts.language)
 
 
-def _line(event: Event, catalog: Catalog, texts: Texts, today: datetime.date | None = None) -> str:
+def _line(
+    event: Event, catalog: Catalog, texts: Texts, m: Marks, today: datetime.date | None = None
+) -> str:
     date = format_span(catalog, event, texts)
     place = event_place(catalog, event, texts.language)
-    planned = f" ({texts.get('card_planned')})" if event.status is Status.PLANNED else ""
+    planned = f" ({texts.get('card_planned')})" if event.is_planned else ""
     if today is not None and is_upcoming(event, today):
         planned = f" ({texts.get('news_upcoming')})"
-    parts = [f"<b>{esc(date)}</b>{esc(planned)}"]  # the date bold, the status not
+    parts = [m.bold(m.text(date)) + m.text(planned)]  # the date bold, the status not
     if place:
-        parts.append(esc(place))
-    parts.append(esc(_title(event, texts)))
+        parts.append(m.text(place))
+    parts.append(m.text(_title(event, texts)))
     return "• " + " · ".join(parts)
 
 
@@ -230,6 +249,7 @@ def _card(
     catalog: Catalog,
     texts: Texts,
     share_url: Callable[[str], str] | None,
+    m: Marks,
     today: datetime.date | None = None,
 ) -> str:
     lang = texts.language
@@ -241,31 +261,26 @@ def _card(
     date = format_when(catalog, event, texts)
     if today is not None and is_upcoming(event, today):
         date = f"{format_span(catalog, event, texts)} ({texts.get('news_upcoming')})"
+    place_label = "card_place_planned" if event.is_planned else "card_place"
     lines = [
-        f"<b>{esc(_title(event, texts))}</b>",
-        f"📅 {esc(labelled('card_date', date))}",
-        f"📍 {esc(labelled('card_place', place))}",
+        m.bold(m.text(_title(event, texts))),
+        f"📅 {m.text(labelled('card_date', date))}",
+        f"📍 {m.text(labelled(place_label, place))}",
         "",
-        esc(event.summary.get(lang) or event.summary["en"]),
+        m.text(in_language(event.summary, lang)),
     ]
     for number, (role, names) in enumerate(involved(catalog, event, lang)):
         label = role_label(texts, role, len(names))
         value = texts.get("label_value", label=label, value=", ".join(names))
-        lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {esc(value)}")
+        lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {m.text(value)}")
     if event.facts:
-        facts = "; ".join(
-            texts.get(
-                "count_fact_approx" if f.approximate else "count_fact",
-                label=texts.get(f"fact_{f.kind}"),
-                value=f.value,
-            ).rstrip(".")
-            for f in event.facts
-        )
-        lines.append(f"🔢 {esc(labelled('card_facts', facts))}")
-    lines.append(f"\n<i>{esc(labelled('card_source', ''))}</i>")
+        separator = texts.get("facts_separator")
+        facts = separator.join(_fact_sentence(f, texts).rstrip(".") for f in event.facts)
+        lines.append(f"🔢 {m.text(labelled('card_facts', facts))}")
+    lines.append("\n" + m.italic(m.text(labelled("card_source", ""))))
     # Collapsed: the quote is English and as long as the summary; one tap opens it.
-    lines.append(f"<blockquote expandable>{esc(event.source)}</blockquote>")
+    lines.append(m.quote(m.text(event.source)))
     if share_url:
         # The address itself, so staff can copy it; Telegram makes it a link.
-        lines.append(f"🔗 {esc(labelled('card_link', share_url(event.id)))}")
+        lines.append(f"🔗 {m.text(labelled('card_link', share_url(event.id)))}")
     return "\n".join(lines)

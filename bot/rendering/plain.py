@@ -1,25 +1,15 @@
-"""Answer -> plain text for the terminal: the HTML reply with its tags turned into plain marks."""
+"""Answer -> plain text for the terminal and `ask`: the same layout as the Telegram reply,
+written with plain marks (rendering/marks.py), every event on one page."""
 
 from __future__ import annotations
-
-import re
-from html import unescape
 
 from bot.answer import Answer
 from bot.catalog.model import Catalog
 from bot.rendering.html import render_html
-
-_LINK = re.compile(r'<a href="([^"]*)">(.*?)</a>', re.S)
-_TAG = re.compile(r"</?[a-z-]+(?: [^>]*)?>")
-
-
-def html_to_text(html: str) -> str:
-    text = _LINK.sub(lambda m: f"{m.group(2)}: {unescape(m.group(1))}", html)
-    text = re.sub(r"<blockquote[^>]*>", "  « ", text).replace("</blockquote>", " »")
-    return unescape(_TAG.sub("", text))
+from bot.rendering.marks import PLAIN
 
 
 def render_text(answer: Answer, catalog: Catalog) -> str:
     """The whole reply, every event listed: a terminal has no 4096-character limit."""
-    page = render_html(answer, catalog, page_size=max(1, len(answer.event_ids)), limit=None)
-    return html_to_text(page.text)
+    page_size = max(1, len(answer.event_ids))
+    return render_html(answer, catalog, page_size=page_size, limit=None, marks=PLAIN).text

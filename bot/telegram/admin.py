@@ -22,9 +22,10 @@ from telegram.error import TelegramError
 from telegram.ext import filters
 
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
-from bot.missed import MissedLog, format_missed, format_stats
-from bot.reloading import ReloadResult, format_reload_result
+from bot.missed import MissedLog
+from bot.reloading import ReloadResult
 from bot.rendering import Texts, texts
+from bot.telegram.admin_texts import format_missed, format_reload_result, format_stats
 from bot.telegram.context import BotContext
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData

@@ -8,11 +8,11 @@ from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.answering import Answer
 from bot.catalog.model import Place
-from bot.quiz import clip
 from bot.telegram import callbacks as cb
 from bot.telegram import keyboards as kb
 from bot.telegram.commands import send_fact
 from bot.telegram.context import BotContext, esc
+from bot.text import clip
 
 TOAST_LIMIT = 200
 """answerCallbackQuery text: Telegram refuses a longer one."""

@@ -6,12 +6,12 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ParseMode
 
 from bot.answering import Answer
-from bot.quiz import clip
-from bot.rendering import html_to_text, render_html
+from bot.rendering import render_html, render_text
 from bot.rendering.dates import format_when
 from bot.rendering.describe import event_place
 from bot.telegram import keyboards as kb
 from bot.telegram.context import NO_PREVIEW, BotContext
+from bot.text import clip
 
 MAX_INLINE_RESULTS = 50
 INLINE_CACHE_SECONDS = 30
@@ -53,7 +53,7 @@ def card_result(context: BotContext, event_id: str, language: str) -> InlineQuer
     date = format_when(catalog, event, words)
     return InlineQueryResultArticle(
         id=event_id,
-        title=event.title.get(language) or event.title["en"],
+        title=event.title_in(language),
         description=f"{date} · {place}" if place else date,
         input_message_content=InputTextMessageContent(
             rendered.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
@@ -70,7 +70,7 @@ def answer_result(context: BotContext, answer: Answer) -> InlineQueryResultArtic
     return InlineQueryResultArticle(
         id="answer",
         title=title,
-        description=clip(html_to_text(rendered.text), 120),
+        description=clip(render_text(answer, context.catalog), 120),
         input_message_content=InputTextMessageContent(
             rendered.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
         ),

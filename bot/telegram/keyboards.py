@@ -7,11 +7,12 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.answering import Answer, Intent
+from bot.answering import Answer
 from bot.catalog.model import LANGUAGES, Catalog
-from bot.quiz import clip
 from bot.rendering import Page, Texts
+from bot.rendering.describe import button_title, suggestion_label
 from bot.telegram import callbacks as cb
+from bot.text import clip
 
 LANGUAGE_NAMES = {
     "en": "🇬🇧 English",
@@ -36,15 +37,6 @@ def _button(text: str, action: cb.Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(clip(text, BUTTON_TEXT), callback_data=cb.encode(action))
 
 
-def shows_card(answer: Answer, page: Page) -> bool:
-    """The renderer shows a full card (not a list) for one event asked about directly."""
-    return len(page.event_ids) == 1 and answer.intent in (
-        Intent.DETAIL,
-        Intent.FIRST,
-        Intent.LATEST,
-    )
-
-
 def answer_keyboard(
     answer: Answer,
     page: Page,
@@ -61,11 +53,11 @@ def answer_keyboard(
     """
     lang = answer.language
     rows: list[list[InlineKeyboardButton]] = []
-    if not shows_card(answer, page):  # a card already carries its share link in the text
+    if not answer.shows_card:  # a card already carries its share link in the text
         for event_id in page.event_ids:
             event = catalog.event(event_id)
             if event is not None:
-                title = event.title.get(lang) or event.title["en"]
+                title = button_title(event, words)
                 rows.append(
                     [_button(f"{event.start.year} · {title}", cb.OpenCard(lang, event_id))]
                 )
@@ -77,11 +69,8 @@ def answer_keyboard(
         if page.page < page.page_count - 1:
             nav.append(_button("▶", cb.ShowPage(lang, page.page + 1, answer.token, menu)))
         rows.append(nav)
-    chips = [
-        _button(s.label, cb.Follow(lang, s.token))
-        for s in answer.suggestions[:MAX_CHIPS]
-        if s.token and s.label
-    ]
+    labels = [(s, suggestion_label(catalog, s, words)) for s in answer.suggestions[:MAX_CHIPS]]
+    chips = [_button(label, cb.Follow(lang, s.token)) for s, label in labels if s.token and label]
     rows.extend(chips[i : i + 2] for i in range(0, len(chips), 2))
     if menu:
         rows.append([_button(words.get("tg_back_to_menu"), cb.Menu(lang))])

@@ -72,7 +72,7 @@ def with_calendar(
     markup: InlineKeyboardMarkup | None, answer: Answer, page: Page, answerer: Answerer
 ) -> InlineKeyboardMarkup | None:
     """A card's buttons plus "Add to calendar" when it shows one upcoming event."""
-    if len(page.event_ids) != 1 or not kb.shows_card(answer, page):
+    if len(page.event_ids) != 1 or not answer.shows_card:
         return markup
     event = answerer.catalog.event(page.event_ids[0])
     if event is None:

@@ -113,7 +113,11 @@ class PatientRateLimiter(AIORateLimiter):
     (errors.py) takes it as "may have arrived" rather than apologising.
     """
 
-    def __init__(self, backoff: float = 0.5) -> None:
+    def __init__(
+        self,
+        backoff: float = 0.5,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         super().__init__(
             overall_max_rate=30,
             overall_time_period=1,
@@ -122,6 +126,7 @@ class PatientRateLimiter(AIORateLimiter):
             max_retries=RETRY_AFTER_RETRIES,
         )
         self._backoff = backoff
+        self._sleep = sleep  # tests pass their own clock: no real waiting between retries
 
     async def process_request(
         self,
@@ -150,7 +155,7 @@ class PatientRateLimiter(AIORateLimiter):
                 if attempt == NETWORK_RETRIES or not may_repeat(endpoint, exc):
                     raise
                 log.info("%s failed (%s); retrying (%d)", endpoint, exc.message, attempt + 1)
-            await asyncio.sleep(self._backoff * (attempt + 1))
+            await self._sleep(self._backoff * (attempt + 1))
         raise AssertionError("unreachable")  # pragma: no cover
 
 
@@ -226,7 +231,3 @@ class RedactToken(logging.Filter):
                 record.exc_info = None
                 record.msg = f"{record.msg} ({text.replace(self._token, '<token>')})"
         return True
-
-
-def redact(text: str, token: str | None) -> str:
-    return text.replace(token, "<token>") if token else text

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.text import strip_accents
+
 _CYRILLIC_TO_LATIN = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z",
     "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "ң": "ng", "о": "o", "ө": "o",
@@ -30,11 +32,6 @@ _LATIN_VARIANTS = (
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 KYRGYZ_LETTERS = re.compile(r"[ңөүҢӨҮ]")
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def transliterate(text: str) -> str:

@@ -119,7 +119,7 @@ async def test_an_admin_whose_telegram_speaks_russian_gets_the_admin_replies_in_
     api.press_button(admin, picker, "Français")
     await api.edited(picker)
     assert (await ask(api, admin, "/stats"))["text"].startswith(
-        "Ces 14 derniers jours : 3 messages"
+        "Ces 14 derniers jours\u202f: 3 messages"
     )
 
 

@@ -1,0 +1,44 @@
+"""How a reply marks its parts, for each kind of output: Telegram HTML or plain text.
+
+The renderer (html.py) lays a reply out once; these say what "bold" or "a collapsed quote"
+becomes. Plain text is written as plain text, not produced by stripping tags from HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+
+@dataclass(frozen=True)
+class Marks:
+    """The marks of one kind of output."""
+
+    name: str
+
+    def text(self, value: object) -> str:
+        """Words from data or locales, safe for this output (escaped for HTML)."""
+        return escape(str(value), quote=False) if self.is_html else str(value)
+
+    def bold(self, marked: str) -> str:
+        return f"<b>{marked}</b>" if self.is_html else marked
+
+    def italic(self, marked: str) -> str:
+        return f"<i>{marked}</i>" if self.is_html else marked
+
+    def quote(self, marked: str) -> str:
+        """A collapsed quotation (the seed's English source under a card)."""
+        return (
+            f"<blockquote expandable>{marked}</blockquote>" if self.is_html else f"  « {marked} »"
+        )
+
+    @property
+    def is_html(self) -> bool:
+        return self.name == "html"
+
+
+HTML = Marks("html")
+"""Telegram's HTML parse mode: its tags only, < > & escaped."""
+
+PLAIN = Marks("plain")
+"""The terminal and `ask` without --json: no marks at all."""
