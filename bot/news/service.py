@@ -114,6 +114,11 @@ class News:
         """Something changed (a reload, a subscription): look now rather than in a second."""
         self._poke.set()
 
+    @property
+    def last_recorded(self) -> Catalog | None:
+        """The catalog the loop last compared (for /stats and tests: has a reload been seen?)."""
+        return self._seen
+
     def notice(self, catalog: Catalog) -> None:
         """Queue what this catalog brings, once per catalog object (cheap to call often)."""
         if catalog is self._seen:

@@ -217,3 +217,55 @@ async def test_add_to_calendar_sends_an_ics_and_a_month_only_event_says_why_not(
         )
         assert not [b for b in api.buttons(past) if b.get("callback_data", "")[:6] == "n|ics|"]
     assert [f"{c.method}: {c.error}" for c in api.errors] == []
+
+
+async def test_rewording_announces_nothing_and_planned_to_held_is_announced(
+    api: BotApiServer, data: Path, state_dir: Path
+) -> None:
+    admin = api.user(690, "Curator", "en")
+    settings = dataclasses.replace(settings_for(api, state_dir), admin_ids=frozenset({690}))
+    reloader = DataReloader(data, settle_seconds=0)
+    app = build_application(settings, reloader, watch_seconds=0.2)
+    user = api.user(651, "Nurbek", "ru")
+    events = data / "events.yaml"
+    async with running(app):
+        news = news_of(app).news
+        api.send_text(user, "/subscribe")
+        await api.reply(651)
+
+        def seen_latest() -> bool:
+            return news.last_recorded is reloader.current.catalog
+
+        # A curator re-words every event (and both topics): a reload, and no announcement.
+        text = events.read_text(encoding="utf-8")
+        reworded = text.replace("      en: >-\n        ", "      en: >-\n        Revised. ")
+        assert reworded.count("Revised. ") >= 19
+        events.write_text(reworded, encoding="utf-8")
+        await api.wait_for(
+            lambda: (
+                reloader.current.catalog.events[0].summary["en"].startswith("Revised")
+                and seen_latest()
+            ),
+            timeout=15,
+            what="the re-worded data to be live and seen",
+        )
+        assert news.store.progress() == ()
+
+        # The planned conference took place.
+        text = events.read_text(encoding="utf-8")
+        planned = "status: planned                    # the seed"
+        assert planned in text
+        events.write_text(text.replace(planned, "status: held  # the seed"), encoding="utf-8")
+        await api.wait_for(
+            lambda: news.store.progress() and news.store.pending_count() == 0,
+            timeout=15,
+            what="the 'took place' announcement",
+        )
+        [announcement] = [m for m in texts_to(api, 651) if m.startswith("✅")]
+        assert announcement.startswith("✅ Состоялось:")
+
+        api.send_text(admin, "/stats")
+        stats = await api.replies(690, 2)
+        assert stats[1]["text"].startswith("News: 1 subscribed chat(s), 0 message(s) waiting.")
+        assert "2017-09-foreign-ministry-conference (held): 1 of 1 sent" in stats[1]["text"]
+    assert [f"{c.method}: {c.error}" for c in api.errors] == []
