@@ -359,3 +359,15 @@ def test_a_new_language_choice_rewords_the_next_announcements(
     store.set_language(9, "ky")
     store.record_catalog(added(catalog), now=1)
     assert [(r.chat, r.language) for r in store.due(now=1)] == [("9", "ky")]
+
+
+def test_a_group_that_became_a_supergroup_keeps_its_subscription_and_queue(
+    store: NewsStore, catalog: Catalog
+) -> None:
+    store.record_catalog(catalog, now=0)
+    store.subscribe(-500, "fr", Filter("category", "concert"), TODAY)
+    store.record_catalog(added(catalog), now=1)
+    store.migrate(-500, -1000500)
+    assert store.subscriptions(-500) == ()
+    assert store.subscriptions(-1000500) == (Filter("category", "concert"),)
+    assert [r.chat for r in store.due(now=1)] == ["-1000500"]

@@ -362,6 +362,21 @@ class NewsStore:
             self._delete_rows(db, item.chat, counter="blocked")
         log.info("a chat blocked the bot; unsubscribed it")
 
+    def migrate(self, old_chat: int, new_chat: int) -> None:
+        """A group became a supergroup (Telegram gives it a new id): its subscriptions and
+        queued rows follow, so the retry reaches it."""
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE OR IGNORE subscriptions SET chat_id = ? WHERE chat_id = ?",
+                (new_chat, old_chat),
+            )
+            db.execute("DELETE FROM subscriptions WHERE chat_id = ?", (old_chat,))
+            db.execute(
+                "UPDATE OR IGNORE outbox SET chat = ? WHERE chat = ?",
+                (str(new_chat), str(old_chat)),
+            )
+            db.execute("DELETE FROM outbox WHERE chat = ?", (str(old_chat),))
+
     @staticmethod
     def _delete_rows(db: sqlite3.Connection, chat: str, counter: str | None) -> int:
         rows = db.execute(

@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 
 from telegram import Bot, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from bot.config import Settings
@@ -106,6 +113,10 @@ class TelegramNews:
             )
         except Forbidden:
             return Delivery(Outcome.BLOCKED)
+        except ChatMigrated as moved:
+            if isinstance(item.chat_id, int):
+                await asyncio.to_thread(self.news.store.migrate, item.chat_id, moved.new_chat_id)
+            return Delivery(Outcome.RETRY)  # the row now names the new id
         except RetryAfter as flood:
             return Delivery(Outcome.FLOOD, retry_after=_seconds(flood.retry_after))
         except BadRequest as refused:
