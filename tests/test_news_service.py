@@ -95,3 +95,36 @@ def test_every_announcement_fits_and_says_what_happened_in_every_language(
     upcoming = announcer.html("2031-06-gala", ChangeKind.NEW, "nl", date(2031, 5, 1))
     assert upcoming is not None and "(komt nog)" in upcoming
     assert announcer.html("no-such-event", ChangeKind.NEW, "en", date(2031, 5, 1)) is None
+
+
+def test_news_settings_are_read_and_bad_ones_reported() -> None:
+    from bot.config import Settings
+
+    good = Settings.from_env(
+        {
+            "ANNOUNCE_CHANNEL": "@kg_be_news",
+            "ANNOUNCE_CHANNEL_LANGUAGE": "KY",
+            "NEWS_REMINDERS": "off",
+            "NEWS_MESSAGES_PER_SECOND": "20",
+        },
+        env_file=None,
+    )
+    assert good.news == NewsSettings("@kg_be_news", "ky", False, 20.0)
+    assert good.problems == ()
+    assert Settings.from_env({"ANNOUNCE_CHANNEL": "-1001234567890"}, env_file=None).news.channel
+    bad = Settings.from_env(
+        {
+            "ANNOUNCE_CHANNEL": "https://t.me/kg_be_news",
+            "ANNOUNCE_CHANNEL_LANGUAGE": "de",
+            "NEWS_REMINDERS": "maybe",
+            "NEWS_MESSAGES_PER_SECOND": "100",
+        },
+        env_file=None,
+    )
+    assert bad.news == NewsSettings()
+    assert [p.split()[0] for p in bad.problems] == [
+        "ANNOUNCE_CHANNEL",
+        "ANNOUNCE_CHANNEL_LANGUAGE",
+        "NEWS_REMINDERS",
+        "NEWS_MESSAGES_PER_SECOND",
+    ]
