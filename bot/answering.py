@@ -16,7 +16,7 @@ from bot.search import EventIndex
 from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
-from bot.understanding.tokens import TokenCodec
+from bot.understanding.replay import TokenCodec
 
 
 class Answerer:

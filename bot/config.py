@@ -164,6 +164,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
+    quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
     news: NewsSettings = NewsSettings()
     problems: tuple[str, ...] = field(default=())
@@ -185,7 +186,7 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, the LIMIT_* values and ANNOUNCE_CHANNEL,
+        MISSED_RETENTION_DAYS, QUIZ_OPEN_SECONDS, the LIMIT_* values and ANNOUNCE_CHANNEL,
         ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND.
 
         Values already in the environment win over the .env file, as with docker and systemd.
@@ -253,9 +254,19 @@ class Settings:
             )
             retention = 180
 
+        raw_open = values.get("QUIZ_OPEN_SECONDS", "").strip() or "30"
+        quiz_open = int(raw_open) if raw_open.isdigit() else 0
+        if not 5 <= quiz_open <= 600:
+            problems.append(
+                "QUIZ_OPEN_SECONDS should be 5 to 600 seconds, as Telegram allows (got "
+                f"{raw_open!r})"
+            )
+            quiz_open = 30
+
         limits = Limits.from_values(values, problems)
         news = NewsSettings.from_values(values, problems)
         return cls(
+            quiz_open_seconds=quiz_open,
             limits=limits,
             news=news,
             mode=mode,

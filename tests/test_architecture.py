@@ -18,7 +18,7 @@ ADAPTERS = {"bot.telegram", "bot.__main__"}
 def _contracts() -> dict[str, dict[str, list[str]]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contracts = config["tool"]["importlinter"]["contracts"]
-    return {c["forbidden_modules"][0]: c for c in contracts}
+    return {c["forbidden_modules"][0]: c for c in contracts if c["type"] == "forbidden"}
 
 
 def _top_level_modules() -> set[str]:

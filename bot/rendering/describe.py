@@ -18,7 +18,7 @@ def button_title(event: Event, texts: Texts) -> str:
     """A button's words for an event: its short title in the reply's language (written to keep
     what tells it from the others, never cut from the long one), "(planned)" when it is."""
     lang = texts.language
-    short = event.short_title.get(lang) or event.title.get(lang) or event.title["en"]
+    short = event.short_title.get(lang) or event.title_in(lang)
     if event.is_planned:
         return f"{short} ({texts.get('card_planned')})"
     return short

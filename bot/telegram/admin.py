@@ -30,7 +30,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
 from bot.telegram.menus import PRIVATE_COMMANDS
-from bot.telegram.news import stats_lines
+from bot.telegram.news_feature import stats_lines
 
 log = logging.getLogger(__name__)
 

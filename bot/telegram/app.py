@@ -19,10 +19,12 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
@@ -32,14 +34,27 @@ from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
-from bot.telegram import buttons, commands, errors, inline, news, questions, quiz, records
+from bot.telegram import (
+    buttons,
+    commands,
+    errors,
+    game,
+    group,
+    inline,
+    news,
+    qr_code,
+    questions,
+    records,
+    timeline,
+)
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.telegram.evening import EveningKit
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
 from bot.telegram.menus import set_command_menus
-from bot.telegram.news_keyboards import PATTERN as NEWS_BUTTONS
+from bot.telegram.news_feature import build_news
 from bot.telegram.resilience import PatientRateLimiter, RedactToken
 from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
@@ -99,9 +114,10 @@ def build_application(
     missed = open_missed_log(settings)
     languages = Languages(UserPrefs(settings.state_dir))
     admin = Admin(settings.admin_ids, live, languages, missed)
-    subscriptions = news.build_news(settings, live)
+    subscriptions = build_news(settings, live)
     # A private chat's id is its user's id: a new /lang choice re-words their announcements.
     languages.on_choice(subscriptions.news.set_language)
+    evening = EveningKit.from_settings(settings)
     tasks: set[asyncio.Task[None]] = set()
 
     async def report_later(result: ReloadResult) -> None:
@@ -141,6 +157,7 @@ def build_application(
                     await task
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        evening.close()
 
     background: dict[str, asyncio.Task[None]] = {}
     builder = (
@@ -160,6 +177,7 @@ def build_application(
     application: BotApp = builder.build()
     application.bot_data.services = Services(live, languages, missed, random.Random(), token)
     application.bot_data.news = subscriptions
+    application.bot_data.evening = evening
     register(application, AbuseGuard(settings.limits), admin)
     return application
 
@@ -178,7 +196,7 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
     # compete with text.
     # The news buttons (Subscribe, the welcome's language picker, Add to calendar) carry their
     # own prefix; before the general button handler, which would call them stale.
-    add(CallbackQueryHandler(news.button, pattern=NEWS_BUTTONS), group=HANDLERS_GROUP)
+    add(news.NewsButtons(), group=HANDLERS_GROUP)
     add(CallbackQueryHandler(buttons.button), group=HANDLERS_GROUP)
     add(InlineQueryHandler(inline.inline), group=HANDLERS_GROUP)
     # Known commands before any text handler, so "/events" is never read as a question;
@@ -188,12 +206,17 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
     add(CommandHandler("events", commands.events), group=HANDLERS_GROUP)
     add(CommandHandler("lang", commands.lang), group=HANDLERS_GROUP)
     add(CommandHandler("fact", commands.fact), group=HANDLERS_GROUP)
-    add(CommandHandler("quiz", quiz.quiz), group=HANDLERS_GROUP)
+    add(CommandHandler("quiz", game.quiz), group=HANDLERS_GROUP)
+    add(CommandHandler("timeline", timeline.timeline), group=HANDLERS_GROUP)
     add(CommandHandler("ask", commands.ask), group=HANDLERS_GROUP)
     add(CommandHandler("subscribe", news.subscribe), group=HANDLERS_GROUP)
     add(CommandHandler("unsubscribe", news.unsubscribe), group=HANDLERS_GROUP)
     add(CommandHandler("privacy", news.privacy), group=HANDLERS_GROUP)
     add(CommandHandler("forget", news.forget), group=HANDLERS_GROUP)
+    # Votes in a quiz round's polls (non-anonymous polls report each vote) and the bot being
+    # added to a group are their own update types: nothing else competes for them.
+    add(PollAnswerHandler(game.poll_answer), group=HANDLERS_GROUP)
+    add(ChatMemberHandler(group.added, ChatMemberHandler.MY_CHAT_MEMBER), group=HANDLERS_GROUP)
     # Admin commands answer only ADMIN_IDS in private chats; for anyone else the filter fails
     # and the update falls through to the unknown-command reply: to them the commands do not
     # exist.
@@ -201,6 +224,7 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
     add(CommandHandler("missed", admin.missed, filters=admins), group=HANDLERS_GROUP)
     add(CommandHandler("stats", admin.stats, filters=admins), group=HANDLERS_GROUP)
     add(CommandHandler("reload", admin.reload, filters=admins), group=HANDLERS_GROUP)
+    add(CommandHandler("qr", qr_code.qr, filters=admins), group=HANDLERS_GROUP)
     # Group text (or a caption) is answered only when it mentions or replies to the bot
     # (checked inside), so ordinary chatter stays unanswered; private text always is.
     group_text = filters.ChatType.GROUPS & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION)

@@ -20,6 +20,7 @@ PRIVATE_COMMANDS = (
     "events",
     "fact",
     "quiz",
+    "timeline",
     "lang",
     "subscribe",
     "unsubscribe",
@@ -27,7 +28,7 @@ PRIVATE_COMMANDS = (
     "forget",
     "help",
 )
-GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "subscribe", "unsubscribe", "help")
+GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "timeline", "subscribe", "unsubscribe", "help")
 
 
 def command_list(catalog: Catalog, language: str, names: tuple[str, ...]) -> list[BotCommand]:

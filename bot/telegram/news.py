@@ -1,154 +1,42 @@
-"""News in Telegram: /subscribe, /unsubscribe, /privacy, /forget, the welcome's Subscribe button
-and language picker, "Add to calendar", the bot's profile texts, and the transport that performs
-the sends the core decides (bot.news).
+"""News in Telegram, the handlers: /subscribe, /unsubscribe, /privacy, /forget, the welcome's
+Subscribe button and language picker, and "Add to calendar". The loop, the transport and the
+profile texts are in news_feature.py.
 
-Everything about who gets what, when and how often lives in bot.news; this module translates
-updates into calls and a send's outcome into Outcome values.
+Everything about who gets what, when and how often lives in bot.news; these handlers translate
+updates into its calls and its replies into messages.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import logging
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from telegram import Bot, Message, Update, User
+from telegram import Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler
 
-from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
-from bot.config import Settings
-from bot.news.announce import Announcer
+from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES
 from bot.news.calendar import event_ics, file_name, has_calendar_file
-from bot.news.delivery import Delivery, Outcome
-from bot.news.pacing import SystemClock
-from bot.news.service import News
-from bot.news.store import NewsStore, OutboxItem
-from bot.rendering import Texts, texts
-from bot.telegram import buttons
-from bot.telegram import keyboards as kb
-from bot.telegram.context import NO_PREVIEW, BotContext, esc
-from bot.telegram.live import LiveData
-from bot.telegram.news_keyboards import PREFIX, announcement_keyboard, welcome_rows
-
-log = logging.getLogger(__name__)
+from bot.telegram.context import BotContext, esc
+from bot.telegram.news_feature import TelegramNews
+from bot.telegram.news_keyboards import PREFIX, welcome_rows
 
 NEWS_COMMANDS = ("subscribe", "unsubscribe", "privacy", "forget")
 
 
-@dataclass
-class TelegramNews:
-    """The news feature of one Application: the core's News, and what sends need."""
+class NewsButtons(CallbackQueryHandler[BotContext, None]):
+    """Only the buttons whose data starts with `n|`. PTB's own pattern lets a button without
+    data through; this handler leaves those to the general button handler."""
 
-    news: News
-    data: LiveData
-    retention_days: int
-    _announcers: dict[int, Announcer] = field(default_factory=dict)
-    _task: asyncio.Task[None] | None = None
+    def __init__(self) -> None:
+        super().__init__(button)
 
-    # ------------------------------------------------------------------ life cycle
-
-    async def start(self, bot: Bot) -> None:
-        """At start-up: the profile texts, then the loop that announces and delivers."""
-        await set_profile(bot, self.data.latest().catalog)
-
-        async def transport(item: OutboxItem) -> Delivery:
-            return await self.deliver(bot, item)
-
-        self._task = asyncio.create_task(
-            self.news.run(lambda: self.data.latest().catalog, transport)
-        )
-
-    async def stop(self) -> None:
-        """Stop the loop (sends on the wire may finish) and close the store; twice is fine."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
-        self.news.store.close()
-
-    # ------------------------------------------------------------------ the transport
-
-    def announcer(self, bot: Bot) -> Announcer:
-        answerer = self.data.latest()
-        announcer = self._announcers.get(id(answerer))
-        if announcer is None or announcer.answerer is not answerer:
-            username = bot.username
-
-            def share(event_id: str) -> str:
-                return kb.deep_link(username, event_id) or ""
-
-            announcer = Announcer(answerer, share)
-            self._announcers = {id(answerer): announcer}
-        return announcer
-
-    async def deliver(self, bot: Bot, item: OutboxItem) -> Delivery:
-        """One announcement to one chat; Telegram's answer as an Outcome."""
-        today = datetime.now(UTC).date()
-        announcer = self.announcer(bot)
-        html = announcer.html(item.event_id, item.change, item.language, today)
-        event = announcer.answerer.catalog.event(item.event_id)
-        if html is None or event is None:
-            return Delivery(Outcome.REFUSED)  # the event left the data meanwhile
-        words = texts(announcer.answerer.catalog, item.language)
-        markup = announcement_keyboard(event, words, bot.username, today)
-        try:
-            await bot.send_message(
-                item.chat_id,
-                html,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                link_preview_options=NO_PREVIEW,
-            )
-        except Forbidden:
-            return Delivery(Outcome.BLOCKED)
-        except ChatMigrated as moved:
-            if isinstance(item.chat_id, int):
-                await asyncio.to_thread(self.news.store.migrate, item.chat_id, moved.new_chat_id)
-            return Delivery(Outcome.RETRY)  # the row now names the new id
-        except RetryAfter as flood:
-            return Delivery(Outcome.FLOOD, retry_after=_seconds(flood.retry_after))
-        except BadRequest as refused:
-            log.info("announcement refused: %s", refused.message)
-            return Delivery(Outcome.REFUSED)
-        except NetworkError:
-            return Delivery(Outcome.RETRY)
-        return Delivery(Outcome.SENT)
-
-
-def build_news(settings: Settings, data: LiveData) -> TelegramNews:
-    store = NewsStore.in_state_dir(settings.state_dir)
-    return TelegramNews(
-        News(store, settings.news, SystemClock()), data, settings.missed_retention_days
-    )
-
-
-async def set_profile(bot: Bot, catalog: Catalog) -> None:
-    """The bot's description (shown before /start) and short description (its profile), in
-    each language and as the default; a refusal is logged, never fatal."""
-    try:
-        for language in (None, *LANGUAGES):
-            words = texts(catalog, language or DEFAULT_LANGUAGE)
-            await bot.set_my_description(words.get("news_bot_description"), language_code=language)
-            await bot.set_my_short_description(
-                words.get("news_bot_short_description"), language_code=language
-            )
-    except TelegramError as exc:
-        log.warning("could not set the bot's description: %s", exc.message)
-
-
-# ---------------------------------------------------------------------- commands
+    def check_update(self, update: object) -> bool | object | None:
+        query = update.callback_query if isinstance(update, Update) else None
+        if query is None or not (query.data or "").startswith(PREFIX):
+            return None
+        return super().check_update(update)
 
 
 def feature(context: BotContext) -> TelegramNews:
@@ -231,10 +119,6 @@ async def button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    if not (query.data or "").startswith(PREFIX):
-        # PTB lets a button without data past the pattern: the general handler answers it
-        await buttons.button(update, context)
-        return
     parts = (query.data or "").split("|")
     message = query.message if isinstance(query.message, Message) else None
     language = parts[2] if len(parts) > 2 and parts[2] in LANGUAGES else None
@@ -296,38 +180,3 @@ async def send_calendar(
 
 
 # ---------------------------------------------------------------------- admins
-
-
-def stats_lines(feature_: TelegramNews, words: Texts) -> str:
-    """/stats: subscribers, the queue, and how far the newest broadcasts have got; empty
-    while nobody has subscribed and nothing was ever announced."""
-    store = feature_.news.store
-    if not store.subscriber_count() and not store.progress(limit=1):
-        return ""
-    lines = [
-        words.get(
-            "news_stats_header",
-            subscribers=store.subscriber_count(),
-            pending=store.pending_count(),
-        )
-    ]
-    for progress in store.progress():
-        lines.append(
-            words.get(
-                "news_stats_line",
-                event=progress.event_id,
-                change=progress.change.value,
-                sent=progress.sent,
-                total=progress.total,
-                blocked=progress.blocked,
-                failed=progress.failed,
-                pending=progress.pending,
-            )
-        )
-    return "\n".join(lines)
-
-
-def _seconds(value: object) -> float:
-    """RetryAfter.retry_after: an int today, a timedelta in a later PTB."""
-    total = getattr(value, "total_seconds", None)
-    return float(total()) if callable(total) else float(value)  # type: ignore[arg-type]

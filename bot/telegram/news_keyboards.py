@@ -16,7 +16,6 @@ from bot.rendering import Page, Texts, texts
 from bot.telegram import keyboards as kb
 
 PREFIX = "n|"
-PATTERN = r"^n\|"
 PICKER_ORDER = ("en", "ru", "ky", "fr", "nl")
 KYRGYZ_FIRST = ("ky", "ru", "en", "fr", "nl")
 """Few phones report `ky`: people whose Telegram speaks ru or ky see Кыргызча first."""

@@ -11,15 +11,13 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import Update
+from telegram.ext import Application
 
 from bot.config import Settings
-
-if TYPE_CHECKING:  # app.py imports this module: only the type, to keep the import one-way
-    from bot.telegram.app import BotApp
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +36,11 @@ def webhook_secret(settings: Settings) -> str:
     return secrets.token_urlsafe(32)
 
 
-def run_webhook(application: BotApp, settings: Settings, bootstrap_retries: int) -> None:
+def run_webhook(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    settings: Settings,
+    bootstrap_retries: int,
+) -> None:
     """Serve the webhook until SIGTERM or SIGINT; then stop gracefully.
 
     Raises what run_webhook raises (InvalidToken, NetworkError, OSError for a taken port):

@@ -3,7 +3,7 @@
 - Chats a test registers without a message (500 subscribers), and channels by @username, where
   only an administrator bot may post; channel posts carry `sender_chat` and no `from`.
 - Users who blocked the bot: every call addressing their chat gets 403, as in production.
-- sendDocument with a real multipart upload (the .ics), captions up to 1024 characters.
+- `upload()`: the file behind a document the bot sent (the .ics), from the server's files.
 - Flood control when asked for (`limit_rates`): 429 with retry_after past N messages in any
   second, or a second message to one chat within the chat interval; and `pace()`, which measures
   what the bot actually did: the busiest second and the closest two messages to one chat.
@@ -18,16 +18,12 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from email.parser import BytesParser
-from email.policy import HTTP
 from typing import Any
 
 JSON = dict[str, Any]
 
-MAX_CAPTION = 1024
 MAX_DESCRIPTION = 512
 MAX_SHORT_DESCRIPTION = 120
-MAX_UPLOAD = 50 * 1024 * 1024
 USERNAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}")
 
 
@@ -59,26 +55,6 @@ class Pace:
     closest_in_chat: float | None  # the shortest gap between two messages to one chat, seconds
 
 
-def parse_multipart(content_type: str, body: bytes) -> JSON:
-    """Form fields as text and files as `Upload`, the way Telegram reads a multipart request."""
-    message = BytesParser(policy=HTTP).parsebytes(
-        f"Content-Type: {content_type}\r\n\r\n".encode("latin-1") + body
-    )
-    fields: JSON = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if not isinstance(name, str):
-            continue
-        payload = part.get_payload(decode=True)
-        content = payload if isinstance(payload, bytes) else b""
-        file_name = part.get_filename()
-        if file_name is not None:
-            fields[name] = Upload(file_name, part.get_content_type(), content)
-        else:
-            fields[name] = content.decode("utf-8")
-    return fields
-
-
 class NewsApi:
     """Mixed into BotApiServer; `_init_news` is called from its __init__."""
 
@@ -93,7 +69,6 @@ class NewsApi:
         self.group_admins: dict[int, set[int]] = {}
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
-        self.uploads: dict[tuple[int, int], Upload] = {}
         self._rates: tuple[int, float] | None = None
         self._sent_at: list[float] = []
         self._chat_sent_at: dict[int, float] = {}
@@ -134,7 +109,11 @@ class NewsApi:
         return Pace(len(calls), busiest, closest)
 
     def upload(self, message: JSON) -> Upload:
-        return self.uploads[(message["chat"]["id"], message["message_id"])]
+        """The file behind a document message, as the bot uploaded it."""
+        document = message["document"]
+        with self._cond:
+            content = self.files[str(document["file_id"])]  # type: ignore[attr-defined]
+        return Upload(document["file_name"], document.get("mime_type", ""), content)
 
     # ------------------------------------------------------------------ server side
 

@@ -1,4 +1,5 @@
-"""A Query as a short ASCII token, so a button can replay an answer after a restart.
+"""The replay codec: a Query as a short ASCII token, so a button can replay an answer after a
+restart (not tokenisation of text: that is normalise.py).
 
 Entity ids are replaced by 4-character digests: the token stays under 48 bytes and carries no
 user text. A token naming something the current data no longer has decodes to None (stale).

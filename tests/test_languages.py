@@ -1,0 +1,41 @@
+"""The one /lang store: which language a person is answered in, also after a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram import User
+
+from bot.telegram.languages import Languages
+from bot.user_prefs import UserPrefs
+
+
+def test_the_lang_choice_wins_over_telegrams_language_and_survives_a_restart(
+    tmp_path: Path,
+) -> None:
+    user = User(41, "Aigerim", False, language_code="fr-BE")
+    languages = Languages(UserPrefs(tmp_path))
+    assert languages.of(user) == "fr"  # Telegram's language, regional part dropped
+    languages.choose(user.id, "ky")
+    assert languages.of(user) == "ky"
+
+    restarted = Languages(UserPrefs(tmp_path))
+    assert restarted.of(user) == "ky"
+    assert restarted.for_notice(user.id) == "ky"  # before anything was said to them
+
+
+def test_a_notice_goes_in_the_last_reply_language_when_nothing_was_chosen(
+    tmp_path: Path,
+) -> None:
+    languages = Languages(UserPrefs(tmp_path))
+    assert languages.for_notice(7) == "en"
+    languages.remember_reply(7, "nl")
+    assert languages.for_notice(7) == "nl"
+    languages.choose(7, "ru")
+    assert languages.for_notice(7) == "ru"
+
+
+def test_a_language_the_bot_does_not_speak_is_english(tmp_path: Path) -> None:
+    languages = Languages(UserPrefs(tmp_path))
+    assert languages.of(User(8, "Kurator", False, language_code="de")) == "en"
+    assert languages.of(None) == "en"
