@@ -103,6 +103,9 @@ async def forget(update: Update, context: BotContext) -> None:
         return
     words = context.texts  # the language of this reply, before the choice is erased
     had_language = context.services.languages.forget(user.id)
+    games = context.bot_data.evening.games  # the quiz scoreboards name players
+    if games is not None and await asyncio.to_thread(games.forget_player, user.id) > 0:
+        had_language = True  # something tied to them went: not "nothing was stored"
     news = feature(context).news
     if chat.type == ChatType.PRIVATE or await may_manage(update, context):
         reply = await asyncio.to_thread(news.forget, chat.id, had_language=had_language)
