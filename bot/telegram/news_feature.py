@@ -98,7 +98,11 @@ class TelegramNews:
         if html is None or event is None:
             return Delivery(Outcome.REFUSED)  # the event left the data meanwhile
         words = texts(announcer.answerer.catalog, item.language)
-        markup = announcement_keyboard(event, words, bot.username, today)
+        announce_to = self.news.channel
+        channel = announce_to is not None and item.chat == announce_to.chat
+        markup = announcement_keyboard(
+            announcer.answerer.catalog, event, words, bot.username, today, channel=channel
+        )
         try:
             await bot.send_message(
                 item.chat_id,

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answering import Answer, Answerer
-from bot.catalog.model import DEFAULT_LANGUAGE, Event
+from bot.catalog.model import DEFAULT_LANGUAGE, Catalog, Event
 from bot.catalog.upcoming import is_upcoming
 from bot.rendering import Page, Texts, texts
 from bot.telegram import keyboards as kb
@@ -54,17 +54,30 @@ def calendar_button(
 
 
 def announcement_keyboard(
-    event: Event, words: Texts, username: str, today: date
+    catalog: Catalog, event: Event, words: Texts, username: str, today: date, *, channel: bool
 ) -> InlineKeyboardMarkup | None:
-    """Share (Telegram's share page with the event's deep link) and Add to calendar."""
-    row: list[InlineKeyboardButton] = []
-    link = kb.deep_link(username, event.id)
-    if link:
+    """Under an announcement: the cards' Share and Copy, then Add to calendar for an event still
+    ahead. In a channel: Telegram's share page with the event's deep link, and "Open in the bot"
+    (where the card has Add to calendar)."""
+    if channel:  # a tap in a channel must not post to the channel: links only
+        link = kb.deep_link(username, event.id)
+        if not link:
+            return None
         title = event.title.get(words.language) or event.title[DEFAULT_LANGUAGE]
         share = f"https://t.me/share/url?url={quote(link, safe='')}&text={quote(title, safe='')}"
-        row.append(InlineKeyboardButton(f"🔗 {words.get('card_link')}", url=share))
-    row += calendar_button(event, words, today)
-    return InlineKeyboardMarkup([row]) if row else None
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(words.get("share_button"), url=share),
+                    InlineKeyboardButton(words.get("tg_open_in_bot"), url=link),
+                ]
+            ]
+        )
+    rows: list[list[InlineKeyboardButton]] = [kb.share_row(catalog, event.id, words)]
+    calendar = calendar_button(event, words, today)
+    if calendar:
+        rows.append(calendar)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def with_calendar(

@@ -95,12 +95,19 @@ async def test_a_new_event_reaches_each_matching_subscriber_once_in_their_langua
     ) and "Concert de gala" in (to_claire)
     assert len(channel_posts) == 1 and "Гала-концерт" in channel_posts[0]["text"]
     assert "from" not in channel_posts[0] and channel_posts[0]["sender_chat"]["id"] == CHANNEL_ID
-    # Share and Add to calendar under each announcement
-    labels = [b["text"] for b in api.buttons(api.bot_messages(601)[-1])]
+    # Share, Copy and Add to calendar under each announcement; in the channel a share link
     ky = Answerer.from_directory(data).catalog.locales["ky"]
-    assert labels == [f"🔗 {ky['card_link']}", ky["news_add_to_calendar"]]
-    share = api.buttons(api.bot_messages(601)[-1])[0]["url"]
-    assert share.startswith("https://t.me/share/url?url=") and GALA in share
+    buttons = api.buttons(api.bot_messages(601)[-1])
+    assert [b["text"] for b in buttons] == [
+        ky["share_button"],
+        ky["copy_button"],
+        ky["news_add_to_calendar"],
+    ]
+    assert buttons[0]["switch_inline_query_chosen_chat"]["query"] == GALA
+    in_channel = api.buttons(channel_posts[0])
+    assert [b["text"] for b in in_channel] == [ky["share_button"], ky["tg_open_in_bot"]]
+    assert in_channel[0]["url"].startswith("https://t.me/share/url?url=")
+    assert GALA in in_channel[0]["url"]
     assert [f"{c.method}: {c.error}" for c in api.errors] == []
 
 
