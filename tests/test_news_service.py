@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -86,12 +86,17 @@ def test_every_announcement_fits_and_says_what_happened_in_every_language(
     announcer = Announcer(Answerer(grown), lambda event_id: f"https://t.me/kgbe?start={event_id}")
     for event in grown.events:
         for change in ChangeKind:
+            if change is ChangeKind.REMINDER and event.start.day is None:
+                continue  # no reminder without a day
+            day = date(event.start.year, event.start.month, 1) - timedelta(days=1)
             for language in LANGUAGES:
-                html = announcer.html(event.id, change, language, date(2031, 5, 1))
+                html = announcer.html(event.id, change, language, day)
                 assert html is not None and len(html) <= 4096
                 header = grown.locales[language][f"news_header_{change.value}"]
                 assert html.startswith(f"<b>{header.rstrip(':').rstrip()}")
                 assert event.title[language] in html or event.title[language][:20] in html
+    late = announcer.html("2031-06-gala", ChangeKind.REMINDER, "en", date(2031, 6, 12))
+    assert late is None  # a reminder delayed to the day itself is not sent
     upcoming = announcer.html("2031-06-gala", ChangeKind.NEW, "nl", date(2031, 5, 1))
     assert upcoming is not None and "(komt nog)" in upcoming
     assert announcer.html("no-such-event", ChangeKind.NEW, "en", date(2031, 5, 1)) is None

@@ -12,7 +12,7 @@ from datetime import date
 from functools import lru_cache
 
 from bot.answering import Answerer
-from bot.catalog.upcoming import is_upcoming
+from bot.catalog.upcoming import first_day, is_upcoming
 from bot.news.changes import ChangeKind
 from bot.rendering import Texts, render_html
 from bot.rendering.html import TELEGRAM_LIMIT
@@ -34,12 +34,16 @@ class Announcer:
         self.html = lru_cache(maxsize=256)(self._html)
 
     def _html(self, event_id: str, change: ChangeKind, language: str, today: date) -> str | None:
-        """None when the event is no longer in the data (a curator removed it meanwhile)."""
+        """None when the event is no longer in the data (a curator removed it meanwhile), or
+        for a reminder whose event has already begun."""
         catalog = self.answerer.catalog
         event = catalog.event(event_id)
         card = self.answerer.card(event_id, language)
         if event is None or card is None:
             return None
+        start = first_day(event)
+        if change is ChangeKind.REMINDER and (start is None or start <= today):
+            return None  # "tomorrow" would be wrong now (the bot was down): not sent
         words = Texts(catalog, language)
         header = words.get(HEADER_KEYS[change])
         if change is not ChangeKind.REMINDER and is_upcoming(event, today):
