@@ -23,6 +23,7 @@ class Intent(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     CLARIFY = "clarify"  # two readings are close: "did you mean"
     PLACES = "places"  # "which cities": the places with events, not the events
+    WHICH_ONE = "which_one"  # a follow-up that points at nothing: "which one?" and the way on
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,11 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()
     token: str = ""
     confidence: float = 1.0
+    # Conversation (bot/conversing.py): the page of the list to show ("more"), that the list has
+    # no further page, and which side of one event a follow-up asked about ("who organised it?").
+    page: int = 0
+    end_of_list: bool = False
+    aspect: str | None = None  # organisers | people | place | results
 
     @property
     def shows_card(self) -> bool:

@@ -12,7 +12,10 @@ from pathlib import Path
 from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact, fact_kinds
+from bot.conversation import Conversation
+from bot.conversing import converse
 from bot.search import EventIndex
+from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
@@ -30,6 +33,7 @@ class Answerer:
         self.understander = Understander(catalog, thresholds)
         self.index = EventIndex(catalog)
         self.tokens = TokenCodec(catalog)
+        self.follow_ups = FollowUpReader(catalog.follow_ups)
 
     @classmethod
     def from_directory(cls, data_dir: Path) -> Answerer:
@@ -50,6 +54,32 @@ class Answerer:
         query = self.understander.understand(text)
         language = reply_language(query.language, text, supported_language(user_language))
         return self._decide(question, query, language)
+
+    def converse(
+        self, question: str, conversation: Conversation, user_language: str | None = None
+    ) -> tuple[Answer, Conversation]:
+        """Answer a question as the next turn of a conversation (see bot/conversing.py).
+
+        Args:
+            question: the raw text.
+            conversation: the state `converse` returned last time; `Conversation()` at first.
+            user_language: as for `answer`.
+        Returns:
+            The Answer, and the conversation to hand back with the next question.
+        """
+        language = supported_language(user_language) if user_language else None
+        return converse(self, question[:MAX_QUESTION_CHARS], conversation, language)
+
+    def decide(self, question: str, query: Query, language: str) -> Answer:
+        """The Answer to an already understood question (a follow-up merged with its context)."""
+        return self._decide(question, query, supported_language(language))
+
+    def fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
+        return self._fact_totals(kinds, ids)
+
+    def card_token(self, event_id: str) -> str:
+        """A token that replays one event's card (for a button)."""
+        return self.tokens.encode(Query(intent="detail", events=(event_id,)))
 
     def card(self, event_id: str, language: str) -> Answer | None:
         """The card of one event, or None when the id is unknown (a stale or forged link)."""

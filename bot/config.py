@@ -164,6 +164,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
+    conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
     quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
     news: NewsSettings = NewsSettings()
@@ -186,8 +187,8 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, QUIZ_OPEN_SECONDS, the LIMIT_* values and ANNOUNCE_CHANNEL,
-        ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND.
+        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, the LIMIT_* values and
+        ANNOUNCE_CHANNEL, ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -254,6 +255,18 @@ class Settings:
             )
             retention = 180
 
+        raw_minutes = values.get("CONVERSATION_MINUTES", "").strip() or "30"
+        try:
+            minutes = float(raw_minutes)
+        except ValueError:
+            minutes = -1.0
+        if not 0 <= minutes <= 7 * 24 * 60:
+            problems.append(
+                "CONVERSATION_MINUTES should be a number of minutes, 0 to turn follow-ups off "
+                f"(got {raw_minutes!r})"
+            )
+            minutes = 30.0
+
         raw_open = values.get("QUIZ_OPEN_SECONDS", "").strip() or "30"
         quiz_open = int(raw_open) if raw_open.isdigit() else 0
         if not 5 <= quiz_open <= 600:
@@ -269,6 +282,7 @@ class Settings:
             quiz_open_seconds=quiz_open,
             limits=limits,
             news=news,
+            conversation_minutes=minutes,
             mode=mode,
             missed_retention_days=retention,
             webhook_url=webhook_url,

@@ -178,7 +178,16 @@ def _ids(ids: frozenset[str], shown: int = 4) -> str:
 
 
 def main(answerer: Answerer, path: Path, minimum: float, *, as_json: bool = False) -> int:
-    """Print the report; exit 1 when the exact-match rate is below `minimum` (0-1 or percent)."""
+    """Print the report; exit 1 when the exact-match rate is below `minimum` (0-1 or percent).
+
+    A dialogue set (top-level `dialogues:`) is scored turn by turn by bot.dialogue_evaluation.
+    """
+    from bot.catalog.dialogue_set import is_dialogue_set
+
+    if is_dialogue_set(path):
+        from bot.dialogue_evaluation import main as dialogue_main
+
+        return dialogue_main(answerer, path, minimum, as_json=as_json)
     try:
         cases = load_question_set(path)
     except DataError as error:

@@ -92,7 +92,7 @@ def test_privacy_says_what_is_kept_for_how_long_and_how_to_erase_it(answerer: An
     for language in LANGUAGES:
         text = answerer.catalog.locales[language]["news_privacy"]
         assert "{days}" in text and "/forget" in text and "/unsubscribe" in text
-        assert text.count("\n•") == 6  # language, subscriptions, queue, misses, counts, quiz
+        assert text.count("\n•") == 7  # language, subscriptions, queue, misses, counts, talk, quiz
 
 
 def test_the_profile_texts_fit_telegrams_limits(answerer: Answerer) -> None:

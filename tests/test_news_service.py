@@ -133,3 +133,17 @@ def test_news_settings_are_read_and_bad_ones_reported() -> None:
         "NEWS_REMINDERS",
         "NEWS_MESSAGES_PER_SECOND",
     ]
+
+
+def test_forget_drops_the_conversation_in_memory_too() -> None:
+    from bot.conversation import Conversation
+    from bot.telegram.conversations import ConversationStore
+
+    talk = ConversationStore(1800)
+    talk.put((5, 5), Conversation(), message_id=10)
+    talk.put((-7, 5), Conversation())
+    talk.put((-7, 6), Conversation())
+    talk.forget(5, 5)
+    assert talk.of_message(5, 10) is None and talk.message_count == 0
+    talk.forget(-7, 5)
+    assert len(talk) == 1  # the other member of the group keeps theirs

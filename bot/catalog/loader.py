@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.catalog.follow_ups import load_follow_ups
 from bot.catalog.locales import load_locales
 from bot.catalog.model import (
     Catalog,
@@ -204,6 +205,7 @@ class _Loader:
         )
         topics, events = self.events(refs, seed)
         locales = load_locales(self.data_dir, self.display, self.problems)
+        follow_ups = load_follow_ups(self.data_dir, self.display, self.problems)
         self.problems.sort()
         if self.problems:
             return None, self.problems
@@ -225,6 +227,7 @@ class _Loader:
             facts=tuple(facts),
             lexicon=lexicon,
             locales=locales,
+            follow_ups=follow_ups,
         )
         return catalog, self.problems
 

@@ -200,6 +200,7 @@ class Catalog:
     facts: tuple[Entity, ...]
     lexicon: Lexicon
     locales: dict[str, dict[str, str]]
+    follow_ups: FollowUpWords = field(default_factory=lambda: FollowUpWords({}))
     _by_id: dict[str, Event] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -252,3 +253,34 @@ class Lexicon:
     suffixes: dict[str, tuple[str, ...]]
     stopwords: tuple[str, ...]
     fact_words: dict[str, tuple[str, ...]]
+
+
+FOLLOW_UP_KINDS: tuple[str, ...] = (
+    "more",  # the next page of the last list
+    "continue",  # starts a fragment that changes the last question ("and in 2016?")
+    "correction",  # starts a correction of the last question ("no, I meant 2016")
+    "ever",  # "the first one ever": not a pointer into the last list
+    "fresh",  # "anything in Liège?": a question of its own, not a fragment
+    "pointer",  # "it", "that one": the question is about what was just shown
+    "asks",  # "what", "which", "кайсы", "welke": a question word, for "in welke krant?"
+    "filler",  # "was", "болчу", "heette": words a question about "it" may have besides
+    "number",  # "number 3", "номер 3": a position in the last list
+    "next",  # "the next one": after a card picked from a list, the one after it
+    "previous",  # "the previous one": the one before it
+    "details",  # "tell me more": the card of what was just shown
+    "organisers",  # "who organised it?"
+    "people",  # "who sang?"
+    "date",  # "when was it?"
+    "place",  # "where was it?"
+    "results",  # "what did they win?"
+    "first", "second", "third", "fourth", "fifth",
+    "sixth", "seventh", "eighth", "ninth", "tenth", "last",
+)  # fmt: skip
+"""The kinds of words in data/lexicon/follow_ups.yaml; ordinals are positions in a list."""
+
+
+@dataclass(frozen=True)
+class FollowUpWords:
+    """Words of follow-up questions (data/lexicon/follow_ups.yaml): kind -> language -> phrases."""
+
+    phrases: dict[str, dict[str, tuple[str, ...]]]

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Fact, in_language
+from bot.catalog.model import Catalog, Event, Fact, Role, in_language
 from bot.catalog.upcoming import is_upcoming
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import answer_filter, entity_name, event_place, suggestion_label
@@ -32,7 +32,7 @@ def render_html(
     answer: Answer,
     catalog: Catalog,
     *,
-    page: int = 0,
+    page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
@@ -43,7 +43,7 @@ def render_html(
 
     Args:
         answer: what the core decided.
-        page: 0-based page number.
+        page: 0-based page number; None: the answer's own (a "more" follow-up's page).
         page_size: events per page for lists. A line is at most about 300 characters (titles
             are validated to 80), so the default page stays far below Telegram's limit.
         share_url: event id -> deep link; cards then carry a share link.
@@ -56,6 +56,13 @@ def render_html(
     """
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
+    if page is None:
+        page = answer.page
+    if answer.end_of_list:
+        return Page(marks.italic(marks.text(texts.get("more_none", count=len(ids)))), 0, 1, ())
+    if answer.aspect and len(ids) == 1:
+        text = _about(answer, _event(catalog, ids[0]), catalog, texts, marks)
+        return Page(_fit(text, limit), 0, 1, ids)
     head = _lead(answer, catalog, texts, ids, marks)
     if answer.shows_card:
         body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks, today)
@@ -119,6 +126,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
                 last=years[-1] if years else "",
             )
         )
+    if intent is Intent.WHICH_ONE:
+        return _which_one(answer, texts, m)
     if intent is Intent.PLACES:
         # Only what took place counts as a place "where events took place"; a planned event's
         # city is named on a line of its own.
@@ -188,6 +197,67 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
     return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
+
+
+def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts, m: Marks) -> str:
+    """One side of one event: the fact in the first line, then the event and its summary
+    (which often says the rest: "released in the Benelux in 2018", "the grand prize")."""
+    lang = texts.language
+    aspect = answer.aspect
+    organisers = _names(catalog, event, (Role.ORGANISER,), lang)
+    taking_part = _names(catalog, event, _TAKING_PART, lang)
+    separator = texts.get("facts_separator")
+    results = separator.join(
+        _fact_sentence(f, texts).rstrip(".") for f in event.facts if f.kind in RESULT_FACTS
+    )
+    named = texts.get(
+        "date_of", title=_title(event, texts), date=format_when(catalog, event, texts)
+    )
+    first: str | None
+    if aspect == "date":
+        first, named = named, ""
+    elif aspect == "organisers":
+        first = texts.get("about_organisers", names=organisers) if organisers else None
+        first = first or texts.get("about_no_organisers")
+    elif aspect == "people":
+        first = texts.get("about_people", names=taking_part) if taking_part else None
+        first = first or texts.get("about_no_people")
+    elif aspect == "place":
+        place = event_place(catalog, event, lang)
+        first = texts.get("about_place", place=place) if place else texts.get("about_no_place")
+    elif aspect == "results" and results:
+        first = texts.get("about_results", results=results)
+    else:
+        first, named = named, ""  # what was won is in the title and summary, if anywhere
+    lines = [m.bold(m.text(first))]
+    if named:
+        lines.append(m.italic(m.text(named)))
+    lines.append("")
+    lines.append(m.text(in_language(event.summary, lang)))
+    return "\n".join(lines)
+
+
+def _names(catalog: Catalog, event: Event, roles: tuple[Role, ...], language: str) -> str:
+    """The names of the event's people and organisations in these roles, people first."""
+    return ", ".join(
+        entity_name(catalog, "person" if who in event.people else "organisation", who, language)
+        for role in roles
+        for who in event.with_role(role)
+    )
+
+
+# "Who sang?", "who took part?": those on stage, then those who took part otherwise.
+_TAKING_PART = (Role.PERFORMER, Role.PARTICIPANT, Role.DELEGATION)
+RESULT_FACTS = ("gold_medals", "bronze_medals", "place_won")
+"""The facts that answer "what did they win?"."""
+
+
+def _which_one(answer: Answer, texts: Texts, m: Marks) -> str:
+    """A follow-up that points at nothing: the question back, and how to go on."""
+    if answer.suggestions:
+        return m.text(texts.get("which_one_pick"))
+    examples = [q.strip() for q in texts.get("example_questions").split("|") if q.strip()]
+    return m.text(texts.get("which_one", example=examples[0] if examples else ""))
 
 
 def _fact_sentence(fact: Fact, texts: Texts) -> str:

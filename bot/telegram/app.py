@@ -11,6 +11,8 @@ import logging
 import random
 import sqlite3
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +51,7 @@ from bot.telegram import (
 )
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
@@ -97,12 +100,14 @@ def build_application(
     data: Answerer | DataReloader,
     *,
     watch_seconds: float = WATCH_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> BotApp:
     """The Application with every handler registered, in order; nothing runs until started.
 
     `data` is a DataReloader for live data (`python -m bot run`), or a fixed Answerer. With a
     reloader, data/ is checked before every update and every `watch_seconds`, and the admins
-    hear of broken edits.
+    hear of broken edits. `clock` times the silence after which a conversation is forgotten
+    (tests pass their own).
 
     Raises:
         ValueError: when settings carry no token.
@@ -175,7 +180,10 @@ def build_application(
             file_url_for(settings.api_base_url)
         )
     application: BotApp = builder.build()
-    application.bot_data.services = Services(live, languages, missed, random.Random(), token)
+    conversations = ConversationStore(settings.conversation_minutes * 60, clock=clock)
+    application.bot_data.services = Services(
+        live, languages, missed, random.Random(), token, conversations
+    )
     application.bot_data.news = subscriptions
     application.bot_data.evening = evening
     register(application, AbuseGuard(settings.limits), admin)

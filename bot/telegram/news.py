@@ -103,6 +103,7 @@ async def forget(update: Update, context: BotContext) -> None:
         return
     words = context.texts  # the language of this reply, before the choice is erased
     had_language = context.services.languages.forget(user.id)
+    context.services.conversations.forget(chat.id, user.id)  # memory only, but it goes too
     games = context.bot_data.evening.games  # the quiz scoreboards name players
     if games is not None and await asyncio.to_thread(games.forget_player, user.id) > 0:
         had_language = True  # something tied to them went: not "nothing was stored"

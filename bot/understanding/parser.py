@@ -210,6 +210,8 @@ class Understander:
             planned="planned" in found["period"],
             unknown_place=unknown_place,
             confidence=round(confidence, 3),
+            cues=tuple(sorted(intents)),
+            unexplained=tuple(unexplained),
         )
 
     def _period(

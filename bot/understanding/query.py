@@ -37,6 +37,12 @@ class Query:
     planned: bool = False  # only events the source gives as planned
     unknown_place: str | None = None  # a place we have no record of ("Tokyo")
     alternatives: tuple[Query, ...] = field(default=(), compare=False)
+    # The intent cue phrases the question used ("what happened", "how many"): a fragment such
+    # as "and in 2016?" has none, so it can continue the last question (bot/conversing.py).
+    cues: tuple[str, ...] = field(default=(), compare=False)
+    # Words that meant nothing to the parser (function words aside): a follow-up about "it"
+    # may have a few ("where was it supposed to take place?"), a new question more.
+    unexplained: tuple[str, ...] = field(default=(), compare=False)
     confidence: float = 1.0
 
     def has_filters(self) -> bool:
