@@ -67,6 +67,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--min", type=float, default=0.0, help="fail below this exact-match rate"
     )
+    evaluate.add_argument(
+        "--min-facts",
+        type=float,
+        default=0.0,
+        help="fail below this share of fact questions whose reply states the fact ('says')",
+    )
+    evaluate.add_argument(
+        "--as-user",
+        action="store_true",
+        help="answer as a user whose Telegram language is each entry's lang",
+    )
     evaluate.add_argument("--json", action="store_true", help="machine-readable report")
     return parser
 
@@ -114,7 +125,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "evaluate":
         from bot.evaluation import main as evaluate_main
 
-        return evaluate_main(answerer, args.questions, args.min, as_json=args.json)
+        return evaluate_main(
+            answerer,
+            args.questions,
+            args.min,
+            as_json=args.json,
+            minimum_facts=args.min_facts,
+            as_user=args.as_user,
+        )
     return 2
 
 

@@ -24,6 +24,9 @@ class Intent(StrEnum):
     CLARIFY = "clarify"  # two readings are close: "did you mean"
     PLACES = "places"  # "which cities": the places with events, not the events
     WHICH_ONE = "which_one"  # a follow-up that points at nothing: "which one?" and the way on
+    ORGANISER = "organiser"  # "who organised the Nomadstan evening": names first
+    COMPARE = "compare"  # "which came first, Centaur or Nooruz"
+    FUTURE = "future"  # "next concert": the record ends; the latest of that kind
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,11 @@ class Answer:
     page: int = 0
     end_of_list: bool = False
     aspect: str | None = None  # organisers | people | place | results
+    foreign_place: str | None = None  # "in Kazakhstan": a place outside the ties
+    asks_who: str | None = None  # "organiser" or "performer": the names come first
+    # The sentence of the event's summary that answers what the question asks beyond the event
+    # ("the Benelux release": spring 2018), in the reply language; "" when none stands out.
+    quote: str = ""
 
     @property
     def shows_card(self) -> bool:
@@ -76,4 +84,6 @@ class Answer:
             Intent.DETAIL,
             Intent.FIRST,
             Intent.LATEST,
+            Intent.FUTURE,
+            Intent.ORGANISER,
         )

@@ -40,6 +40,10 @@ class Core(Protocol):
     understander: Understander
     follow_ups: FollowUpReader
 
+    def understand(self, text: str, *, search_texts: bool = True) -> Query: ...
+
+    def language_of(self, text: str, query: Query, user_language: str | None) -> str | None: ...
+
     def decide(self, question: str, query: Query, language: str) -> Answer: ...
 
     def card(self, event_id: str, language: str) -> Answer | None: ...
@@ -99,16 +103,17 @@ def converse(
     """
     text = question
     follow = answerer.follow_ups.read(text)
-    query = answerer.understander.understand(text)
+    query = answerer.understand(text, search_texts=not follow.refers_back)
     fallback = conversation.language or user_language or DEFAULT_LANGUAGE
-    detected = query.language or follow.language
+    detected = answerer.language_of(text, query, user_language) or follow.language
     if follow.unexplained == 0 and conversation.language in follow.languages:
         detected = conversation.language  # "номер 4" is Russian and Kyrgyz alike
     elif follow.language is not None and follow.language == conversation.language:
         detected = follow.language  # "no, I meant Ghent" goes on in English, whatever "Ghent" says
     language = reply_language(detected, text, fallback)
     # A question of its own inherits nothing, its language neither: as `Answerer.answer`.
-    own = reply_language(query.language, text, user_language or DEFAULT_LANGUAGE)
+    own_detected = answerer.language_of(text, query, user_language)
+    own = reply_language(own_detected, text, user_language or DEFAULT_LANGUAGE)
     turn = _Turn(answerer, question, conversation, follow, query, language, own)
     return turn.decide()
 
@@ -282,7 +287,7 @@ class _Turn:
         if follow.opener is not None:
             if not follow.rest.strip():
                 return None
-            fragment = self.answerer.understander.understand(follow.rest)
+            fragment = self.answerer.understand(follow.rest)
             if set(fragment.cues) & _SMALLTALK_CUES:
                 return None
         elif _implicit_fragment(self.query) and not follow.fresh:

@@ -84,9 +84,22 @@ class Entity:
 
 @dataclass(frozen=True)
 class Place(Entity):
-    kind: str = "city"  # city | venue | country
+    kind: str = "city"  # city | venue | country | region | foreign
     city: str | None = None  # for a venue: its city id, only when the seed says it
     country: str | None = None  # for a city: the country place id (quiz distractors use it)
+    # For a region or a country: the cities in it ("Flanders" -> Ghent, Bruges, ...).
+    contains: tuple[str, ...] = ()
+    # For a country: events whose source names no city count as held here (Belgium: the seed
+    # is about ties in Belgium).
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Category(Entity):
+    """A kind of event; `within` names broader kinds it belongs to (dance within music)."""
+
+    within: tuple[str, ...] = ()
+    audience: bool = False  # "children and youth": narrows the other kinds asked (AND)
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,9 @@ class Event:
     aliases: tuple[str, ...] = ()
     roles: tuple[tuple[str, Role], ...] = ()  # (person or organisation id, role), data order
     short_title: Localized = field(default_factory=dict)  # for buttons; falls back to title
+    # The seed names no city and does not say the country either ("European competitions"):
+    # such an event is not counted as held in the default country.
+    country_unknown: bool = False
 
     def role_of(self, entity_id: str) -> Role | None:
         """The role of one of the event's people or organisations; None when not involved."""
@@ -193,7 +209,7 @@ class Catalog:
     events: tuple[Event, ...]
     topics: tuple[Topic, ...]
     places: tuple[Place, ...]
-    categories: tuple[Entity, ...]
+    categories: tuple[Category, ...]
     people: tuple[Entity, ...]
     organisations: tuple[Entity, ...]
     months: tuple[Month, ...]
