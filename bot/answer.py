@@ -79,11 +79,11 @@ class Answer:
     @property
     def shows_card(self) -> bool:
         """One event asked about directly (by name, the first, the latest): shown as its full
-        card, not as a list of one. Every renderer and adapter asks here."""
-        return len(self.event_ids) == 1 and self.intent in (
-            Intent.DETAIL,
-            Intent.FIRST,
-            Intent.LATEST,
-            Intent.FUTURE,
-            Intent.ORGANISER,
+        card, not as a list of one. Every renderer and adapter asks here. A follow-up about
+        one side of it ("who organised it?") shows that side instead, with a button to the card."""
+        return (
+            len(self.event_ids) == 1
+            and self.intent
+            in (Intent.DETAIL, Intent.FIRST, Intent.LATEST, Intent.FUTURE, Intent.ORGANISER)
+            and self.aspect is None
         )

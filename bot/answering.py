@@ -65,12 +65,10 @@ class Answerer:
         language = reply_language(detected, text, supported_language(user_language))
         return self._decide(question, query, language)
 
-    def understand(self, text: str, *, search_texts: bool = True) -> Query:
-        """The question as understood, the events' own texts searched for words the lists lack
-        (unless a conversation's turn points back: "the second", "who organised it?"); a single
-        question and a conversation's turn both understand through here."""
-        query = self.understander.understand(text)
-        return self._with_text_search(query) if search_texts else query
+    def understand(self, text: str) -> Query:
+        """A question of its own as understood: the parse, then the events' own texts searched
+        for words the lists lack."""
+        return self.with_text_search(self.understander.understand(text))
 
     def language_of(self, text: str, query: Query, user_language: str | None) -> str | None:
         """The question's own language; for a short one no marker word decides ("expo Gent"),
@@ -140,7 +138,7 @@ class Answerer:
 
     # --- understanding v2: what the word lists do not hold ---------------------------------
 
-    def _with_text_search(self, query: Query) -> Query:
+    def with_text_search(self, query: Query) -> Query:
         """Words the lists do not hold, found in the events' own texts ("a pianist",
         "про писателей"): only when the parse found nothing to filter by, so it answered "out
         of scope" or would list every event."""

@@ -2,12 +2,14 @@
 
 `Answerer.converse` calls `converse` here. The rules, in order:
 
-1. "the next one" after a card picked from a list: the event after it. Else "more" / "ещё" /
-   "дагы" / "meer" / "encore" alone: the next page of the last list.
+1. "the next one" / "the previous one" after a card picked from a list: the event after (before)
+   it. Else "more" / "ещё" / "дагы" / "meer" / "encore" alone: the next page of the last list.
 2. A position ("the second", "номер 3", "экинчиси", "de laatste", a bare "2"): that event of the
    last list, as shown. "The first one ever" is not a position.
 3. A question about one side of the event just shown ("who organised it?", "когда это было?",
-   "ким ырдаган?", "waar was dat?", "qu'a-t-il gagné ?"): the fact, in the first line.
+   "ким ырдаган?", "waar was dat?", "qu'a-t-il gagné ?"): the fact, in the first line. Other
+   questions about it ("in welke krant?", "к какой годовщине?") get its card, when what is
+   left of them, besides question words and fillers, are words of the event's own texts.
 4. A fragment ("and in 2016?", "а в Генте?", "et les films ?") or a correction ("no, I meant
    2016"): the last question with the slots of the same kind replaced, the others kept.
 5. Anything else is a question of its own and inherits nothing. Small talk ("thanks") keeps the
@@ -40,7 +42,7 @@ class Core(Protocol):
     understander: Understander
     follow_ups: FollowUpReader
 
-    def understand(self, text: str, *, search_texts: bool = True) -> Query: ...
+    def with_text_search(self, query: Query) -> Query: ...
 
     def language_of(self, text: str, query: Query, user_language: str | None) -> str | None: ...
 
@@ -74,18 +76,32 @@ _STEM = 4  # letters two forms of a word share: "режиссёр"/"режисс
 _OWN_SUBJECT = frozenset({"list", "count", "places", "overview"})
 _DIGITS = re.compile(r"\d")
 # Slot groups: a fragment that fills one replaces the whole group of the last question.
-_TIME = ("years", "months", "season", "days", "period", "period_years")
-_PLACE = ("places", "unknown_place")
-_KIND = ("categories", "all_categories")
+_TIME = (
+    "years",
+    "months",
+    "season",
+    "days",
+    "period",
+    "period_years",
+    "period_month",
+    "period_events",
+    "year_months",
+    "future",
+    "without_years",
+)
+_PLACE = ("places", "unknown_place", "foreign_place", "without_places")
+_KIND = ("categories", "all_categories", "without_categories")
 _GROUPS: tuple[tuple[str, ...], ...] = (
     _TIME,
     _PLACE,
     _KIND,
     ("people",),
-    ("organisations",),
+    ("organisations", "organised"),
     ("facts", "numbers"),
     ("planned",),
     ("topic",),
+    ("without_events",),
+    ("asks_who",),
 )
 
 
@@ -101,19 +117,20 @@ def converse(
         user_language: the user's chosen or Telegram language, one of ours, or None; the
             conversation's own language comes first for turns that do not tell ("2", "👍").
     """
-    text = question
-    follow = answerer.follow_ups.read(text)
-    query = answerer.understand(text, search_texts=not follow.refers_back)
+    follow = answerer.follow_ups.read(question)
+    # The rules read the parse alone: "the second", "who was the photographer?" are follow-up
+    # words, not words to look for in the events' texts; a question of its own is searched.
+    query = answerer.understander.understand(question)
     fallback = conversation.language or user_language or DEFAULT_LANGUAGE
-    detected = answerer.language_of(text, query, user_language) or follow.language
+    detected = answerer.language_of(question, query, user_language) or follow.language
     if follow.unexplained == 0 and conversation.language in follow.languages:
         detected = conversation.language  # "номер 4" is Russian and Kyrgyz alike
     elif follow.language is not None and follow.language == conversation.language:
         detected = follow.language  # "no, I meant Ghent" goes on in English, whatever "Ghent" says
-    language = reply_language(detected, text, fallback)
+    language = reply_language(detected, question, fallback)
     # A question of its own inherits nothing, its language neither: as `Answerer.answer`.
-    own_detected = answerer.language_of(text, query, user_language)
-    own = reply_language(own_detected, text, user_language or DEFAULT_LANGUAGE)
+    own_detected = answerer.language_of(question, query, user_language)
+    own = reply_language(own_detected, question, user_language or DEFAULT_LANGUAGE)
     turn = _Turn(answerer, question, conversation, follow, query, language, own)
     return turn.decide()
 
@@ -287,7 +304,7 @@ class _Turn:
         if follow.opener is not None:
             if not follow.rest.strip():
                 return None
-            fragment = self.answerer.understand(follow.rest)
+            fragment = self.answerer.understander.understand(follow.rest)
             if set(fragment.cues) & _SMALLTALK_CUES:
                 return None
         elif _implicit_fragment(self.query) and not follow.fresh:
@@ -310,10 +327,11 @@ class _Turn:
         return answer, self._after(answer, merged)
 
     def _fresh(self) -> tuple[Answer, Conversation]:
-        answer = self.answerer.decide(self.question, self.query, self.own_language)
+        query = self.answerer.with_text_search(self.query)  # as `Answerer.answer` does
+        answer = self.answerer.decide(self.question, query, self.own_language)
         if answer.intent in _KEEPS_CONTEXT:
             return answer, replace(self.conversation, language=answer.language)
-        return answer, self._after(answer, self.query)
+        return answer, self._after(answer, query)
 
     # --- helpers ------------------------------------------------------------------------------
 

@@ -386,3 +386,17 @@ def test_words_close_to_a_position_word_are_not_taken_for_one(
 def test_a_pasted_page_is_read_quickly_enough_to_be_bounded(answerer: Answerer) -> None:
     follow = answerer.follow_ups.read("secnd thrid fourh " * 2000)
     assert follow.unexplained <= 64  # only the first words are looked at
+
+
+def test_every_slot_a_question_can_fill_belongs_to_a_fragment_group() -> None:
+    """A fragment replaces the slots of its own kind; a slot in no group would be dropped or
+    kept by accident when the parser learns a new kind of question."""
+    from dataclasses import fields
+
+    from bot.conversing import _GROUPS
+    from bot.understanding.query import Query
+
+    grouped = {slot for group in _GROUPS for slot in group}
+    not_slots = {"intent", "language", "events", "confidence"}  # events: kept or dropped apart
+    slots = {f.name for f in fields(Query) if f.compare} - not_slots
+    assert slots <= grouped, sorted(slots - grouped)

@@ -3,6 +3,10 @@ after silence on an injected clock, and bounded however many chats talk to the b
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 from bot.conversation import Conversation
 from bot.telegram.conversations import ConversationStore
 
@@ -73,3 +77,42 @@ def test_a_timeout_of_zero_keeps_nothing() -> None:
     store.put((1, 1), said("en", "a"), message_id=3)
     assert store.get((1, 1)) == Conversation()
     assert store.of_message(1, 3) is None
+
+
+def test_a_restart_keeps_the_conversations_and_their_silence(tmp_path: Path) -> None:
+    clock = Clock()
+    store = ConversationStore(1800, clock=clock)
+    store.put((5, 5), said("ru", "a", "b"), message_id=40)
+    clock.now += 600
+    store.save(tmp_path / "conversations.json")
+
+    later = Clock()
+    later.now = 50.0  # a new process: its own clock
+    again = ConversationStore(1800, clock=later)
+    again.load(tmp_path / "conversations.json")
+    assert again.get((5, 5)) == said("ru", "a", "b")
+    assert again.of_message(5, 40) == said("ru", "a", "b")
+    later.now += 1201  # 600 s before the restart and 1201 after: past the 30 minutes
+    assert again.get((5, 5)) == Conversation()
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"chats": [[1]]}', '{"chats": "x"}'])
+def test_a_damaged_or_missing_file_is_a_fresh_start(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "conversations.json"
+    store = ConversationStore(1800, clock=Clock())
+    store.load(path)  # missing
+    path.write_text(content, "utf-8")
+    store.load(path)
+    assert len(store) == 0
+
+
+def test_the_saved_file_is_read_once_so_forget_leaves_no_copy_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "conversations.json"
+    store = ConversationStore(1800, clock=Clock())
+    store.put((5, 5), said("ru", "a", "b"), message_id=40)
+    store.save(path)
+    again = ConversationStore(1800, clock=Clock())
+    again.load(path)
+    assert not path.exists()  # in memory only while the bot runs
+    again.forget(5, 5)
+    assert again.get((5, 5)) == Conversation() and again.of_message(5, 40) is None

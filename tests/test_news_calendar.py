@@ -91,7 +91,8 @@ def test_upcoming_follows_the_sources_precision(answerer: Answerer) -> None:
 def test_privacy_says_what_is_kept_for_how_long_and_how_to_erase_it(answerer: Answerer) -> None:
     for language in LANGUAGES:
         text = answerer.catalog.locales[language]["news_privacy"]
-        assert "{days}" in text and "/forget" in text and "/unsubscribe" in text
+        assert "{days}" in text and "{minutes}" in text
+        assert "/forget" in text and "/unsubscribe" in text
         assert text.count("\n•") == 7  # language, subscriptions, queue, misses, counts, talk, quiz
 
 

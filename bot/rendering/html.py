@@ -280,16 +280,17 @@ def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts, m: Mark
     elif aspect == "organisers":
         first = texts.get("about_organisers", names=organisers) if organisers else None
         first = first or texts.get("about_no_organisers")
-    elif aspect == "people":
-        first = texts.get("about_people", names=taking_part) if taking_part else None
-        first = first or texts.get("about_no_people")
+    elif aspect == "people" and taking_part:
+        first = texts.get("about_people", names=taking_part)
     elif aspect == "place":
         place = event_place(catalog, event, lang)
         first = texts.get("about_place", place=place) if place else texts.get("about_no_place")
     elif aspect == "results" and results:
         first = texts.get("about_results", results=results)
     else:
-        first, named = named, ""  # what was won is in the title and summary, if anywhere
+        # What was won, who directed: in the title and summary, if anywhere; never a "no one"
+        # line above a summary that names someone in a role the data does not give.
+        first, named = named, ""
     lines = [m.bold(m.text(first))]
     if named:
         lines.append(m.italic(m.text(named)))

@@ -67,6 +67,8 @@ log = logging.getLogger(__name__)
 BotApp = Application[ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 POLL_TIMEOUT_SECONDS = 30
+CONVERSATIONS_FILE = "conversations.json"
+"""Where the conversations wait out a restart (bot.telegram.conversations.ConversationStore)."""
 NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access")
 WATCH_SECONDS = 10.0
 """How often data/ is checked for changes between updates (each update checks too)."""
@@ -163,6 +165,7 @@ def build_application(
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         evening.close()
+        conversations.save(settings.state_dir / CONVERSATIONS_FILE)
 
     background: dict[str, asyncio.Task[None]] = {}
     builder = (
@@ -181,6 +184,7 @@ def build_application(
         )
     application: BotApp = builder.build()
     conversations = ConversationStore(settings.conversation_minutes * 60, clock=clock)
+    conversations.load(settings.state_dir / CONVERSATIONS_FILE)
     application.bot_data.services = Services(
         live, languages, missed, random.Random(), token, conversations
     )

@@ -2,15 +2,19 @@
 message, forgotten after a while of silence, never more than a fixed number.
 
 Plain Python, no `telegram` import: the handlers pass ids in and get Conversations out. Every
-operation is O(1) (ordered dicts used as LRU lists). Kept in memory only: after a restart a
-conversation starts afresh, which costs the user one fuller question.
+operation is O(1) (ordered dicts used as LRU lists). Kept in memory; `save` writes it to one
+JSON file at shutdown and `load` reads it back at start (ages, not clock readings, so a restart
+keeps the silence counting), which is cheap: a few hundred bytes per chat.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 
 from bot.conversation import Conversation
 
@@ -20,6 +24,8 @@ MAX_MESSAGES_PER_CHAT = 50
 """Bot messages per chat whose context a reply can take: older replies start afresh."""
 MAX_MESSAGES = 100_000
 """Bot messages remembered in all; the chat silent longest loses its messages first."""
+
+log = logging.getLogger(__name__)
 
 Key = tuple[int, int]
 """(chat id, user id): in a private chat both are the user; in a group each user has their own."""
@@ -115,6 +121,53 @@ class ConversationStore:
             dropped = self._messages.pop(chat_id, None)
             if dropped is not None:
                 self._message_count -= len(dropped)
+
+    def save(self, path: Path) -> None:
+        """Write what is remembered to `path` (replaced atomically); failures are logged only:
+        losing the conversations costs a fuller question, never the shutdown."""
+        now = self.clock()
+        chats = [
+            [chat, user, round(now - seen, 1), conversation.to_json()]
+            for (chat, user), (seen, conversation) in self._chats.items()
+            if not self._expired(seen)
+        ]
+        messages = [
+            [chat, message_id, conversation.to_json()]
+            for chat, entries in self._messages.items()
+            for message_id, (_, conversation) in entries.items()
+        ]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".tmp")
+            partial.write_text(json.dumps({"chats": chats, "messages": messages}), "utf-8")
+            partial.replace(path)
+        except OSError as error:
+            log.warning("could not save the conversations to %s: %s", path, error)
+
+    def load(self, path: Path) -> None:
+        """Read what `save` wrote; a missing or damaged file is a fresh start."""
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            now = self.clock()
+            for chat, user, age, text in raw.get("chats", []):
+                self._chats[(int(chat), int(user))] = (
+                    now - float(age),
+                    Conversation.from_json(text),
+                )
+            for chat, message_id, text in raw.get("messages", []):
+                self.remember(int(chat), int(message_id), Conversation.from_json(text))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, AttributeError) as error:
+            log.warning("could not read the saved conversations in %s: %s", path, error)
+        # Read once, then gone: while the bot runs the conversations live in memory only, so a
+        # /forget leaves no copy on disk (the next clean stop writes the file afresh).
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not remove %s after reading it: %s", path, error)
+        while len(self._chats) > self.max_conversations:
+            self._chats.popitem(last=False)
 
     def _expired(self, seen: float) -> bool:
         return self.clock() - seen > self.timeout

@@ -91,8 +91,13 @@ async def privacy(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
-    days = feature(context).retention_days
-    await context.reply(message, esc(context.texts.get("news_privacy", days=days)))
+    kept = feature(context)
+    text = context.texts.get(
+        "news_privacy",
+        days=kept.retention_days,
+        minutes=f"{kept.conversation_minutes:g}",
+    )
+    await context.reply(message, esc(text))
 
 
 async def forget(update: Update, context: BotContext) -> None:

@@ -48,6 +48,7 @@ class TelegramNews:
     news: News
     data: LiveData
     retention_days: int
+    conversation_minutes: float = 30.0
     _announcers: dict[int, Announcer] = field(default_factory=dict)
     _task: asyncio.Task[None] | None = None
 
@@ -130,7 +131,10 @@ class TelegramNews:
 def build_news(settings: Settings, data: LiveData) -> TelegramNews:
     store = NewsStore.in_state_dir(settings.state_dir)
     return TelegramNews(
-        News(store, settings.news, SystemClock()), data, settings.missed_retention_days
+        News(store, settings.news, SystemClock()),
+        data,
+        settings.missed_retention_days,
+        settings.conversation_minutes,
     )
 
 

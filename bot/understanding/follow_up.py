@@ -58,20 +58,6 @@ class FollowUp:
     language: str | None = None  # the language the follow-up words tell, if only one
     languages: frozenset[str] = frozenset()  # every language all its follow-up words belong to
 
-    @property
-    def refers_back(self) -> bool:
-        """The message points at what was said before ("the second", "more", "who organised
-        it?", "no, 2016"): its other words are no search of the events' own texts."""
-        return (
-            self.more
-            or self.following
-            or self.preceding
-            or self.position is not None
-            or self.opener is not None
-            or self.aspect is not None
-            or self.pointer
-        )
-
 
 def tokens(text: str) -> list[str]:
     """Lowercase words without accents, in their own script; "№" and "#" are words too."""

@@ -124,6 +124,7 @@ async def test_privacy_answers_and_forget_erases_the_rows(
         api.send_text(user, "/privacy")
         privacy = (await api.reply(611))["text"]
         assert "180" in privacy and "/forget" in privacy and privacy.startswith("Что я храню")
+        assert "30 мин." in privacy  # the conversation's silence, from the settings
 
         api.send_text(user, "/forget")
         done = (await api.reply(611))["text"]
