@@ -100,8 +100,10 @@ def _all_replies(language: str) -> Iterator[str]:
     yield _render(
         Answer("", language, Intent.LIST, query=Query("list", unknown_place="Osh"), no_match=True)
     )
-    for intent in (Intent.PLACES, Intent.HELP, Intent.GREETING, Intent.THANKS):
-        yield _render(Answer("?", language, intent))
+    for intent in sorted(set(Intent) - {Intent.CLARIFY}):  # "did you mean" always carries readings
+        # every kind of reply, with nothing found and with one event
+        yield _render(Answer("?", language, intent, query=Query(intent.value)))
+        yield _render(Answer("?", language, intent, event_ids=every[-1:], query=Query(intent)))
     yield _render(Answer("", language, Intent.OUT_OF_SCOPE))
     for _, text in _quizzes(language, 60):
         yield text

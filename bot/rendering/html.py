@@ -109,6 +109,20 @@ def _fit(text: str, limit: int | None) -> str:
     return text[: cut if cut > 0 else 0] + "\n…"
 
 
+_ABOUT_EVENTS = frozenset(
+    {
+        Intent.LIST,
+        Intent.DETAIL,
+        Intent.DATE_OF,
+        Intent.FIRST,
+        Intent.LATEST,
+        Intent.ORGANISER,
+        Intent.COMPARE,
+    }
+)
+"""Intents whose reply is about the events found: without one, the reply says none was."""
+
+
 def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], m: Marks) -> str:
     """The text before the events: header, count, date or fact; all of it for smalltalk."""
     events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
@@ -160,7 +174,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             if s.kind == "reading"
         )
         return f"{m.bold(m.text(texts.get('did_you_mean')))}\n{options}"
-    if answer.no_match:
+    if answer.no_match or (not ids and intent in _ABOUT_EVENTS):
+        # an answer about events that has none is "nothing found", never a "0 events:" header
         return _no_match(catalog, texts, described, m)
     if intent is Intent.OVERVIEW:
         topics = [t for t in catalog.topics if answer.topic_id in (None, t.id)]
@@ -169,7 +184,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             f"{m.text(in_language(t.summary, texts.language))}"
             for t in topics
         ]
-        blocks.append(m.bold(m.text(texts.get("overview_events", count=len(ids)))))
+        if ids:  # "Events (n):" heads the list below; no list, no heading
+            blocks.append(m.bold(m.text(texts.get("overview_events", count=len(ids)))))
         return "\n\n".join(blocks)
     if answer.facts_not_stated:
         what = ", ".join(
@@ -207,8 +223,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             date2=format_when(catalog, second, texts),
         )
         return m.bold(m.text(sentence))
-    if intent is Intent.FUTURE and events:
-        return _future_lead(catalog, texts, events[0], filter_text, m)
+    if intent is Intent.FUTURE and catalog.events:
+        return _future_lead(catalog, texts, events[0] if events else None, filter_text, m)
     if intent in (Intent.FIRST, Intent.LATEST) and events:
         event = events[0]
         key = "first_of" if intent is Intent.FIRST else "latest_of"
@@ -245,13 +261,16 @@ def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str
 
 
 def _future_lead(
-    catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str, m: Marks
+    catalog: Catalog, texts: Texts, latest_of_kind: Event | None, filter_text: str, m: Marks
 ) -> str:
-    """The record's end in words, then the latest event of the kind asked."""
+    """The record's end in words, then the latest event of the kind asked (none for a year
+    after the record with no kind named, or a kind the record does not hold)."""
     last = catalog.events[-1]
     ends = texts.get(
         "future_record_ends", title=_title(last, texts), date=format_when(catalog, last, texts)
     )
+    if latest_of_kind is None:
+        return m.text(ends)
     offer = texts.get(
         "latest_of",
         filter=filter_text,
