@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.catalog.model import LANGUAGES
 from bot.paths import DEFAULT_DATA_DIR
 
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
@@ -91,6 +92,62 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class NewsSettings:
+    """Announcements of new events (bot.news): the channel, its language, reminders, pace."""
+
+    channel: str | None = None  # ANNOUNCE_CHANNEL: @channelname or a numeric chat id
+    channel_language: str = "ru"  # ANNOUNCE_CHANNEL_LANGUAGE
+    reminders: bool = True  # NEWS_REMINDERS: a message the day before an upcoming event
+    messages_per_second: float = 25.0  # NEWS_MESSAGES_PER_SECOND: Telegram allows about 30
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str], problems: list[str]) -> NewsSettings:
+        """The ANNOUNCE_* and NEWS_* values; a malformed one goes to `problems`."""
+        d = cls()
+        channel = values.get("ANNOUNCE_CHANNEL", "").strip() or None
+        if channel is not None and not re.fullmatch(
+            r"@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{5,20}", channel
+        ):
+            problems.append(
+                "ANNOUNCE_CHANNEL should be @channelname or the channel's numeric id such as "
+                f"-1001234567890 (got {channel!r})"
+            )
+            channel = None
+        language = (
+            values.get("ANNOUNCE_CHANNEL_LANGUAGE", "").strip().lower() or d.channel_language
+        )
+        if language not in LANGUAGES:
+            problems.append(
+                f"ANNOUNCE_CHANNEL_LANGUAGE should be one of {', '.join(LANGUAGES)} "
+                f"(got {language!r})"
+            )
+            language = d.channel_language
+        raw_reminders = values.get("NEWS_REMINDERS", "").strip().lower() or "on"
+        if raw_reminders not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
+            problems.append(f"NEWS_REMINDERS should be on or off (got {raw_reminders!r})")
+            raw_reminders = "on"
+        raw_rate = values.get("NEWS_MESSAGES_PER_SECOND", "").strip()
+        rate = d.messages_per_second
+        if raw_rate:
+            try:
+                rate = float(raw_rate)
+            except ValueError:
+                rate = -1.0
+            if not 0 < rate <= 30:
+                problems.append(
+                    "NEWS_MESSAGES_PER_SECOND should be above 0 and at most 30, Telegram's limit "
+                    f"(got {raw_rate!r})"
+                )
+                rate = d.messages_per_second
+        return cls(
+            channel=channel,
+            channel_language=language,
+            reminders=raw_reminders in ("on", "1", "true", "yes"),
+            messages_per_second=rate,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot reads from its environment, typed, read once at start."""
 
@@ -110,6 +167,7 @@ class Settings:
     conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
     quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
+    news: NewsSettings = NewsSettings()
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -129,7 +187,8 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES and QUIZ_OPEN_SECONDS.
+        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, the LIMIT_* values and
+        ANNOUNCE_CHANNEL, ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -218,9 +277,11 @@ class Settings:
             quiz_open = 30
 
         limits = Limits.from_values(values, problems)
+        news = NewsSettings.from_values(values, problems)
         return cls(
             quiz_open_seconds=quiz_open,
             limits=limits,
+            news=news,
             conversation_minutes=minutes,
             mode=mode,
             missed_retention_days=retention,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Role, in_language
+from bot.catalog.upcoming import is_upcoming
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import (
     answer_filter,
@@ -41,6 +43,7 @@ def render_html(
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
     marks: Marks = HTML,
+    today: datetime.date | None = None,
 ) -> Page:
     """One page of the reply. `page` is clamped into range, so a stale button still works.
 
@@ -52,6 +55,8 @@ def render_html(
         share_url: event id -> deep link; cards then carry a share link.
         limit: the most characters a page may have; None for the terminal.
         marks: HTML for Telegram; PLAIN (render_text) for the terminal.
+        today: the adapter's date; events still ahead of it are marked "upcoming". None
+            marks nothing (the core reads no clock).
     Returns:
         The page; only its own events are formatted, so a 10,000-event list costs a page.
     """
@@ -68,7 +73,7 @@ def render_html(
     if answer.quote:
         head = "\n".join(part for part in (marks.bold(marks.text(answer.quote)), head) if part)
     if answer.shows_card:
-        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks)
+        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks, today)
         text = "\n\n".join(part for part in (head, body) if part)
         return Page(_fit(text, limit), 0, 1, ids)
 
@@ -78,7 +83,9 @@ def render_html(
     shown = ids[index * size : (index + 1) * size]
     parts = [head] if head else []
     if shown:
-        parts.append("\n".join(_line(_event(catalog, i), catalog, texts, marks) for i in shown))
+        parts.append(
+            "\n".join(_line(_event(catalog, i), catalog, texts, marks, today) for i in shown)
+        )
     if page_count > 1:
         parts.append(
             marks.italic(marks.text(texts.get("page_of", page=index + 1, pages=page_count)))
@@ -377,10 +384,14 @@ def _title(event: Event, texts: Texts) -> str:
     return event.title_in(texts.language)
 
 
-def _line(event: Event, catalog: Catalog, texts: Texts, m: Marks) -> str:
+def _line(
+    event: Event, catalog: Catalog, texts: Texts, m: Marks, today: datetime.date | None = None
+) -> str:
     date = format_span(catalog, event, texts)
     place = event_place(catalog, event, texts.language)
     planned = f" ({texts.get('card_planned')})" if event.is_planned else ""
+    if today is not None and is_upcoming(event, today):
+        planned = f" ({texts.get('news_upcoming')})"
     parts = [m.bold(m.text(date)) + m.text(planned)]  # the date bold, the status not
     if place:
         parts.append(m.text(place))
@@ -394,6 +405,7 @@ def _card(
     texts: Texts,
     share_url: Callable[[str], str] | None,
     m: Marks,
+    today: datetime.date | None = None,
 ) -> str:
     lang = texts.language
 
@@ -402,6 +414,8 @@ def _card(
 
     place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
     date = format_when(catalog, event, texts)
+    if today is not None and is_upcoming(event, today):
+        date = f"{format_span(catalog, event, texts)} ({texts.get('news_upcoming')})"
     place_label = "card_place_planned" if event.is_planned else "card_place"
     lines = [
         m.bold(m.text(_title(event, texts))),
