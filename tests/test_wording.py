@@ -17,9 +17,9 @@ from html import unescape
 
 import pytest
 
-from bot.answer import Answer, Intent
 from bot.answering import Answerer
 from bot.catalog.model import LANGUAGES, Catalog, Event
+from bot.decision import Answer, Intent
 from bot.game.questions import make_round
 from bot.quiz import make_quiz
 from bot.rendering import render_html

@@ -6,9 +6,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Role, in_language
 from bot.catalog.upcoming import is_upcoming
+from bot.decision import Answer, Intent
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import (
     answer_filter,

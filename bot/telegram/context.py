@@ -20,9 +20,9 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.answer import Intent
 from bot.answering import Answer, Answerer
 from bot.catalog.model import Catalog
+from bot.decision import Intent
 from bot.missed import MissedLog
 from bot.rendering import Page, Texts, render_html, texts
 from bot.telegram import keyboards as kb
