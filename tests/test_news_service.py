@@ -98,7 +98,7 @@ def test_every_announcement_fits_and_says_what_happened_in_every_language(
     late = announcer.html("2031-06-gala", ChangeKind.REMINDER, "en", date(2031, 6, 12))
     assert late is None  # a reminder delayed to the day itself is not sent
     upcoming = announcer.html("2031-06-gala", ChangeKind.NEW, "nl", date(2031, 5, 1))
-    assert upcoming is not None and "(komt nog)" in upcoming
+    assert upcoming is not None and "(nog te komen)" in upcoming
     assert announcer.html("no-such-event", ChangeKind.NEW, "en", date(2031, 5, 1)) is None
 
 

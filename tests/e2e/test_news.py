@@ -91,7 +91,7 @@ async def test_a_new_event_reaches_each_matching_subscriber_once_in_their_langua
     assert announcements(api, 603) == []
     assert to_aibek.startswith("🆕 Тизмеде жаңы (алдыда):") and "Гала-концерт" in to_aibek
     assert to_claire.startswith(
-        "🆕 Nouveau dans la chronique (à venir)"
+        "🆕 Ajouté à mes informations (à venir)"
     ) and "Concert de gala" in (to_claire)
     assert len(channel_posts) == 1 and "Гала-концерт" in channel_posts[0]["text"]
     assert "from" not in channel_posts[0] and channel_posts[0]["sender_chat"]["id"] == CHANNEL_ID
