@@ -201,8 +201,9 @@ class Answerer:
             intent=Intent.FUTURE,
             event_ids=ids,
             query=timeless,
-            # the words no event holds are not in a token: such an answer is not replayed
-            token="" if unknown else self.tokens.encode(replace(timeless, intent="future")),
+            # the words no event holds and a typed later year are not in a token: an answer
+            # they emptied is not replayed (a replay would offer the latest event after all)
+            token="" if not ids else self.tokens.encode(replace(timeless, intent="future")),
             confidence=query.confidence,
         )
 

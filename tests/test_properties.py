@@ -12,7 +12,7 @@ import os
 from functools import cache
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import bot.paths
@@ -174,6 +174,8 @@ def assert_valid_reply(answerer: Answerer, answer: Answer) -> None:
 
 @PROPERTY_SETTINGS
 @given(text=any_text, user_language=st.sampled_from(USER_LANGUAGES))
+# found by a run: a year inside a word empties a "future" answer that its token cannot tell
+@example(text=" futur 2010Allemagne", user_language="en")
 def test_any_text_gets_a_valid_deterministic_replayable_reply(
     text: str, user_language: str | None
 ) -> None:
