@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.logs import LEVELS, parse_level
 from bot.paths import DEFAULT_DATA_DIR
 
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
@@ -108,6 +109,7 @@ class Settings:
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
     limits: Limits = Limits()
+    log_level: str = "INFO"  # LOG_LEVEL: DEBUG shows the libraries' requests too (redacted)
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -126,8 +128,8 @@ class Settings:
         cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
-        BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT and
-        MISSED_RETENTION_DAYS.
+        BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
+        MISSED_RETENTION_DAYS and LOG_LEVEL.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -195,7 +197,9 @@ class Settings:
             retention = 180
 
         limits = Limits.from_values(values, problems)
+        log_level = _log_level(values.get("LOG_LEVEL", ""), problems)
         return cls(
+            log_level=log_level,
             limits=limits,
             mode=mode,
             missed_retention_days=retention,
@@ -210,6 +214,15 @@ class Settings:
             admin_ids=frozenset(admin_ids),
             problems=tuple(problems),
         )
+
+
+def _log_level(raw: str, problems: list[str]) -> str:
+    """LOG_LEVEL, INFO by default; a misspelt level is a problem, not a silent INFO."""
+    level = parse_level(raw)
+    if level is None:
+        problems.append(f"LOG_LEVEL should be one of {', '.join(LEVELS)} (got {raw.strip()!r})")
+        return "INFO"
+    return level
 
 
 def _read_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:

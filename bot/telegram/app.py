@@ -27,6 +27,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot import logs as bot_logs
 from bot.answering import Answerer
 from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
@@ -39,7 +40,7 @@ from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
 from bot.telegram.menus import set_command_menus
-from bot.telegram.resilience import PatientRateLimiter, RedactToken
+from bot.telegram.resilience import PatientRateLimiter
 from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
 
@@ -48,7 +49,6 @@ log = logging.getLogger(__name__)
 BotApp = Application[ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 POLL_TIMEOUT_SECONDS = 30
-NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access")
 WATCH_SECONDS = 10.0
 """How often data/ is checked for changes between updates (each update checks too)."""
 MISSED_FILE = "missed.sqlite3"
@@ -229,19 +229,13 @@ async def heartbeat(state_dir: Path) -> None:
 BOOTSTRAP_RETRIES = 3
 
 
-def configure_logging(token: str | None) -> None:
-    """INFO for the bot, WARNING for libraries (httpx logs URLs, which hold the token)."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    if token:
-        redact = RedactToken(token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redact)
+def configure_logging(token: str | None, level: str = "INFO") -> None:
+    """LOG_LEVEL for the bot, WARNING for libraries unless DEBUG (httpx logs URLs, which hold
+    the token); bot.logs keeps the token and the webhook secret out of every line."""
+    bot_logs.configure(level, (token,) if token else ())
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_network_trace_to_one_line)
+        if _network_trace_to_one_line not in handler.filters:
+            handler.addFilter(_network_trace_to_one_line)
 
 
 def _network_trace_to_one_line(record: logging.LogRecord) -> bool:
@@ -274,7 +268,7 @@ def run(settings: Settings) -> int:
             "TELEGRAM_BOT_TOKEN is not set — get a token from @BotFather and put it in .env "
             "(see .env.example)"
         )
-    configure_logging(settings.token.reveal())
+    configure_logging(settings.token.reveal(), settings.log_level)
     from bot.catalog import DataError  # here: a bad token fails before loading
 
     try:

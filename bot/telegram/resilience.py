@@ -208,26 +208,3 @@ def _chat_key(update: object) -> int | None:
     if update.effective_user is not None:
         return update.effective_user.id  # inline queries have a user but no chat
     return None
-
-
-class RedactToken(logging.Filter):
-    """Replaces the bot token in every log record, whichever library wrote it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._token:
-            return True
-        message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "<token>")
-            record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = str(record.exc_info[1])
-            if self._token in text:
-                record.exc_text = None
-                record.exc_info = None
-                record.msg = f"{record.msg} ({text.replace(self._token, '<token>')})"
-        return True
