@@ -33,6 +33,7 @@ from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
+from bot.state_dir import make_private
 from bot.telegram import buttons, commands, errors, inline, questions, quiz, records
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
@@ -269,6 +270,7 @@ def run(settings: Settings) -> int:
             "(see .env.example)"
         )
     configure_logging(settings.token.reveal(), settings.log_level)
+    make_private(settings.state_dir)  # files 0600 in a 0700 folder; problems are logged
     from bot.catalog import DataError  # here: a bad token fails before loading
 
     try:
