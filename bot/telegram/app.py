@@ -12,7 +12,7 @@ import random
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -26,6 +26,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot import logs as bot_logs
 from bot.answering import Answerer
@@ -41,6 +42,7 @@ from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
 from bot.telegram.menus import set_command_menus
+from bot.telegram.polling import PollingBot
 from bot.telegram.resilience import PatientRateLimiter
 from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
@@ -50,6 +52,8 @@ log = logging.getLogger(__name__)
 BotApp = Application[ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 POLL_TIMEOUT_SECONDS = 30
+READ_TIMEOUT_SECONDS = 5.0
+"""httpx's and PTB's default: how long a reply may take (a long poll adds its own timeout)."""
 WATCH_SECONDS = 10.0
 """How often data/ is checked for changes between updates (each update checks too)."""
 MISSED_FILE = "missed.sqlite3"
@@ -77,14 +81,32 @@ def file_url_for(base_url: str) -> str:
     return f"{root}/file/bot"
 
 
+def polling_bot(
+    token: str, api_base_url: str | None, read_timeout: float = READ_TIMEOUT_SECONDS
+) -> PollingBot:
+    """The bot object, built as ApplicationBuilder would (the same connection pools), but a
+    PollingBot: one update that does not parse cannot wedge polling (bot/telegram/polling.py)."""
+    base_url = api_base_url or "https://api.telegram.org/bot"
+    return PollingBot(
+        token=token,
+        base_url=base_url,
+        base_file_url=file_url_for(base_url),
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=read_timeout),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout),
+        rate_limiter=PatientRateLimiter(),
+    )
+
+
 def build_application(
     settings: Settings,
     data: Answerer | DataReloader,
     *,
     watch_seconds: float = WATCH_SECONDS,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
 ) -> BotApp:
     """The Application with every handler registered, in order; nothing runs until started.
 
+    `read_timeout` (seconds): how long one Bot API reply may take (tests make it short).
     `data` is a DataReloader for live data (`python -m bot run`), or a fixed Answerer. With a
     reloader, data/ is checked before every update and every `watch_seconds`, and the admins
     hear of broken edits.
@@ -135,18 +157,13 @@ def build_application(
     background: dict[str, asyncio.Task[None]] = {}
     builder = (
         Application.builder()
-        .token(token)
+        .bot(polling_bot(token, settings.api_base_url, read_timeout))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(PatientRateLimiter())
         .concurrent_updates(FreshDataUpdateProcessor(live, report_later))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
-    if settings.api_base_url:
-        builder = builder.base_url(settings.api_base_url).base_file_url(
-            file_url_for(settings.api_base_url)
-        )
-    application: BotApp = builder.build()
+    application = cast(BotApp, builder.build())  # a PollingBot is an ExtBot[int]
     application.bot_data.services = Services(live, languages, missed, random.Random(), token)
     register(application, AbuseGuard(settings.limits), admin)
     return application

@@ -272,6 +272,14 @@ class BotApiServer:
         )
         return query_id
 
+    def push_raw(self, body: JSON) -> int:
+        """Queue an update exactly as given (it may be malformed); returns its update_id."""
+        with self._cond:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **body})
+            self._cond.notify_all()
+        return update_id
+
     # ----------------------------------------------------------------- test side: faults
 
     def inject(
