@@ -1,4 +1,4 @@
-"""Staying up when Telegram is busy, slow or briefly down, and keeping the token out of logs."""
+"""Staying up when Telegram is busy, slow or briefly down: what to retry, and for how long."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import httpx
-from telegram import Update
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -22,7 +21,7 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -216,48 +215,3 @@ def may_repeat(endpoint: str, error: NetworkError) -> bool:
     """Whether a call that failed with `error` can be made again without risk of doing it twice:
     always for idempotent calls, else only when Telegram surely did not carry it out."""
     return endpoint in IDEMPOTENT or not outcome_unknown(error)
-
-
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Updates run concurrently, except that updates of one chat keep their order.
-
-    A slow or retried reply to one user then never holds up the others, and a user who types
-    three questions quickly still gets three answers in order.
-    """
-
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
-        if key is None:
-            await coroutine
-            return
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]  # forget idle chats, so memory does not grow with users
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
-
-
-def _chat_key(update: object) -> int | None:
-    if not isinstance(update, Update):
-        return None
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id  # inline queries have a user but no chat
-    return None
