@@ -42,8 +42,20 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-data", help="validate data/; exit 1 on problems")
     check.add_argument("dir", nargs="?", type=Path, help="data directory (default: data/)")
 
-    export = commands.add_parser("export", help="all events as JSON or CSV")
-    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export = commands.add_parser(
+        "export", help="all events as JSON or CSV, or the timeline picture as PNG or SVG"
+    )
+    export.add_argument("--format", choices=("json", "csv", "png", "svg"), default="json")
+    export.add_argument("--lang", choices=LANGUAGES, default="en", help="the picture's language")
+    export.add_argument(
+        "--span", default="", help="the picture's events: '2015-2017', 'concerts' (default: all)"
+    )
+    export.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
+
+    qr = commands.add_parser("qr", help="a QR code (PNG) with the bot's t.me link")
+    qr.add_argument("--username", required=True, help="the bot's username, e.g. KgBeTiesBot")
+    qr.add_argument("--start", help="a start payload, e.g. an event id: opens that card")
+    qr.add_argument("-o", "--output", type=Path, default=Path("qr.png"), help="PNG file")
 
     evaluate = commands.add_parser("evaluate", help="score the bot on a question set")
     evaluate.add_argument("questions", type=Path)
@@ -59,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = args.command
     if command == "check-data":
         return _check_data(args.dir or args.data)
+    if command == "qr":
+        return _qr(args.username, args.start, args.output)
     if command is None:
         from bot.config import Settings
 
@@ -80,9 +94,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         question = " ".join(args.question) if args.question else None
         return _ask(answerer, question, args.json, args.lang)
     if command == "export":
+        if args.format in ("png", "svg"):
+            return _export_picture(answerer, args.format, args.lang, args.span, args.output)
         from bot.catalog.export import export_events
 
-        sys.stdout.write(export_events(answerer.catalog, args.format))
+        text = export_events(answerer.catalog, args.format)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
         return 0
     if command == "evaluate":
         from bot.evaluation import main as evaluate_main
@@ -104,6 +124,42 @@ def _load(data_dir: Path) -> Answerer | None:
             f"{len(error.problems)} problem(s) in {data_dir}; nothing was loaded.", file=sys.stderr
         )
         return None
+
+
+def _export_picture(
+    answerer: Answerer, fmt: str, language: str, span: str, output: Path | None
+) -> int:
+    """The timeline picture for slides: PNG or SVG, to a file or stdout."""
+    from bot.pictures.selection import parse_selection
+    from bot.pictures.timeline import draw_timeline
+
+    selection = parse_selection(answerer.understander, span)
+    if selection is None:
+        print(f"--span {span!r}: give years (2015-2017) or a kind of event", file=sys.stderr)
+        return 2
+    picture = draw_timeline(answerer.catalog, language, selection, fmt)
+    if picture is None:
+        print(f"no events for --span {span!r}", file=sys.stderr)
+        return 1
+    if output:
+        output.write_bytes(picture)
+    else:
+        sys.stdout.buffer.write(picture)
+    return 0
+
+
+def _qr(username: str, start: str | None, output: Path) -> int:
+    """A QR code PNG with the bot's link, for the evening's screen."""
+    from bot.qr import QrError, bot_link, qr_png
+
+    try:
+        link = bot_link(username, start)
+    except QrError as error:
+        print(error, file=sys.stderr)
+        return 2
+    output.write_bytes(qr_png(link))
+    print(f"{output}: {link}")
+    return 0
 
 
 def _check_data(data_dir: Path) -> int:

@@ -108,6 +108,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
+    quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
     log_level: str = "INFO"  # LOG_LEVEL: DEBUG shows the libraries' requests too (redacted)
     problems: tuple[str, ...] = field(default=())
@@ -129,7 +130,7 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS and LOG_LEVEL.
+        MISSED_RETENTION_DAYS, QUIZ_OPEN_SECONDS and LOG_LEVEL.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -196,10 +197,20 @@ class Settings:
             )
             retention = 180
 
+        raw_open = values.get("QUIZ_OPEN_SECONDS", "").strip() or "30"
+        quiz_open = int(raw_open) if raw_open.isdigit() else 0
+        if not 5 <= quiz_open <= 600:
+            problems.append(
+                "QUIZ_OPEN_SECONDS should be 5 to 600 seconds, as Telegram allows (got "
+                f"{raw_open!r})"
+            )
+            quiz_open = 30
+
         limits = Limits.from_values(values, problems)
         log_level = _log_level(values.get("LOG_LEVEL", ""), problems)
         return cls(
             log_level=log_level,
+            quiz_open_seconds=quiz_open,
             limits=limits,
             mode=mode,
             missed_retention_days=retention,

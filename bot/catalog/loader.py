@@ -105,7 +105,7 @@ class _Kind:
     controlled: bool = False  # a fixed list (use one of ...) rather than one that grows
 
 
-PLACES = _Kind("lexicon/places.yaml", "places", "place", (*ENTITY_KEYS, "kind", "city"))
+PLACES = _Kind("lexicon/places.yaml", "places", "place", (*ENTITY_KEYS, "kind", "city", "country"))
 CATEGORIES = _Kind("lexicon/categories.yaml", "categories", "category", controlled=True)
 PEOPLE = _Kind("lexicon/people.yaml", "people", "person")
 ORGANISATIONS = _Kind("lexicon/organisations.yaml", "organisations", "organisation")
@@ -306,6 +306,38 @@ class _Loader:
         _doc, records = self.records(kind)
         return [entity for _rec, entity in records]
 
+    @staticmethod
+    def _place_country(
+        doc: Doc, rec: Record, what: str, kind: str, by_id: dict[str, Record]
+    ) -> str | None:
+        """A city's country: optional, and when given, the id of a place of kind country."""
+        node = rec.get("country")
+        country = doc.optional_text(node, f"{what}: country")
+        if country is None or node is None:
+            return None
+        if kind != "city":
+            doc.report(
+                node, f"{what}: only a city has a country, and this is a {kind} — remove it"
+            )
+            return None
+        target = by_id.get(country)
+        target_kind = target.get("kind") if target is not None else None
+        if target is not None and getattr(target_kind, "value", None) != "country":
+            doc.report(
+                node,
+                f"{what}: '{country}' is not a country (kind: "
+                f"{getattr(target_kind, 'value', '?')}) — give the id of a place of kind: country",
+            )
+            return None
+        if target is None:
+            doc.report(
+                node,
+                f"{what}: unknown country '{country}'.{did_you_mean(country, by_id)} Use the id "
+                "of a place of kind: country",
+            )
+            return None
+        return country
+
     def places(self) -> list[Place]:
         """Places with their kind; a venue's city must be a known city."""
         doc, records = self.records(PLACES)
@@ -351,7 +383,12 @@ class _Loader:
                             f"{what}: '{city}' is not a city (kind: "
                             f"{getattr(city_kind, 'value', '?')}) — give the venue's city",
                         )
-            places.append(Place(entity.id, entity.names, entity.aliases, kind=kind, city=city))
+            country = self._place_country(doc, rec, what, kind, by_id)
+            places.append(
+                Place(
+                    entity.id, entity.names, entity.aliases, kind=kind, city=city, country=country
+                )
+            )
         return places
 
     def months(self) -> list[Month]:

@@ -86,6 +86,7 @@ class Entity:
 class Place(Entity):
     kind: str = "city"  # city | venue | country
     city: str | None = None  # for a venue: its city id, only when the seed says it
+    country: str | None = None  # for a city: the country place id (quiz distractors use it)
 
 
 @dataclass(frozen=True)

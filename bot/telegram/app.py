@@ -19,10 +19,12 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ExtBot,
     InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     TypeHandler,
     filters,
 )
@@ -35,9 +37,21 @@ from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
 from bot.state_dir import make_private
-from bot.telegram import buttons, commands, errors, inline, questions, quiz, records
+from bot.telegram import (
+    buttons,
+    commands,
+    errors,
+    game,
+    group,
+    inline,
+    qr_code,
+    questions,
+    records,
+    timeline,
+)
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.telegram.evening import EveningKit
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
@@ -121,6 +135,7 @@ def build_application(
     missed = open_missed_log(settings)
     languages = Languages(UserPrefs(settings.state_dir))
     admin = Admin(settings.admin_ids, live, languages, missed)
+    evening = EveningKit.from_settings(settings)
     tasks: set[asyncio.Task[None]] = set()
 
     async def report_later(result: ReloadResult) -> None:
@@ -153,6 +168,7 @@ def build_application(
                     await task
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        evening.close()
 
     background: dict[str, asyncio.Task[None]] = {}
     builder = (
@@ -165,6 +181,7 @@ def build_application(
     )
     application = cast(BotApp, builder.build())  # a PollingBot is an ExtBot[int]
     application.bot_data.services = Services(live, languages, missed, random.Random(), token)
+    application.bot_data.evening = evening
     register(application, AbuseGuard(settings.limits), admin)
     return application
 
@@ -190,8 +207,13 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
     add(CommandHandler("events", commands.events), group=HANDLERS_GROUP)
     add(CommandHandler("lang", commands.lang), group=HANDLERS_GROUP)
     add(CommandHandler("fact", commands.fact), group=HANDLERS_GROUP)
-    add(CommandHandler("quiz", quiz.quiz), group=HANDLERS_GROUP)
+    add(CommandHandler("quiz", game.quiz), group=HANDLERS_GROUP)
+    add(CommandHandler("timeline", timeline.timeline), group=HANDLERS_GROUP)
     add(CommandHandler("ask", commands.ask), group=HANDLERS_GROUP)
+    # Votes in a quiz round's polls (non-anonymous polls report each vote) and the bot being
+    # added to a group are their own update types: nothing else competes for them.
+    add(PollAnswerHandler(game.poll_answer), group=HANDLERS_GROUP)
+    add(ChatMemberHandler(group.added, ChatMemberHandler.MY_CHAT_MEMBER), group=HANDLERS_GROUP)
     # Admin commands answer only ADMIN_IDS in private chats; for anyone else the filter fails
     # and the update falls through to the unknown-command reply: to them the commands do not
     # exist.
@@ -199,6 +221,7 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
     add(CommandHandler("missed", admin.missed, filters=admins), group=HANDLERS_GROUP)
     add(CommandHandler("stats", admin.stats, filters=admins), group=HANDLERS_GROUP)
     add(CommandHandler("reload", admin.reload, filters=admins), group=HANDLERS_GROUP)
+    add(CommandHandler("qr", qr_code.qr, filters=admins), group=HANDLERS_GROUP)
     # Group text (or a caption) is answered only when it mentions or replies to the bot
     # (checked inside), so ordinary chatter stays unanswered; private text always is.
     group_text = filters.ChatType.GROUPS & ((filters.TEXT & ~filters.COMMAND) | filters.CAPTION)

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from bot.answering import Answer
 from bot.catalog.model import Place
 from bot.telegram import callbacks as cb
+from bot.telegram import game
 from bot.telegram import keyboards as kb
 from bot.telegram.commands import send_fact
 from bot.telegram.context import BotContext, esc
@@ -82,6 +83,9 @@ async def act(
             await context.edit(message, text, markup)
         case cb.AnotherFact(language):
             await send_fact(context, message, language)
+        case cb.GameNext():
+            notice = await game.on_next(action, user, message, context)
+            return clip(notice, TOAST_LIMIT) if notice else None
     return None
 
 

@@ -85,11 +85,31 @@ class AnotherFact:
 
 
 @dataclass(frozen=True)
+class GameNext:
+    """The host's "Next question" under question `position` of quiz round `round_id`."""
+
+    language: str
+    round_id: int
+    position: int
+
+
+@dataclass(frozen=True)
 class Noop:
     """The page counter between ◀ and ▶: tapping it does nothing."""
 
 
-Action = ShowPage | OpenCard | Follow | Example | SetLanguage | Menu | Browse | AnotherFact | Noop
+Action = (
+    ShowPage
+    | OpenCard
+    | Follow
+    | Example
+    | SetLanguage
+    | Menu
+    | Browse
+    | AnotherFact
+    | GameNext
+    | Noop
+)
 
 _MENUS = {"": "-", "year": "y", "category": "c", "city": "t"}
 _BROWSE = {"year": "y", "category": "c", "city": "t", "all": "a"}
@@ -118,6 +138,8 @@ def encode(action: Action) -> str:
             parts = ["b", language, _BROWSE[kind], value]
         case AnotherFact(language):
             parts = ["f", language]
+        case GameNext(language, round_id, position):
+            parts = ["g", language, str(round_id), str(position)]
         case Noop():
             parts = ["n"]
     data = SEP.join([VERSION, *parts])
@@ -179,4 +201,6 @@ def _decode_kind(kind: str, language: str, rest: list[str]) -> Action | None:
         return Browse(language, browse, value)
     if kind == "f" and not rest:
         return AnotherFact(language)
+    if kind == "g" and len(rest) == 2 and all(r.isdigit() and len(r) <= 12 for r in rest):
+        return GameNext(language, int(rest[0]), int(rest[1]))
     return None

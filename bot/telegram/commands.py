@@ -6,6 +6,7 @@ from telegram import Message, Update
 
 from bot.answering import Answer, Intent, supported_language
 from bot.rendering import render_html
+from bot.telegram import group
 from bot.telegram import keyboards as kb
 from bot.telegram.context import BotContext, esc
 
@@ -15,6 +16,8 @@ async def start(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None:
         return
+    if context.args and context.args[0] == kb.GROUP_PAYLOAD and context.quote:
+        return  # added through /help's link: the group greeting (group.py) has said hello
     if context.args:
         card = context.answerer.card(context.args[0], context.language)
         if card is not None:
@@ -33,7 +36,8 @@ async def help_(update: Update, context: BotContext) -> None:
         return
     core = render_html(Answer("/help", context.language, Intent.HELP), context.catalog).text
     commands = esc(context.texts.get("tg_help_commands"))
-    await context.reply(message, f"{core}\n\n{commands}")
+    markup = kb.add_to_group_keyboard(context.bot.username, context.texts)
+    await context.reply(message, f"{core}\n\n{commands}", markup)
 
 
 async def events(update: Update, context: BotContext) -> None:
@@ -75,7 +79,8 @@ async def send_fact(context: BotContext, message: Message, language: str) -> Non
     if card is None:  # pragma: no cover - the id comes from the catalog itself
         return
     text, _ = context.render(card)
-    await context.reply(message, text, kb.fact_keyboard(context.texts_in(language)))
+    markup = kb.fact_keyboard(context.texts_in(language), context.catalog, event_id)
+    await context.reply(message, text, markup)
 
 
 async def ask(update: Update, context: BotContext) -> None:
@@ -86,9 +91,7 @@ async def ask(update: Update, context: BotContext) -> None:
     parts = message.text.split(maxsplit=1)
     question = parts[1].strip() if len(parts) > 1 else ""
     if not question:
-        examples = context.examples()
-        usage = context.texts.get("tg_ask_usage", example=examples[0] if examples else "")
-        await context.reply(message, esc(usage))
+        await group.ask_back(update, context)
         return
     answer = context.answerer.answer(question, context.language)
     context.asked(answer)

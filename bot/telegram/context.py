@@ -24,6 +24,7 @@ from bot.catalog.model import Catalog
 from bot.missed import MissedLog
 from bot.rendering import Page, Texts, render_html, texts
 from bot.telegram import keyboards as kb
+from bot.telegram.evening import EveningKit, topic_of
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
 
@@ -52,6 +53,7 @@ class BotData:
     before the Application starts."""
 
     services: Services
+    evening: EveningKit
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -137,10 +139,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         *,
         quote: bool | None = None,
     ) -> None:
-        """Send in the message's chat; quoting it when `quote` (by default: in groups)."""
+        """Send in the message's chat (and forum topic); quoting it when `quote` (by default:
+        in groups)."""
         await self.bot.send_message(
             message.chat_id,
             html,
+            message_thread_id=topic_of(message),
             parse_mode=ParseMode.HTML,
             reply_markup=markup,
             link_preview_options=NO_PREVIEW,

@@ -29,6 +29,8 @@ async def inline(update: Update, context: BotContext) -> None:
     if not text:
         ids = [e.id for e in sorted(context.catalog.events, key=lambda e: e.start.sort_key)]
         event_ids = tuple(reversed(ids))[:HIGHLIGHTS]
+    elif context.catalog.event(text) is not None:
+        event_ids = (text,)  # a card's Share button: the chat picker with that card ready
     else:
         answer = context.answerer.answer(text, language)
         language = answer.language

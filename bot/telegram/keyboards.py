@@ -5,12 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    CopyTextButton,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    SwitchInlineQueryChosenChat,
+)
 
 from bot.answering import Answer
 from bot.catalog.model import LANGUAGES, Catalog
 from bot.rendering import Page, Texts
 from bot.rendering.describe import button_title, suggestion_label
+from bot.sharing import quotable_line
 from bot.telegram import callbacks as cb
 from bot.text import clip
 
@@ -24,6 +30,8 @@ LANGUAGE_NAMES = {
 BUTTON_TEXT = 48  # longer labels get cut by Telegram clients anyway
 MAX_CHIPS = 6
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+GROUP_PAYLOAD = "group"
+"""The ?startgroup= payload of /help's "add me to a group" link (the greeting does the rest)."""
 
 
 def deep_link(bot_username: str, event_id: str) -> str | None:
@@ -53,7 +61,11 @@ def answer_keyboard(
     """
     lang = answer.language
     rows: list[list[InlineKeyboardButton]] = []
-    if not answer.shows_card:  # a card already carries its share link in the text
+    if answer.shows_card:
+        event = catalog.event(page.event_ids[0]) if page.event_ids else None
+        if event is not None:
+            rows.append(share_row(catalog, event.id, words))
+    else:  # a card already carries its share link in the text
         for event_id in page.event_ids:
             event = catalog.event(event_id)
             if event is not None:
@@ -77,10 +89,37 @@ def answer_keyboard(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-def fact_keyboard(words: Texts) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[_button(words.get("tg_another_fact"), cb.AnotherFact(words.language))]]
+def fact_keyboard(
+    words: Texts, catalog: Catalog | None = None, event_id: str | None = None
+) -> InlineKeyboardMarkup:
+    """ "Another fact", under the Share and Copy buttons of the fact's card."""
+    rows = [[_button(words.get("tg_another_fact"), cb.AnotherFact(words.language))]]
+    if catalog is not None and event_id is not None and catalog.event(event_id) is not None:
+        rows.insert(0, share_row(catalog, event_id, words))
+    return InlineKeyboardMarkup(rows)
+
+
+def share_row(catalog: Catalog, event_id: str, words: Texts) -> list[InlineKeyboardButton]:
+    """Share: Telegram's chat picker with the card ready to send (an inline query for the
+    event's id); Copy: one quotable line (title, date, place, source) for a speech or e-mail."""
+    event = catalog.event(event_id)
+    assert event is not None
+    chosen = SwitchInlineQueryChosenChat(
+        query=event_id, allow_user_chats=True, allow_group_chats=True, allow_channel_chats=True
     )
+    line = quotable_line(catalog, event, words.language)
+    return [
+        InlineKeyboardButton(words.get("share_button"), switch_inline_query_chosen_chat=chosen),
+        InlineKeyboardButton(words.get("copy_button"), copy_text=CopyTextButton(line)),
+    ]
+
+
+def add_to_group_keyboard(bot_username: str, words: Texts) -> InlineKeyboardMarkup | None:
+    """/help's "Add me to a group": Telegram's group picker, then the bot greets the group."""
+    if not bot_username:
+        return None
+    link = f"https://t.me/{bot_username}?startgroup={GROUP_PAYLOAD}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(words.get("group_add_button"), url=link)]])
 
 
 def open_in_bot_keyboard(

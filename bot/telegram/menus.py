@@ -15,8 +15,8 @@ from telegram import (
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from bot.rendering import texts
 
-PRIVATE_COMMANDS = ("start", "events", "fact", "quiz", "lang", "help")
-GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "help")
+PRIVATE_COMMANDS = ("start", "events", "fact", "quiz", "timeline", "lang", "help")
+GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "timeline", "help")
 
 
 def command_list(catalog: Catalog, language: str, names: tuple[str, ...]) -> list[BotCommand]:

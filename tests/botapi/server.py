@@ -6,7 +6,9 @@ callback queries, inline queries; private chats and groups) and read back what t
 
 It is strict where Telegram is strict, so what would fail in production fails here: text over
 4096 characters, callback_data over 64 UTF-8 bytes, HTML Telegram would refuse, more than 50
-inline results, poll limits, deep links with a bad payload, editing a message into itself.
+inline results, poll limits, deep links with a bad payload, editing a message into itself,
+photos that are not images or too large, captions over 1024 characters, copy_text over 256,
+a message_thread_id outside a forum, a vote on a closed or anonymous poll.
 Every refusal is recorded in `errors`, with Telegram's error JSON sent back to the bot.
 Faults can be injected per method: 429 with retry_after, 500, slow responses, and a dropped
 connection (the call is carried out, then the socket closes without a response).
@@ -25,6 +27,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
@@ -37,6 +41,12 @@ DEFAULT_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKENtest12"
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
 MAX_INLINE_RESULTS = 50
+MAX_CAPTION = 1024
+MAX_COPY_TEXT = 256
+MAX_PLACEHOLDER = 64
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DROPPED = 0  # the status `handle` gives when the connection is to be closed without a response
 DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
@@ -60,6 +70,9 @@ STRING_FIELDS = frozenset(
         "type",
         "business_connection_id",
         "action",
+        "photo",
+        "document",
+        "_filename",
     }
 )
 
@@ -126,6 +139,7 @@ class BotApiServer:
         self.messages: dict[tuple[int, int], JSON] = {}
         self.callback_answers: dict[str, JSON] = {}
         self.inline_answers: dict[str, JSON] = {}
+        self.files: dict[str, bytes] = {}  # file_id -> the bytes uploaded (sendPhoto)
         self.webhook: JSON = {}
         self._updates: list[JSON] = []
         self._update_ids = itertools.count(1)
@@ -194,6 +208,11 @@ class BotApiServer:
     def group_chat(chat_id: int = -1001234567890, title: str = "Nooruz evening") -> JSON:
         return {"id": chat_id, "type": "supergroup", "title": title}
 
+    @staticmethod
+    def forum_chat(chat_id: int = -1009876543210, title: str = "Embassy events") -> JSON:
+        """A supergroup with topics: messages carry message_thread_id."""
+        return {"id": chat_id, "type": "supergroup", "title": title, "is_forum": True}
+
     # ----------------------------------------------------------------- test side: updates
 
     def send_text(
@@ -203,13 +222,19 @@ class BotApiServer:
         chat: JSON | None = None,
         reply_to: JSON | None = None,
         queue: bool = True,
+        thread_id: int | None = None,
     ) -> JSON:
         """The user sends `text`; commands and @mentions get the entities Telegram adds.
 
         With queue=False the message is only recorded (to deliver it to a webhook yourself).
+        With thread_id the message is written in that topic of a forum chat.
         """
         chat = chat or self.private_chat(user)
-        message = self._new_message(chat, user, text=text)
+        topic: JSON = {}
+        if thread_id is not None:
+            assert chat.get("is_forum"), "only a forum chat has topics"
+            topic = {"message_thread_id": thread_id, "is_topic_message": True}
+        message = self._new_message(chat, user, text=text, **topic)
         entities: list[JSON] = []
         command = re.match(r"/[A-Za-z0-9_]+(?:@[A-Za-z0-9_]+)?", text)
         if command:
@@ -280,6 +305,77 @@ class BotApiServer:
             self._updates.append({"update_id": update_id, **body})
             self._cond.notify_all()
         return update_id
+
+    def answer_poll(self, user: JSON, message: JSON, option_ids: list[int]) -> None:
+        """The user votes in the bot's poll; the bot gets a poll_answer update, as Telegram
+        sends only for non-anonymous polls. A vote on a closed poll is impossible."""
+        key = (message["chat"]["id"], message["message_id"])
+        with self._cond:
+            poll = self.messages[key]["poll"]
+            assert not poll["is_anonymous"], "an anonymous poll sends no poll_answer"
+            assert not poll["is_closed"], "nobody can vote in a closed poll"
+            assert all(0 <= o < len(poll["options"]) for o in option_ids)
+            voters = poll.setdefault("_voters", {})
+            assert user["id"] not in voters, "a quiz poll takes one vote per user"
+            voters[user["id"]] = option_ids
+            for option in option_ids:
+                poll["options"][option]["voter_count"] += 1
+            poll["total_voter_count"] += 1
+            persistent = [poll["options"][o]["persistent_id"] for o in option_ids]
+        answer = {
+            "poll_id": poll["id"],
+            "user": user,
+            "option_ids": option_ids,
+            "option_persistent_ids": persistent,
+        }
+        self._push({"poll_answer": answer})
+
+    def stray_poll_answer(self, user: JSON, poll_id: str, option_ids: list[int]) -> None:
+        """A poll_answer for a poll the bot does not know (sent before its data was lost, or
+        by another instance): what a bot must ignore quietly."""
+        answer = {
+            "poll_id": poll_id,
+            "user": user,
+            "option_ids": option_ids,
+            "option_persistent_ids": [f"o{o}" for o in option_ids],
+        }
+        self._push({"poll_answer": answer})
+
+    def add_to_group(self, user: JSON, chat: JSON) -> JSON:
+        """`user` adds the bot to `chat`: the service message and the my_chat_member update."""
+        bot = self._bot_user()
+        service = self._new_message(chat, user, new_chat_members=[bot])
+        self._push({"message": service})
+        self._push(
+            {
+                "my_chat_member": {
+                    "chat": chat,
+                    "from": user,
+                    "date": int(time.time()),
+                    "old_chat_member": {"status": "left", "user": bot},
+                    "new_chat_member": {"status": "member", "user": bot},
+                }
+            }
+        )
+        return service
+
+    def sent_markup(self, message: JSON) -> JSON | None:
+        """The markup the bot sent with `message`, also a ForceReply (which the API hides)."""
+        with self._cond:
+            stored = self.messages[(message["chat"]["id"], message["message_id"])]
+            markup: JSON | None = stored.get("reply_markup") or stored.get("_markup")
+            return markup
+
+    def photo_bytes(self, message: JSON) -> bytes:
+        """The picture the bot sent in `message` (its largest size), or the file it sent."""
+        if "document" in message:
+            return self.files[message["document"]["file_id"]]
+        return self.files[message["photo"][-1]["file_id"]]
+
+    def uploads(self) -> int:
+        """How many files the bot has uploaded (a file sent again by its file_id is not one)."""
+        with self._cond:
+            return len(self.files)
 
     # ----------------------------------------------------------------- test side: faults
 
@@ -481,6 +577,32 @@ class BotApiServer:
                     return dict(message["chat"])
         raise bad_request("chat not found")
 
+    @staticmethod
+    def _topic(chat: JSON, params: JSON) -> JSON:
+        """message_thread_id as Telegram takes it: only in a forum, and kept on the message."""
+        thread = params.get("message_thread_id")
+        if thread in (None, ""):
+            return {}
+        if not chat.get("is_forum"):
+            raise bad_request("message thread not found")
+        try:
+            thread_id = int(thread)
+        except (TypeError, ValueError):
+            raise bad_request("message thread not found") from None
+        if thread_id <= 0:
+            raise bad_request("message thread not found")
+        return {"message_thread_id": thread_id, "is_topic_message": True}
+
+    def _reply_to(self, chat: JSON, params: JSON) -> JSON:
+        reply = params.get("reply_parameters") or {}
+        reply_id = reply.get("message_id") or params.get("reply_to_message_id")
+        if not reply_id:
+            return {}
+        replied = self.messages.get((chat["id"], int(reply_id)))
+        if replied is None and not reply.get("allow_sending_without_reply"):
+            raise bad_request("message to be replied not found")
+        return {"reply_to_message": replied} if replied is not None else {}
+
     def _text(self, text: Any, parse_mode: Any, limit: int = MAX_TEXT) -> tuple[str, str]:
         """(visible text, original) after Telegram's parsing; raises as Telegram would."""
         if not isinstance(text, str) or not text.strip():
@@ -504,6 +626,13 @@ class BotApiServer:
             return None
         if not isinstance(markup, dict):
             raise bad_request("can't parse reply keyboard markup JSON object")
+        if "force_reply" in markup:
+            if markup["force_reply"] is not True:
+                raise bad_request("force_reply must be True")
+            placeholder = str(markup.get("input_field_placeholder", ""))
+            if len(placeholder) > MAX_PLACEHOLDER:
+                raise bad_request("input field placeholder is too long")
+            return markup
         if "inline_keyboard" not in markup:
             return markup  # reply keyboards and friends: accepted as they are
         rows = markup["inline_keyboard"]
@@ -543,6 +672,20 @@ class BotApiServer:
                 raise bad_request("BUTTON_DATA_INVALID")
         if "url" in button:
             self._url(str(button["url"]))
+        if "copy_text" in button:
+            copied = button["copy_text"]
+            text = copied.get("text") if isinstance(copied, dict) else None
+            if not isinstance(text, str) or not 1 <= len(text) <= MAX_COPY_TEXT:
+                raise bad_request("COPY_TEXT_INVALID")
+        if "switch_inline_query_chosen_chat" in button:
+            chosen = button["switch_inline_query_chosen_chat"]
+            if not isinstance(chosen, dict):
+                raise bad_request("can't parse inline keyboard button")
+            if len(str(chosen.get("query", ""))) > 256:
+                raise bad_request("BUTTON_TEXT_INVALID")
+            allowed = ("allow_user_chats", "allow_bot_chats", "allow_group_chats")
+            if not any(chosen.get(k) for k in (*allowed, "allow_channel_chats")):
+                raise bad_request("BUTTON_TYPE_INVALID")
 
     def _url(self, url: str) -> None:
         parts = urlsplit(url)
@@ -612,9 +755,8 @@ class BotApiServer:
         chat = self._chat(params["chat_id"])
         visible, original = self._text(params.get("text"), params.get("parse_mode"))
         markup = self._markup(params.get("reply_markup"))
-        content: JSON = {"text": visible, "html": original}
-        if markup:
-            content["reply_markup"] = markup
+        content: JSON = {"text": visible, "html": original, **self._topic(chat, params)}
+        content.update(_keep_markup(markup))
         reply = params.get("reply_parameters") or {}
         reply_id = reply.get("message_id") or params.get("reply_to_message_id")
         if reply_id:
@@ -751,6 +893,13 @@ class BotApiServer:
                     raise bad_request(str(exc)) from None
             if len(str(visible)) > 200:
                 raise bad_request("explanation length must not exceed 200")
+        open_period = params.get("open_period")
+        if open_period is not None and not 5 <= int(open_period) <= 600:
+            raise bad_request("open_period must be between 5 and 600 seconds")
+        if open_period is not None and params.get("close_date") is not None:
+            raise bad_request("can't use open_period and close_date together")
+        topic = self._topic(chat, params)
+        markup = self._markup(params.get("reply_markup"))
         poll: JSON = {
             "id": f"poll{len(self.calls)}",
             "question": question,
@@ -770,7 +919,103 @@ class BotApiServer:
             poll["correct_option_ids"] = [int(c) for c in correct or []]
             if explanation is not None:
                 poll["explanation"] = str(explanation)
-        message = self._new_message(chat, self._bot_user(), poll=poll)
+        if open_period is not None:
+            poll["open_period"] = int(open_period)
+        content: JSON = {"poll": poll, **topic, **_keep_markup(markup)}
+        message = self._new_message(chat, self._bot_user(), **content)
+        return _public(message)
+
+    def _api_stoppoll(self, params: JSON) -> JSON:
+        self._require(params, "chat_id", "message_id")
+        chat = self._chat(params["chat_id"])
+        key = (chat["id"], int(params["message_id"]))
+        with self._cond:
+            message = self.messages.get(key)
+            if message is None or "poll" not in message:
+                raise bad_request("message with poll to stop not found")
+            if message["from"]["id"] != self.bot_id:
+                raise bad_request("poll can't be stopped")
+            if message["poll"]["is_closed"]:
+                raise bad_request("poll has already been closed")
+            markup = self._markup(params.get("reply_markup"))
+            message["poll"]["is_closed"] = True
+            if markup is not None:
+                message["reply_markup"] = markup
+            return _poll(message["poll"])
+
+    def _api_sendphoto(self, params: JSON) -> JSON:
+        self._require(params, "chat_id")
+        chat = self._chat(params["chat_id"])
+        photo = params.get("photo")
+        if isinstance(photo, bytes):
+            data = photo
+        elif isinstance(photo, str) and photo in self.files:
+            data = self.files[photo]  # sent again by file_id
+        else:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        width, height = _image_size(data)
+        caption: JSON = {}
+        if params.get("caption") not in (None, ""):
+            visible, original = self._text(
+                params.get("caption"), params.get("parse_mode"), MAX_CAPTION
+            )
+            caption = {"caption": visible, "html": original}
+        markup = self._markup(params.get("reply_markup"))
+        file_id = f"photo{len(self.files) + 1}" if isinstance(photo, bytes) else str(photo)
+        with self._cond:
+            self.files[file_id] = data
+        sizes = [
+            {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "width": width,
+                "height": height,
+                "file_size": len(data),
+            }
+        ]
+        content: JSON = {"photo": sizes, **caption, **self._topic(chat, params)}
+        content.update(self._reply_to(chat, params))
+        content.update(_keep_markup(markup))
+        message = self._new_message(chat, self._bot_user(), **content)
+        return _public(message)
+
+    def _api_senddocument(self, params: JSON) -> JSON:
+        self._require(params, "chat_id")
+        chat = self._chat(params["chat_id"])
+        document = params.get("document")
+        if isinstance(document, bytes):
+            data = document
+        elif isinstance(document, str) and document in self.files:
+            data = self.files[document]
+        else:
+            raise bad_request("wrong file identifier/HTTP URL specified")
+        if not data:
+            raise bad_request("file must be non-empty")
+        if len(data) > MAX_DOCUMENT_BYTES:
+            raise bad_request("Request Entity Too Large")
+        caption: JSON = {}
+        if params.get("caption") not in (None, ""):
+            visible, original = self._text(
+                params.get("caption"), params.get("parse_mode"), MAX_CAPTION
+            )
+            caption = {"caption": visible, "html": original}
+        markup = self._markup(params.get("reply_markup"))
+        file_id = f"document{len(self.files) + 1}" if isinstance(document, bytes) else document
+        with self._cond:
+            self.files[str(file_id)] = data
+        content: JSON = {
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": str(params.get("_filename") or "file"),
+                "file_size": len(data),
+            },
+            **caption,
+            **self._topic(chat, params),
+        }
+        content.update(self._reply_to(chat, params))
+        content.update(_keep_markup(markup))
+        message = self._new_message(chat, self._bot_user(), **content)
         return _public(message)
 
     def _api_sendchataction(self, params: JSON) -> bool:
@@ -815,7 +1060,85 @@ def _answer_once(answered: dict[str, JSON], query_id: str) -> None:
 
 def _public(message: JSON) -> JSON:
     """A message as the Bot API returns it (without the fixture's bookkeeping)."""
-    return {k: v for k, v in message.items() if k != "html"}
+    public = {k: v for k, v in message.items() if k != "html" and not k.startswith("_")}
+    if "poll" in public:
+        public["poll"] = _poll(public["poll"])
+    return public
+
+
+def _keep_markup(markup: JSON | None) -> JSON:
+    """Telegram returns only an inline keyboard on a message; a ForceReply or reply keyboard is
+    kept aside (as `_markup`) for the test to read with `sent_markup`."""
+    if not markup:
+        return {}
+    if "inline_keyboard" in markup:
+        return {"reply_markup": markup}
+    return {"_markup": markup}
+
+
+def _poll(poll: JSON) -> JSON:
+    return {k: v for k, v in poll.items() if not k.startswith("_")}
+
+
+def _image_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of a PNG or JPEG; refused as Telegram refuses what it cannot show."""
+    if not data:
+        raise bad_request("file must be non-empty")
+    if len(data) > MAX_PHOTO_BYTES:
+        raise bad_request("PHOTO_SAVE_FILE_INVALID")
+    if data.startswith(PNG_SIGNATURE) and data[12:16] == b"IHDR":
+        width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    elif data.startswith(b"\xff\xd8"):
+        width, height = _jpeg_size(data)
+    else:
+        raise bad_request("IMAGE_PROCESS_FAILED")
+    if width <= 0 or height <= 0 or width + height > 10000:
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")
+    if max(width, height) > 20 * min(width, height):
+        raise bad_request("PHOTO_INVALID_DIMENSIONS")
+    return width, height
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int]:
+    index = 2
+    while index + 9 < len(data):
+        if data[index] != 0xFF:
+            break
+        marker = data[index + 1]
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        if 0xC0 <= marker <= 0xC3:
+            height = int.from_bytes(data[index + 5 : index + 7], "big")
+            width = int.from_bytes(data[index + 7 : index + 9], "big")
+            return width, height
+        index += 2 + length
+    raise bad_request("IMAGE_PROCESS_FAILED")
+
+
+def _multipart(content_type: str, body: bytes) -> JSON:
+    """multipart/form-data as PTB sends uploads: text fields decoded, files kept as bytes."""
+    message = BytesParser(policy=default_policy).parsebytes(
+        f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode() + body
+    )
+    fields: dict[str, str] = {}
+    files: JSON = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        payload = part.get_payload(decode=True)
+        raw = payload if isinstance(payload, bytes) else b""
+        filename = part.get_filename()
+        if filename is not None:
+            files[name] = raw
+            fields.setdefault("_filename", filename)
+        else:
+            fields[name] = raw.decode("utf-8")
+    params = _decode(fields)
+    for name, value in params.items():
+        if isinstance(value, str) and value.startswith("attach://"):
+            params[name] = files.pop(value.removeprefix("attach://"), value)
+    params.update(files)
+    return params
 
 
 def _decode(params: dict[str, str]) -> JSON:
@@ -864,9 +1187,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._serve_decoded(params)
             return
         if kind == "multipart/form-data":
-            self._send(
-                400, {"ok": False, "error_code": 400, "description": "multipart is not supported"}
-            )
+            try:
+                decoded = _multipart(self.headers.get("Content-Type", ""), body)
+            except (ValueError, UnicodeDecodeError):
+                self._send(400, {"ok": False, "error_code": 400, "description": "Bad Request"})
+                return
+            self._serve_decoded(decoded)
             return
         query = parse_qs(urlsplit(self.path).query)
         query.update(parse_qs(body.decode("utf-8"), keep_blank_values=True))

@@ -125,3 +125,101 @@ async def test_updates_and_faults(api: BotApiServer, bot: Bot, chat_id: int) -> 
         await bot.send_message(chat_id, "x")
     await bot.send_message(chat_id, "recovered")
     assert api.bot_messages(chat_id)[-1]["text"] == "recovered"
+
+
+async def test_send_photo_uploads_a_real_picture(
+    api: BotApiServer, bot: Bot, chat_id: int
+) -> None:
+    from bot.qr import qr_png
+
+    png = qr_png("https://t.me/kgbe_test_bot")
+    sent = await bot.send_photo(chat_id, png, caption="<b>scan</b>", parse_mode="HTML")
+    assert sent.caption == "scan" and sent.photo[-1].width == sent.photo[-1].height
+    assert api.photo_bytes(api.bot_messages(chat_id)[-1]) == png
+    again = await bot.send_photo(chat_id, sent.photo[-1].file_id)  # by file_id, no upload
+    assert again.photo[-1].file_id == sent.photo[-1].file_id
+    with pytest.raises(BadRequest, match=r"(?i)IMAGE_PROCESS_FAILED"):
+        await bot.send_photo(chat_id, b"not a picture at all")
+    with pytest.raises(BadRequest, match=r"(?i)too long"):
+        await bot.send_photo(chat_id, png, caption="c" * 1025)
+    with pytest.raises(BadRequest, match=r"(?i)DIMENSIONS"):
+        strip = png[:16] + (9000).to_bytes(4, "big") + (100).to_bytes(4, "big") + png[24:]
+        await bot.send_photo(chat_id, strip)
+
+
+async def test_copy_text_and_chosen_chat_buttons_are_checked(bot: Bot, chat_id: int) -> None:
+    from telegram import CopyTextButton, SwitchInlineQueryChosenChat
+
+    share = SwitchInlineQueryChosenChat("2017", allow_user_chats=True, allow_group_chats=True)
+    good = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("share", switch_inline_query_chosen_chat=share),
+                InlineKeyboardButton("copy", copy_text=CopyTextButton("a line")),
+            ]
+        ]
+    )
+    await bot.send_message(chat_id, "card", reply_markup=good)
+    with pytest.raises(BadRequest, match=r"(?i)COPY_TEXT_INVALID"):
+        long = InlineKeyboardButton("copy", copy_text=CopyTextButton("x" * 257))
+        await bot.send_message(chat_id, "card", reply_markup=InlineKeyboardMarkup([[long]]))
+    with pytest.raises(BadRequest, match=r"(?i)BUTTON_TYPE_INVALID"):
+        nowhere = InlineKeyboardButton(
+            "share", switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat("x")
+        )
+        await bot.send_message(chat_id, "card", reply_markup=InlineKeyboardMarkup([[nowhere]]))
+
+
+async def test_topics_only_in_forums(api: BotApiServer, bot: Bot) -> None:
+    forum, group = api.forum_chat(), api.group_chat()
+    member = api.user(7)
+    api.send_text(member, "hi", chat=forum, thread_id=12)
+    api.send_text(member, "hi", chat=group)
+    sent = await bot.send_message(forum["id"], "in the topic", message_thread_id=12)
+    assert sent.message_thread_id == 12 and sent.is_topic_message
+    with pytest.raises(BadRequest, match=r"(?i)thread not found"):
+        await bot.send_message(group["id"], "no topics here", message_thread_id=12)
+
+
+async def test_a_non_anonymous_quiz_reports_each_vote_until_it_is_stopped(
+    api: BotApiServer, bot: Bot, chat_id: int
+) -> None:
+    sent = await bot.send_poll(
+        chat_id,
+        "Q?",
+        ["a", "b", "c"],
+        type="quiz",
+        correct_option_ids=[1],
+        is_anonymous=False,
+        open_period=30,
+    )
+    message = api.bot_messages(chat_id)[-1]
+    api.answer_poll(api.user(42), message, [1])
+    updates = await bot.get_updates(timeout=0)
+    answers = [u.poll_answer for u in updates if u.poll_answer]
+    assert [(a.poll_id, a.user.id, tuple(a.option_ids)) for a in answers] == [
+        (sent.poll.id, 42, (1,))
+    ]
+    stopped = await bot.stop_poll(chat_id, sent.message_id)
+    assert stopped.is_closed
+    with pytest.raises(AssertionError):
+        api.answer_poll(api.user(43), api.bot_messages(chat_id)[-1], [0])
+    with pytest.raises(BadRequest, match=r"(?i)open_period"):
+        await bot.send_poll(chat_id, "Q?", ["a", "b"], open_period=601)
+
+
+async def test_force_reply_placeholder_limit(api: BotApiServer, bot: Bot, chat_id: int) -> None:
+    from telegram import ForceReply
+
+    sent = await bot.send_message(
+        chat_id, "ask", reply_markup=ForceReply(input_field_placeholder="e.g.")
+    )
+    assert sent.reply_markup is None  # as Telegram: only inline keyboards come back
+    assert api.sent_markup(api.bot_messages(chat_id)[-1]) == {
+        "force_reply": True,
+        "input_field_placeholder": "e.g.",
+    }
+    with pytest.raises(BadRequest, match=r"(?i)placeholder"):
+        await bot.send_message(
+            chat_id, "ask", reply_markup=ForceReply(input_field_placeholder="p" * 65)
+        )

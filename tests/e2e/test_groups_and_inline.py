@@ -55,16 +55,22 @@ async def test_group_commands_with_and_without_the_bot_name(
     menu = await api.reply(GROUP_ID)
     assert len(api.buttons(menu)) == 4
     api.send_text(member, "/ask", chat=group)
-    usage = await api.reply(GROUP_ID)
-    assert "/ask" in usage["text"]
+    prompt = await api.reply(GROUP_ID)  # asks back, with the reply field opened for the asker
+    assert api.sent_markup(prompt) == {
+        "force_reply": True,
+        "selective": True,
+        "input_field_placeholder": "e.g. concerts in Brussels",
+    }
 
 
 async def test_group_quiz_and_fact(api: BotApiServer, bot: BotApp) -> None:
     group = api.group_chat(GROUP_ID)
     member = api.user(204, "Ainura", "fr")
     api.send_text(member, "/quiz", chat=group)
-    poll = (await api.reply(GROUP_ID))["poll"]
+    _intro, question = await api.replies(GROUP_ID, 2)
+    poll = question["poll"]
     assert poll["type"] == "quiz" and 3 <= len(poll["options"]) <= 4
+    assert poll["question"].startswith("1/5. ")
     api.send_text(member, f"/fact@{api.username}", chat=group)
     fact = await api.reply(GROUP_ID)
     assert "Un autre fait" in str(fact["reply_markup"])

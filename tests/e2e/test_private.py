@@ -251,7 +251,7 @@ async def test_lang_choice_is_kept_across_restarts(
 async def test_quiz_is_a_telegram_quiz_poll(api: BotApiServer, bot: BotApp) -> None:
     user = api.user(160, "Ilim", "ky")
     api.send_text(user, "/quiz")
-    message = await api.reply(160)
+    _intro, message = await api.replies(160, 2)
     poll = message["poll"]
     assert poll["type"] == "quiz"
     assert 3 <= len(poll["options"]) <= 4
