@@ -111,6 +111,7 @@ class Settings:
     quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
     log_level: str = "INFO"  # LOG_LEVEL: DEBUG shows the libraries' requests too (redacted)
+    inbox_stale_seconds: int = 900  # INBOX_STALE_SECONDS: older undone updates go unanswered
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -130,7 +131,7 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, QUIZ_OPEN_SECONDS and LOG_LEVEL.
+        MISSED_RETENTION_DAYS, QUIZ_OPEN_SECONDS, LOG_LEVEL and INBOX_STALE_SECONDS.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -208,8 +209,10 @@ class Settings:
 
         limits = Limits.from_values(values, problems)
         log_level = _log_level(values.get("LOG_LEVEL", ""), problems)
+        inbox_stale = _inbox_stale_seconds(values.get("INBOX_STALE_SECONDS", ""), problems)
         return cls(
             log_level=log_level,
+            inbox_stale_seconds=inbox_stale,
             quiz_open_seconds=quiz_open,
             limits=limits,
             mode=mode,
@@ -234,6 +237,16 @@ def _log_level(raw: str, problems: list[str]) -> str:
         problems.append(f"LOG_LEVEL should be one of {', '.join(LEVELS)} (got {raw.strip()!r})")
         return "INFO"
     return level
+
+
+def _inbox_stale_seconds(raw: str, problems: list[str]) -> int:
+    """INBOX_STALE_SECONDS, 900 by default: 60 s to a week."""
+    text = raw.strip() or "900"
+    seconds = int(text) if text.isdigit() else 0
+    if not 60 <= seconds <= 604_800:
+        problems.append(f"INBOX_STALE_SECONDS should be 60 to 604800 seconds (got {text!r})")
+        return 900
+    return seconds
 
 
 def _read_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:

@@ -34,6 +34,7 @@ from bot import logs as bot_logs
 from bot.answering import Answerer
 from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
+from bot.inbox import Inbox
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
 from bot.state_dir import make_private
@@ -52,6 +53,7 @@ from bot.telegram import (
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.evening import EveningKit
+from bot.telegram.intake import mark_done, open_inbox, replay
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
@@ -96,7 +98,10 @@ def file_url_for(base_url: str) -> str:
 
 
 def polling_bot(
-    token: str, api_base_url: str | None, read_timeout: float = READ_TIMEOUT_SECONDS
+    token: str,
+    api_base_url: str | None,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
+    inbox: Inbox | None = None,
 ) -> PollingBot:
     """The bot object, built as ApplicationBuilder would (the same connection pools), but a
     PollingBot: one update that does not parse cannot wedge polling (bot/telegram/polling.py)."""
@@ -108,6 +113,7 @@ def polling_bot(
         request=HTTPXRequest(connection_pool_size=256, read_timeout=read_timeout),
         get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout),
         rate_limiter=PatientRateLimiter(),
+        inbox=inbox,
     )
 
 
@@ -133,6 +139,7 @@ def build_application(
     token = settings.token.reveal()
     live = LiveData(data)
     missed = open_missed_log(settings)
+    inbox = open_inbox(settings.state_dir, settings.inbox_stale_seconds)
     languages = Languages(UserPrefs(settings.state_dir))
     admin = Admin(settings.admin_ids, live, languages, missed)
     evening = EveningKit.from_settings(settings)
@@ -145,6 +152,8 @@ def build_application(
         task.add_done_callback(tasks.discard)
 
     async def post_init(application: BotApp) -> None:
+        if inbox is not None:
+            await replay(inbox, application)  # before polling fetches anything new
         background["heartbeat"] = asyncio.create_task(heartbeat(settings.state_dir))
         if live.reloader is not None:
             background["watch"] = asyncio.create_task(
@@ -171,15 +180,22 @@ def build_application(
         evening.close()
 
     background: dict[str, asyncio.Task[None]] = {}
+    processor = FreshDataUpdateProcessor(
+        live, report_later, mark_done(inbox) if inbox is not None else None
+    )
     builder = (
         Application.builder()
-        .bot(polling_bot(token, settings.api_base_url, read_timeout))
+        .bot(polling_bot(token, settings.api_base_url, read_timeout, inbox))
         .context_types(CONTEXT_TYPES)
-        .concurrent_updates(FreshDataUpdateProcessor(live, report_later))
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     application = cast(BotApp, builder.build())  # a PollingBot is an ExtBot[int]
+    bot = cast(PollingBot, application.bot)
+    bot.watch_polling(lambda: application.updater is not None and application.updater.running)
+    if inbox is not None:  # what is not started at a stop waits in the inbox for the next run
+        processor.leave_unstarted_when(lambda: not application.running)
     application.bot_data.services = Services(live, languages, missed, random.Random(), token)
     application.bot_data.evening = evening
     register(application, AbuseGuard(settings.limits), admin)

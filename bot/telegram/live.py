@@ -35,9 +35,12 @@ class FreshDataUpdateProcessor(FairUpdateProcessor):
     their order, and a busy chat never starves the others (FairUpdateProcessor)."""
 
     def __init__(
-        self, data: LiveData, on_reload: Callable[[ReloadResult], Awaitable[None]]
+        self,
+        data: LiveData,
+        on_reload: Callable[[ReloadResult], Awaitable[None]],
+        finished: Callable[[object], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(finished=finished)
         self.data = data
         self.on_reload = on_reload
 

@@ -11,7 +11,9 @@ that doubles up to MAX_BACKOFF_SECONDS, so even data it cannot read never spins 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -20,8 +22,16 @@ from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram._utils.types import JSONDict, ODVInput
 from telegram.ext import ExtBot
 
+from bot.inbox import Inbox
+
 log = logging.getLogger(__name__)
 
+FETCH_AHEAD = 1000
+"""At most this many updates stored and not yet answered before the next getUpdates: memory
+stays bounded and Telegram keeps the rest. Large, because a private question behind a
+flooding group must be fetched to be answered first; a stop does not wait for the fetched
+ones (they stay in the inbox: FairUpdateProcessor.leave_unstarted_when)."""
+ROOM_CHECK_SECONDS = 0.05
 FIRST_BACKOFF_SECONDS = 1.0
 MAX_BACKOFF_SECONDS = 30.0
 REMEMBERED_BAD_IDS = 1000
@@ -32,9 +42,20 @@ Sleep = Callable[[float], Awaitable[None]]
 class PollingBot(ExtBot[int]):
     """ExtBot whose getUpdates hands PTB only updates that parse (see the module docstring)."""
 
-    def __init__(self, *args: Any, sleep: Sleep = asyncio.sleep, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        sleep: Sleep = asyncio.sleep,
+        inbox: Inbox | None = None,
+        fetch_ahead: int = FETCH_AHEAD,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._sleep = sleep  # tests pass their own clock
+        self._inbox = inbox
+        self._fetch_ahead = fetch_ahead
+        self._inbox_failed = False
+        self._polling: Callable[[], bool] = lambda: True
         self._offset_floor = 0
         self._reported: set[int] = set()
         self._backoff = 0.0
@@ -56,6 +77,8 @@ class PollingBot(ExtBot[int]):
         pool_timeout: ODVInput[float] = DEFAULT_NONE,
         api_kwargs: JSONDict | None = None,
     ) -> Any:
+        if endpoint == "getUpdates":
+            await self._wait_for_room()
         if endpoint == "getUpdates" and data is not None and self._offset_floor:
             data["offset"] = max(int(data.get("offset") or 0), self._offset_floor)
         result = await super()._post(
@@ -72,26 +95,76 @@ class PollingBot(ExtBot[int]):
         usable = await self.received(result)
         return usable
 
+    def watch_polling(self, polling: Callable[[], bool]) -> None:
+        """Tell whether the Updater is polling: its last getUpdates at stop (which only
+        confirms) must not wait for room."""
+        self._polling = polling
+
+    @property
+    def inbox_failed(self) -> bool:
+        """True once the inbox could not store a batch: updates then run without it."""
+        return self._inbox_failed
+
+    async def _wait_for_room(self) -> None:
+        """Fetch at most FETCH_AHEAD updates ahead of answering (only while polling)."""
+        while (
+            self._inbox is not None
+            and not self._inbox_failed
+            and self._inbox.pending >= self._fetch_ahead
+            and self._polling()
+        ):
+            await self._sleep(ROOM_CHECK_SECONDS)
+
     async def received(self, batch: list[Any]) -> list[JSONDict]:
-        """The updates of `batch` that parse; the others are skipped once, with a pause when
-        nothing in the batch was usable. Subclasses see the usable raw updates here."""
+        """The updates of `batch` that parse, stored in the inbox (re-deliveries dropped)
+        before PTB sees them, hence before the next getUpdates confirms them. The others are
+        skipped once, with a pause when nothing in the batch was usable."""
         usable: list[JSONDict] = []
+        highest = 0
         for raw in batch:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
             if isinstance(update_id, int):
-                self._offset_floor = max(self._offset_floor, update_id + 1)
+                highest = max(highest, update_id + 1)
             try:
                 Update.de_json(raw, self)
             except Exception as exc:  # anything PTB cannot read is skipped, never retried
                 self._skip(update_id, exc)
                 continue
             usable.append(raw)
-        if batch and not usable:
+        usable = self._store(usable)
+        self._offset_floor = max(self._offset_floor, highest)  # only now: all is stored
+        if batch and not usable and self._skipped_in(batch):
             self._backoff = min(MAX_BACKOFF_SECONDS, self._backoff * 2 or FIRST_BACKOFF_SECONDS)
             await self._sleep(self._backoff)
         elif usable:
             self._backoff = 0.0
         return usable
+
+    def _store(self, usable: list[JSONDict]) -> list[JSONDict]:
+        """The updates that are new to the inbox, once stored; all of them without an inbox.
+        A failing inbox (a full disk) is reported once and bypassed: answering without the
+        crash guarantee beats not answering at all."""
+        if self._inbox is None or self._inbox_failed or not usable:
+            return usable
+        try:
+            new = set(self._inbox.add((int(raw["update_id"]), json.dumps(raw)) for raw in usable))
+        except sqlite3.Error as exc:
+            self._inbox_failed = True
+            log.error("the inbox cannot store updates (%s): answering without it", exc)
+            return usable
+        duplicates = len(usable) - len(new)
+        if duplicates:
+            log.info("dropped %d re-delivered update(s) already in the inbox", duplicates)
+        return [raw for raw in usable if raw["update_id"] in new]
+
+    def _skipped_in(self, batch: list[Any]) -> bool:
+        """Whether anything in `batch` was unreadable (not merely a re-delivery)."""
+        return any(
+            not isinstance(raw, dict)
+            or raw.get("update_id") in self._reported
+            or not isinstance(raw.get("update_id"), int)
+            for raw in batch
+        )
 
     def _skip(self, update_id: object, error: Exception) -> None:
         self._skipped += 1

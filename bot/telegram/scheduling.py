@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,11 +61,17 @@ def chat_key(update: object) -> ChatKey:
 class FairUpdateProcessor(BaseUpdateProcessor):
     """Per-chat queues served round-robin by a bounded pool (see the module docstring)."""
 
-    def __init__(self, workers: int = WORKERS) -> None:
+    def __init__(
+        self, workers: int = WORKERS, finished: Callable[[object], None] | None = None
+    ) -> None:
         # PTB's own semaphore (taken before do_process_update) only admits updates into the
         # queues; the bound that matters is `workers`, applied to runnable updates.
         super().__init__(ADMITTED)
         self.workers = workers
+        self.finished = finished
+        """Told of each update whose handlers have all run (the inbox marks it done)."""
+        self._leave: Callable[[], bool] = lambda: False
+        self.left = 0
         self._queues: dict[ChatKey, deque[_Job]] = {}
         self._line: deque[ChatKey] = deque()  # chats with work and nothing running
         self._running = 0
@@ -101,6 +107,14 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         """Wait for the updates in hand (PTB stops feeding new ones before this)."""
         if self._tasks:
             await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.left:
+            log.info("left %d update(s) unanswered in the inbox for the next start", self.left)
+
+    def leave_unstarted_when(self, stopping: Callable[[], bool]) -> None:
+        """Once `stopping()` is true, updates not yet started are left unrun (not finished):
+        with an inbox they wait there for the next start, so a stop takes only as long as
+        the updates already running, whatever the backlog."""
+        self._leave = stopping
 
     # -- figures for health and /stats -------------------------------------------------------
 
@@ -131,6 +145,13 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         queue = self._queues[key]
         job = queue[0]
         try:
+            if self._leave():
+                self.left += 1
+                close = getattr(job.coroutine, "close", None)
+                if close is not None:
+                    close()  # never started: nothing to undo
+                job.done.set_result(None)
+                return
             await self.run_update(job.update, job.coroutine)
         except BaseException as exc:  # PTB's process_update catches handler errors itself
             if not job.done.done():
@@ -138,6 +159,8 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             if not isinstance(exc, Exception):
                 raise
         else:
+            if self.finished is not None:
+                self.finished(job.update)
             if not job.done.done():
                 job.done.set_result(None)
         finally:
