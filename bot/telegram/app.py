@@ -11,6 +11,7 @@ import logging
 import random
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -57,6 +58,7 @@ from bot.telegram.intake import mark_done, open_inbox, replay
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
+from bot.telegram.liveness import Liveness
 from bot.telegram.menus import set_command_menus
 from bot.telegram.polling import PollingBot
 from bot.telegram.resilience import PatientRateLimiter
@@ -68,6 +70,8 @@ log = logging.getLogger(__name__)
 BotApp = Application[ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 POLL_TIMEOUT_SECONDS = 30
+POLL_STALL_SECONDS = POLL_TIMEOUT_SECONDS + 60
+"""A getUpdates returns within its timeout; this long without one means polling is wedged."""
 READ_TIMEOUT_SECONDS = 5.0
 """httpx's and PTB's default: how long a reply may take (a long poll adds its own timeout)."""
 WATCH_SECONDS = 10.0
@@ -154,7 +158,15 @@ def build_application(
     async def post_init(application: BotApp) -> None:
         if inbox is not None:
             await replay(inbox, application)  # before polling fetches anything new
-        background["heartbeat"] = asyncio.create_task(heartbeat(settings.state_dir))
+        liveness = Liveness(
+            processor,
+            lambda: bot.last_poll,
+            lambda: settings.mode == "polling" and bot_is_polling(),
+            POLL_STALL_SECONDS,
+        )
+        background["heartbeat"] = asyncio.create_task(
+            heartbeat(settings.state_dir, liveness.check)
+        )
         if live.reloader is not None:
             background["watch"] = asyncio.create_task(
                 watch(live.reloader, admin, application, watch_seconds)
@@ -193,7 +205,11 @@ def build_application(
     )
     application = cast(BotApp, builder.build())  # a PollingBot is an ExtBot[int]
     bot = cast(PollingBot, application.bot)
-    bot.watch_polling(lambda: application.updater is not None and application.updater.running)
+
+    def bot_is_polling() -> bool:
+        return application.updater is not None and application.updater.running
+
+    bot.watch_polling(bot_is_polling)
     if inbox is not None:  # what is not started at a stop waits in the inbox for the next run
         processor.leave_unstarted_when(lambda: not application.running)
     application.bot_data.services = Services(live, languages, missed, random.Random(), token)
@@ -271,13 +287,22 @@ async def watch(reloader: DataReloader, admin: Admin, application: BotApp, secon
             log.exception("checking data/ for changes failed")
 
 
-async def heartbeat(state_dir: Path) -> None:
-    """Touch BOT_STATE_DIR/heartbeat while the event loop turns: Docker's health check."""
+async def heartbeat(state_dir: Path, progress: Callable[[], str]) -> None:
+    """Touch BOT_STATE_DIR/heartbeat when the bot makes progress (bot/telegram/liveness.py):
+    Docker's health check. A stall withholds it and says why, once per stall."""
+    stalled = False
     while True:
-        try:
-            write_heartbeat(state_dir)
-        except OSError as exc:
-            log.warning("could not write the heartbeat: %s", exc)
+        problem = progress()
+        if problem:
+            if not stalled:
+                log.warning("heartbeat withheld: %s", problem)
+            stalled = True
+        else:
+            stalled = False
+            try:
+                write_heartbeat(state_dir)
+            except OSError as exc:
+                log.warning("could not write the heartbeat: %s", exc)
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 

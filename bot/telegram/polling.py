@@ -14,6 +14,7 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -56,6 +57,8 @@ class PollingBot(ExtBot[int]):
         self._fetch_ahead = fetch_ahead
         self._inbox_failed = False
         self._polling: Callable[[], bool] = lambda: True
+        self._clock = time.monotonic
+        self._last_poll: float | None = None
         self._offset_floor = 0
         self._reported: set[int] = set()
         self._backoff = 0.0
@@ -92,8 +95,14 @@ class PollingBot(ExtBot[int]):
         )
         if endpoint != "getUpdates" or not isinstance(result, list):
             return result
+        self._last_poll = self._clock()
         usable = await self.received(result)
         return usable
+
+    @property
+    def last_poll(self) -> float | None:
+        """time.monotonic() of the last getUpdates that came back (None: none yet)."""
+        return self._last_poll
 
     def watch_polling(self, polling: Callable[[], bool]) -> None:
         """Tell whether the Updater is polling: its last getUpdates at stop (which only

@@ -72,6 +72,9 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         """Told of each update whose handlers have all run (the inbox marks it done)."""
         self._leave: Callable[[], bool] = lambda: False
         self.left = 0
+        self.completed = 0
+        """Updates run to the end since start: the heartbeat beats only when this moves or
+        nothing waits (bot/telegram/liveness.py)."""
         self._queues: dict[ChatKey, deque[_Job]] = {}
         self._line: deque[ChatKey] = deque()  # chats with work and nothing running
         self._running = 0
@@ -159,6 +162,7 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             if not isinstance(exc, Exception):
                 raise
         else:
+            self.completed += 1
             if self.finished is not None:
                 self.finished(job.update)
             if not job.done.done():
