@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import sqlite3
 import sys
@@ -214,8 +215,37 @@ def build_application(
         processor.leave_unstarted_when(lambda: not application.running)
     application.bot_data.services = Services(live, languages, missed, random.Random(), token)
     application.bot_data.evening = evening
+    admin.conditions = lambda: conditions(settings.state_dir, live, missed, inbox, bot)
     register(application, AbuseGuard(settings.limits), admin)
     return application
+
+
+BACKLOG_ATTENTION_SECONDS = 60.0
+"""An update unanswered this long means the bot is far behind: /stats says so."""
+
+
+def conditions(
+    state_dir: Path,
+    live: LiveData,
+    missed: MissedLog | None,
+    inbox: Inbox | None,
+    bot: PollingBot,
+) -> list[tuple[str, dict[str, object]]]:
+    """The degraded states /stats reports (text key, values); empty when all is well."""
+    found: list[tuple[str, dict[str, object]]] = []
+    if missed is None:
+        found.append(("tg_health_missed_off", {}))
+    if live.reloader is not None and live.reloader.problems:
+        found.append(("tg_health_old_data", {}))
+    if not os.access(state_dir, os.W_OK):
+        found.append(("tg_health_state_readonly", {}))
+    if inbox is None or bot.inbox_failed:
+        found.append(("tg_health_inbox_off", {}))
+    else:
+        age = inbox.oldest_pending_age()
+        if age is not None and age > BACKLOG_ATTENTION_SECONDS:
+            found.append(("tg_health_backlog", {"seconds": round(age)}))
+    return found
 
 
 def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
