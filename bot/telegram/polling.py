@@ -40,6 +40,22 @@ REMEMBERED_BAD_IDS = 1000
 Sleep = Callable[[float], Awaitable[None]]
 
 
+def read_update(raw: object, bot: ExtBot[Any]) -> Update:
+    """The Update in `raw` (one decoded JSON update), or ValueError when it is not one the
+    handlers can take: not an object, no integer update_id, fields of the wrong type, or a
+    message without its chat (PTB accepts that, and every handler then fails on it)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("update_id"), int):
+        raise ValueError("not an update")
+    try:
+        update = Update.de_json(raw, bot)
+    except Exception as exc:  # PTB raises whatever the wrong type makes it raise
+        raise ValueError(f"does not parse: {type(exc).__name__}") from exc
+    message = update.effective_message
+    if message is not None and getattr(message, "chat", None) is None:
+        raise ValueError("a message without a chat")
+    return update
+
+
 class PollingBot(ExtBot[int]):
     """ExtBot whose getUpdates hands PTB only updates that parse (see the module docstring)."""
 
@@ -110,6 +126,11 @@ class PollingBot(ExtBot[int]):
         self._polling = polling
 
     @property
+    def inbox(self) -> Inbox | None:
+        """Where updates are stored before they are confirmed (webhook mode uses it too)."""
+        return None if self._inbox_failed else self._inbox
+
+    @property
     def inbox_failed(self) -> bool:
         """True once the inbox could not store a batch: updates then run without it."""
         return self._inbox_failed
@@ -135,8 +156,8 @@ class PollingBot(ExtBot[int]):
             if isinstance(update_id, int):
                 highest = max(highest, update_id + 1)
             try:
-                Update.de_json(raw, self)
-            except Exception as exc:  # anything PTB cannot read is skipped, never retried
+                read_update(raw, self)
+            except ValueError as exc:  # anything the handlers cannot take is skipped, once
                 self._skip(update_id, exc)
                 continue
             usable.append(raw)

@@ -19,6 +19,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.logs import REDACTOR
+from bot.telegram.webhook_edges import harden
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +60,7 @@ def run_webhook(
         settings.webhook_port,
         path,
     )
+    harden(getattr(application.bot, "inbox", None))  # 400s, timeouts, the inbox: webhook_edges
     application.run_webhook(
         listen=settings.webhook_listen,
         port=settings.webhook_port,
