@@ -22,7 +22,11 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/python -m bot check-data
-	$(BIN)/python -m bot evaluate tests/questions.yaml --min 0.95
+	$(BIN)/python -m bot evaluate tests/questions.yaml --min 0.95 --min-facts 0.95
+	$(BIN)/python -m bot evaluate tests/questions_holdout.yaml --min 0.95 --min-facts 0.95 > /dev/null
+	$(BIN)/python -m bot evaluate tests/questions_blind2.yaml --min 0.95 --min-facts 0.95 > /dev/null
+	$(BIN)/python -m bot evaluate tests/questions_blind3.yaml --min 0.95 --min-facts 0.95 > /dev/null
+	$(BIN)/python -m bot evaluate tests/dialogues_blind.yaml --min 0.90 > /dev/null
 	$(BIN)/python -m pytest -n auto
 
 # The inner loop: the unit tests only (no end-to-end tests), on every core.

@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="the question; none: read stdin line by line")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     ask.add_argument("--lang", help="the user's language code (as Telegram's language_code)")
+    ask.add_argument(
+        "--dialog",
+        action="store_true",
+        help="stdin lines are one conversation; a line '---' starts a new one",
+    )
 
     commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
 
@@ -61,6 +66,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("questions", type=Path)
     evaluate.add_argument(
         "--min", type=float, default=0.0, help="fail below this exact-match rate"
+    )
+    evaluate.add_argument(
+        "--min-facts",
+        type=float,
+        default=0.0,
+        help="fail below this share of fact questions whose reply states the fact ('says')",
+    )
+    evaluate.add_argument(
+        "--as-user",
+        action="store_true",
+        help="answer as a user whose Telegram language is each entry's lang",
     )
     evaluate.add_argument("--json", action="store_true", help="machine-readable report")
     return parser
@@ -92,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return chat_main(answerer, getattr(args, "lang", None))
     if command == "ask":
         question = " ".join(args.question) if args.question else None
+        if args.dialog:
+            return _dialog(answerer, args.json, args.lang)
         return _ask(answerer, question, args.json, args.lang)
     if command == "export":
         if args.format in ("png", "svg"):
@@ -107,7 +125,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "evaluate":
         from bot.evaluation import main as evaluate_main
 
-        return evaluate_main(answerer, args.questions, args.min, as_json=args.json)
+        return evaluate_main(
+            answerer,
+            args.questions,
+            args.min,
+            as_json=args.json,
+            minimum_facts=args.min_facts,
+            as_user=args.as_user,
+        )
     return 2
 
 
@@ -200,6 +225,36 @@ def _ask(answerer: Answerer, question: str | None, as_json: bool, language: str 
     for line in sys.stdin:
         one(line.rstrip("\r\n"))
     return 0
+
+
+def _dialog(answerer: Answerer, as_json: bool, language: str | None) -> int:
+    """One question per stdin line, each in the light of the ones before; `---` starts afresh."""
+    from bot.conversation import Conversation
+    from bot.rendering import render_html, render_text
+
+    conversation = Conversation()
+    for line in sys.stdin:
+        text = line.rstrip("\r\n")
+        if text.strip() == DIALOG_BREAK:
+            conversation = Conversation()
+            continue
+        answer, conversation = answerer.converse(text, conversation, language)
+        if as_json:
+            record = {
+                "question": text,
+                "lang": answer.language,
+                "intent": answer.intent.value,
+                "event_ids": list(answer.event_ids),
+                "reply": render_html(answer, answerer.catalog).text,
+            }
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            sys.stdout.write(render_text(answer, answerer.catalog) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+DIALOG_BREAK = "---"
 
 
 if __name__ == "__main__":

@@ -23,6 +23,10 @@ class Intent(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     CLARIFY = "clarify"  # two readings are close: "did you mean"
     PLACES = "places"  # "which cities": the places with events, not the events
+    WHICH_ONE = "which_one"  # a follow-up that points at nothing: "which one?" and the way on
+    ORGANISER = "organiser"  # "who organised the Nomadstan evening": names first
+    COMPARE = "compare"  # "which came first, Centaur or Nooruz"
+    FUTURE = "future"  # "next concert": the record ends; the latest of that kind
 
 
 @dataclass(frozen=True)
@@ -61,13 +65,25 @@ class Answer:
     suggestions: tuple[Suggestion, ...] = ()
     token: str = ""
     confidence: float = 1.0
+    # Conversation (bot/conversing.py): the page of the list to show ("more"), that the list has
+    # no further page, and which side of one event a follow-up asked about ("who organised it?").
+    page: int = 0
+    end_of_list: bool = False
+    aspect: str | None = None  # organisers | people | place | results
+    foreign_place: str | None = None  # "in Kazakhstan": a place outside the ties
+    asks_who: str | None = None  # "organiser" or "performer": the names come first
+    # The sentence of the event's summary that answers what the question asks beyond the event
+    # ("the Benelux release": spring 2018), in the reply language; "" when none stands out.
+    quote: str = ""
 
     @property
     def shows_card(self) -> bool:
         """One event asked about directly (by name, the first, the latest): shown as its full
-        card, not as a list of one. Every renderer and adapter asks here."""
-        return len(self.event_ids) == 1 and self.intent in (
-            Intent.DETAIL,
-            Intent.FIRST,
-            Intent.LATEST,
+        card, not as a list of one. Every renderer and adapter asks here. A follow-up about
+        one side of it ("who organised it?") shows that side instead, with a button to the card."""
+        return (
+            len(self.event_ids) == 1
+            and self.intent
+            in (Intent.DETAIL, Intent.FIRST, Intent.LATEST, Intent.FUTURE, Intent.ORGANISER)
+            and self.aspect is None
         )

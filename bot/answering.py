@@ -6,17 +6,23 @@ Adapters (Telegram, terminal, command line) call only this module and `bot.rende
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact, fact_kinds
+from bot.conversation import Conversation
+from bot.conversing import converse
 from bot.search import EventIndex
+from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
+from bot.understanding.normalise import fold
 from bot.understanding.parser import Thresholds, Understander
 from bot.understanding.query import Query
 from bot.understanding.replay import TokenCodec
+from bot.understanding.textsearch import EventTexts, best_sentence
 
 
 class Answerer:
@@ -30,6 +36,13 @@ class Answerer:
         self.understander = Understander(catalog, thresholds)
         self.index = EventIndex(catalog)
         self.tokens = TokenCodec(catalog)
+        self.follow_ups = FollowUpReader(catalog.follow_ups)
+        self.texts = EventTexts(catalog, self.understander.vocabulary)
+        self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
+        self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
+        self._markers = frozenset(
+            fold(w) for words in catalog.lexicon.language_markers.values() for w in words
+        )
 
     @classmethod
     def from_directory(cls, data_dir: Path) -> Answerer:
@@ -47,9 +60,47 @@ class Answerer:
             The Answer; its language is the question's, else the user's, else English.
         """
         text = question[:MAX_QUESTION_CHARS]
-        query = self.understander.understand(text)
-        language = reply_language(query.language, text, supported_language(user_language))
+        query = self.understand(text)
+        detected = self.language_of(text, query, user_language)
+        language = reply_language(detected, text, supported_language(user_language))
         return self._decide(question, query, language)
+
+    def understand(self, text: str) -> Query:
+        """A question of its own as understood: the parse, then the events' own texts searched
+        for words the lists lack."""
+        return self.with_text_search(self.understander.understand(text))
+
+    def language_of(self, text: str, query: Query, user_language: str | None) -> str | None:
+        """The question's own language; for a short one no marker word decides ("expo Gent"),
+        the user's, when it is written in the user's script."""
+        user = supported_language(user_language) if user_language else None
+        return self.understander.detector.for_user(text, query.language, user)
+
+    def converse(
+        self, question: str, conversation: Conversation, user_language: str | None = None
+    ) -> tuple[Answer, Conversation]:
+        """Answer a question as the next turn of a conversation (see bot/conversing.py).
+
+        Args:
+            question: the raw text.
+            conversation: the state `converse` returned last time; `Conversation()` at first.
+            user_language: as for `answer`.
+        Returns:
+            The Answer, and the conversation to hand back with the next question.
+        """
+        language = supported_language(user_language) if user_language else None
+        return converse(self, question[:MAX_QUESTION_CHARS], conversation, language)
+
+    def decide(self, question: str, query: Query, language: str) -> Answer:
+        """The Answer to an already understood question (a follow-up merged with its context)."""
+        return self._decide(question, query, supported_language(language))
+
+    def fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
+        return self._fact_totals(kinds, ids)
+
+    def card_token(self, event_id: str) -> str:
+        """A token that replays one event's card (for a button)."""
+        return self.tokens.encode(Query(intent="detail", events=(event_id,)))
 
     def card(self, event_id: str, language: str) -> Answer | None:
         """The card of one event, or None when the id is unknown (a stale or forged link)."""
@@ -85,14 +136,122 @@ class Answerer:
     def random_event_id(self, rng: random.Random) -> str:
         return rng.choice(self.catalog.events).id
 
+    # --- understanding v2: what the word lists do not hold ---------------------------------
+
+    def with_text_search(self, query: Query) -> Query:
+        """Words the lists do not hold, found in the events' own texts ("a pianist",
+        "про писателей"): only when the parse found nothing to filter by, so it answered "out
+        of scope" or would list every event."""
+        if (
+            not query.loose_words
+            or query.out_of_scope_cue
+            or query.foreign_place
+            or query.intent in _NOT_SEARCHED
+            or query.has_filters()
+            or query.topic
+        ):
+            return query
+        found = self.texts.find(query.loose_words)
+        if not found:
+            return query
+        intent = "list" if query.intent == "out_of_scope" else query.intent
+        return replace(query, intent=intent, events=found)
+
+    def _narrowed_by_text(self, query: Query, ids: tuple[str, ...]) -> tuple[str, ...]:
+        """ "war memorial exhibition", "оперная певица", "концерт народной музыки": the words
+        the lists do not hold pick, among the events found, those whose texts hold them."""
+        if len(ids) < 2 or not query.loose_words or query.intent in _NOT_SEARCHED:
+            return ids
+        found = self.texts.find(query.loose_words, within=frozenset(ids))
+        # a few among many, or it is the question's small talk that happens to be in the texts
+        return self.index.ordered(found) if found and len(found) * 2 <= len(ids) else ids
+
+    def _future(self, question: str, query: Query, language: str) -> Answer:
+        """ "Next concert", "upcoming", "will there be Nooruz in 2026": the record ends with its
+        latest event and knows nothing later; offer the latest event of the kind asked."""
+        timeless = replace(
+            query,
+            intent="latest",
+            years=(),
+            months=(),
+            days=(),
+            season=None,
+            period=None,
+            period_years=(),
+            year_months=(),
+            period_month=None,
+            future=False,
+            planned=False,  # "quoi de prévu cette année": what is planned after the record
+        )
+        ids = self.index.select(timeless)[-1:] or self.index.ordered(self.index.all_ids)[-1:]
+        # only beside a kind of event ("next chess tournament") or an off-topic word ("match de
+        # foot"): a bare "что будет в этом году" still gets the latest event
+        unknown = (
+            bool(query.categories) and not query.events and self.texts.unknown(query.loose_words)
+        )
+        if query.out_of_scope_cue:
+            unknown = True
+        elif _TYPED_YEAR.search(question) and not replace(timeless, intent="list").has_filters():
+            ids = ()  # "что будет в 2024": nothing known for that year, and no kind to offer
+        if unknown:
+            ids = ()  # "next chess tournament": nothing of that kind, not the latest contest
+        return Answer(
+            question=question,
+            language=language,
+            intent=Intent.FUTURE,
+            event_ids=ids,
+            query=timeless,
+            # the words no event holds are not in a token: such an answer is not replayed
+            token="" if unknown else self.tokens.encode(replace(timeless, intent="future")),
+            confidence=query.confidence,
+        )
+
+    def _quote(self, question: str, ids: tuple[str, ...], intent: Intent, language: str) -> str:
+        """For a question about one event that asks more than its date or card ("the Benelux
+        release of Centaur", "which edition"), the summary's sentence that says it."""
+        if len(ids) != 1 or intent not in _QUOTED or not question:
+            return ""
+        event = self._event(ids[0])
+        own = self._own_words.get(event.id)
+        if own is None:
+            own = frozenset(
+                w for text in (*event.title.values(), *event.aliases) for w in fold(text).split()
+            )
+            self._own_words[event.id] = own
+        vocabulary = self.understander.vocabulary
+        asked = [
+            w
+            for w in fold(question).split()
+            if len(w) >= 4
+            and w not in own
+            and w not in self._markers
+            and (w not in vocabulary.function_words or w in vocabulary.stopwords)
+        ]
+        if not asked:
+            return ""
+        summary = event.summary.get(language) or event.summary["en"]
+        return best_sentence(summary, asked, set()) or ""
+
     # --- deciding ------------------------------------------------------------------------
 
     def _decide(self, question: str, query: Query, language: str) -> Answer:
         intent = Intent(query.intent)
         if intent in _SMALLTALK:
-            return Answer(question, language, intent, token=self.tokens.encode(query))
+            return Answer(
+                question,
+                language,
+                intent,
+                token=self.tokens.encode(query),
+                foreign_place=query.foreign_place if intent is Intent.OUT_OF_SCOPE else None,
+            )
+
+        if intent is Intent.FUTURE or query.future:
+            return self._future(question, query, language)
 
         ids = self.index.select(query)
+        if intent is Intent.COMPARE and len(query.events) >= 2:
+            # "Centaur or the Nomadstan evening": each named thing, whatever the other words
+            ids = self.index.ordered(e for e in query.events if e in self.index.order)
         if not ids:
             # A typo read one way finds nothing; read the other way it does: not a guess.
             found = ((alt, self.index.select(alt)) for alt in query.alternatives)
@@ -100,6 +259,16 @@ class Answerer:
         unstated = self._number_not_in_source(query, ids)
         if unstated:
             ids = unstated  # the event exists; only the number asked for is not in the source
+        if not ids and set(query.all_categories) & self._audiences:
+            # "with my children": no event for children there, so the events themselves
+            broad = replace(
+                query,
+                all_categories=tuple(c for c in query.all_categories if c not in self._audiences),
+            )
+            query, ids = broad, self.index.select(broad)
+        narrowed = self._narrowed_by_text(query, ids)
+        if narrowed != ids:  # named from now on, so a replayed token shows the same events
+            query, ids = replace(query, events=narrowed), narrowed
         readings = self._readings(query, ids)
         if readings:
             return Answer(
@@ -125,23 +294,19 @@ class Answerer:
             facts = self._fact_totals(query.facts, ids)
             if not facts:
                 not_stated = query.facts
+        elif query.facts and ids and len(ids) <= 3 and intent in _STATES_FACTS:
+            facts = self._fact_totals(query.facts, ids)  # "which edition was it": say 13
         elif intent is Intent.DETAIL and len(ids) > 1:
             intent = Intent.LIST
-        elif (
-            intent is Intent.LIST
-            and len(ids) == 1
-            and (
-                query.events
-                or (
-                    (query.people or query.organisations)
-                    and not (query.years or query.months or query.categories or query.period)
-                )
-            )
-        ):
-            intent = Intent.DETAIL  # one named event: its card, not a list of one
+        elif intent is Intent.COMPARE and len(ids) < 2:
+            intent = Intent.DETAIL if ids else Intent.LIST
+        if intent is Intent.LIST and len(ids) == 1:
+            intent = Intent.DETAIL  # one event found: its card (who, what), not a list of one
 
         no_match = not ids and (query.has_filters() or intent is not Intent.OVERVIEW)
+        quote = self._quote(question, ids, intent, language) if not facts else ""
         return Answer(
+            quote=quote,
             question=question,
             language=language,
             intent=intent,
@@ -158,12 +323,18 @@ class Answerer:
             else (),
             token=self.tokens.encode(replace(query, intent=intent.value)),
             confidence=query.confidence,
+            asks_who=(query.asks_who or "organiser") if intent is Intent.ORGANISER else None,
         )
 
     def _number_not_in_source(self, query: Query, ids: tuple[str, ...]) -> tuple[str, ...]:
         """ "How many people came to the Raimbekova concert": the events found once the number
         asked for is left out, when only that number made the search come back empty."""
-        if ids or not query.facts or query.intent not in (Intent.COUNT, Intent.LIST):
+        # DETAIL too: a list of one is shown (and replayed) as its card
+        if (
+            ids
+            or not query.facts
+            or query.intent not in (Intent.COUNT, Intent.LIST, Intent.DETAIL)
+        ):
             return ()
         if not (query.events or query.people or query.organisations):
             return ()  # "medals in 2015" names no event: nothing there to point at
@@ -246,8 +417,15 @@ class Answerer:
 
 
 MAX_QUESTION_CHARS = 4096
+_TYPED_YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 # Replies that list no events: their words come from the catalog as a whole.
 _SMALLTALK = (Intent.HELP, Intent.GREETING, Intent.THANKS, Intent.OUT_OF_SCOPE, Intent.PLACES)
+# Questions about one event whose reply may quote the summary's sentence that answers them.
+_QUOTED = (Intent.DATE_OF, Intent.DETAIL, Intent.COUNT)
+# A number asked beside a list or a card ("which edition", "how big") is stated first.
+_STATES_FACTS = (Intent.LIST, Intent.DETAIL, Intent.DATE_OF)
+# Greetings and help keep their reply whatever else the message holds.
+_NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 
 

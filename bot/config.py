@@ -108,6 +108,7 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
+    conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
     quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
     log_level: str = "INFO"  # LOG_LEVEL: DEBUG shows the libraries' requests too (redacted)
@@ -131,7 +132,8 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, QUIZ_OPEN_SECONDS, LOG_LEVEL and INBOX_STALE_SECONDS.
+        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, LOG_LEVEL and
+        INBOX_STALE_SECONDS.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -198,6 +200,18 @@ class Settings:
             )
             retention = 180
 
+        raw_minutes = values.get("CONVERSATION_MINUTES", "").strip() or "30"
+        try:
+            minutes = float(raw_minutes)
+        except ValueError:
+            minutes = -1.0
+        if not 0 <= minutes <= 7 * 24 * 60:
+            problems.append(
+                "CONVERSATION_MINUTES should be a number of minutes, 0 to turn follow-ups off "
+                f"(got {raw_minutes!r})"
+            )
+            minutes = 30.0
+
         raw_open = values.get("QUIZ_OPEN_SECONDS", "").strip() or "30"
         quiz_open = int(raw_open) if raw_open.isdigit() else 0
         if not 5 <= quiz_open <= 600:
@@ -215,6 +229,7 @@ class Settings:
             inbox_stale_seconds=inbox_stale,
             quiz_open_seconds=quiz_open,
             limits=limits,
+            conversation_minutes=minutes,
             mode=mode,
             missed_retention_days=retention,
             webhook_url=webhook_url,

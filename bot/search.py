@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from bot.catalog.model import Catalog, Event, Status, fact_kinds
+from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
 from bot.understanding.query import Period, Query
 
 
@@ -51,8 +51,31 @@ class EventIndex:
             for fact in event.facts:
                 self.by_fact[fact.kind].add(event.id)
             self.by_section[event.section].add(event.id)
+        self._widen(catalog, venue_city)
         self.years = sorted(self.by_year)
         self.planned = {e.id for e in catalog.events if e.status is Status.PLANNED}
+
+    def _widen(self, catalog: Catalog, venue_city: dict[str, str | None]) -> None:
+        """Broader names cover narrower ones: a category its sub-kinds (music its concerts), a
+        region the events of its cities, a country the events held in its cities (and, for the
+        default country, the events whose source names no city)."""
+        for _ in range(3):  # within-chains are short; three passes settle them
+            for category in catalog.categories:
+                for parent in category.within:
+                    self.by_category[parent] |= self.by_category.get(category.id, set())
+        for place in catalog.places:
+            if place.kind == "region":
+                self.by_place[place.id] = _union(
+                    self.by_place.get(c, set()) for c in place.contains
+                )
+            elif place.kind == "country":
+                inside = set(place.contains)
+                self.by_place[place.id] = {
+                    e.id
+                    for e in catalog.events
+                    if inside & {*e.cities, *([venue_city.get(e.venue)] if e.venue else [])}
+                    or (place.default and not e.cities and not e.country_unknown)
+                }
 
     def ordered(self, ids: Iterable[str]) -> tuple[str, ...]:
         """Chronological order, the dataset's own."""
@@ -77,7 +100,9 @@ class EventIndex:
 
     def _filters(self, query: Query, *, skip_events: bool) -> set[str]:
         result: set[str] = set(self.all_ids)
-        if query.years and query.months:
+        if query.year_months:
+            result &= _union(self.by_year_month.get(ym, set()) for ym in query.year_months)
+        elif query.years and query.months:
             result &= _union(
                 self.by_year_month.get((y, m), set()) for y in query.years for m in query.months
             )
@@ -91,7 +116,13 @@ class EventIndex:
                 for event_id in result
                 if _on_day(self._event(event_id), query.days, query.months)
             }
-        if query.period:
+        if query.period and query.period_events:
+            result &= self._period_by_events(query.period, query.period_events)
+        elif query.period and query.period_month and len(query.period_years) == 1:
+            result &= self._period_by_month(
+                query.period, query.period_years[0], query.period_month
+            )
+        elif query.period:
             result &= self._period(query.period, query.period_years)
         if query.places:
             result &= _union(self.by_place.get(p, set()) for p in query.places)
@@ -103,6 +134,14 @@ class EventIndex:
             result &= _union(self.by_person.get(p, set()) for p in query.people)
         if query.organisations:
             result &= _union(self.by_organisation.get(o, set()) for o in query.organisations)
+            if query.organised:  # "what did the embassy organise": not where it only took part
+                result = {
+                    e
+                    for e in result
+                    if any(
+                        self._event(e).role_of(o) is Role.ORGANISER for o in query.organisations
+                    )
+                }
         if query.facts:
             # "medals in 2015", "the 90th anniversary": only events whose source states that
             # number (and that value, when the question gives one).
@@ -118,6 +157,13 @@ class EventIndex:
             }
         if query.planned:
             result &= self.planned
+        for category in query.without_categories:
+            result -= self.by_category.get(category, set())
+        for place in query.without_places:
+            result -= self.by_place.get(place, set())
+        for year in query.without_years:
+            result -= self.by_year.get(year, set())
+        result -= set(query.without_events)
         if query.intent == "overview" and query.topic:
             result &= self.by_section.get(query.topic, set())
         return result
@@ -138,6 +184,49 @@ class EventIndex:
             keep = {y for y in self.by_year if low <= y <= high}
         return _union(self.by_year[y] for y in keep)
 
+    def _period_by_events(self, period: Period, anchors: tuple[str, ...]) -> set[str]:
+        """ "After the Nooruz", "between the Aitmatov concert and the violin competition": by
+        the anchors' dates; a month without a day spans the whole month, so "March 2017" is
+        neither before nor after 25 March 2017."""
+        known = [self._event(a) for a in anchors if a in self.order]
+        if not known:
+            return set(self.all_ids)
+        first = min(known, key=lambda e: e.start.sort_key)
+        last = max(known, key=lambda e: _end_key(e))
+        chosen: set[str] = set()
+        for event in self.catalog.events:
+            if event.id in anchors:
+                continue
+            start, end = _start_key(event), _end_key(event)
+            if (
+                (period is Period.AFTER and start > _end_key(last))
+                or (period is Period.SINCE and start >= _start_key(first))
+                or (period is Period.BEFORE and end < _start_key(first))
+                or (
+                    period is Period.BETWEEN and start > _end_key(first) and end < _start_key(last)
+                )
+            ):
+                chosen.add(event.id)
+        return chosen
+
+    def _period_by_month(self, period: Period, year: int, month: int) -> set[str]:
+        """ "after March 2017", "before June 2015", "since May 2017": by the event's start month
+        (an event spanning the anchor month counts for "since")."""
+        anchor = (year, month)
+        chosen: set[str] = set()
+        for event in self.catalog.events:
+            start = (event.start.year, event.start.month)
+            end = (event.end.year, event.end.month) if event.end else start
+            if (
+                (period is Period.BEFORE and start < anchor)
+                or (period is Period.AFTER and start > anchor)
+                or (period is Period.SINCE and end >= anchor)
+            ):
+                chosen.add(event.id)
+        if period is Period.BETWEEN:
+            return self._period(period, (year,))
+        return chosen
+
     def _event(self, event_id: str) -> Event:
         event = self.catalog.event(event_id)
         assert event is not None
@@ -149,6 +238,15 @@ def _fact_kinds(facts: Iterable[str]) -> set[str]:
     for fact in facts:
         kinds.update(fact_kinds(fact))
     return kinds
+
+
+def _start_key(event: Event) -> tuple[int, int, int]:
+    return (event.start.year, event.start.month, event.start.day or 1)
+
+
+def _end_key(event: Event) -> tuple[int, int, int]:
+    end = event.end or event.start
+    return (end.year, end.month, end.day or 31)
 
 
 def _on_day(event: Event, days: tuple[int, ...], months: tuple[int, ...]) -> bool:

@@ -7,18 +7,23 @@ from typing import TextIO
 
 from bot.answering import Answerer, supported_language
 from bot.catalog.model import LANGUAGES
+from bot.conversation import Conversation
 from bot.rendering import render_text, texts
 
 _PROMPT = "› "
 
 
 def chat(answerer: Answerer, language: str | None, stdin: TextIO, stdout: TextIO) -> int:
-    """Read questions until end of input or /quit; `/lang xx` switches the fallback language."""
+    """Read questions until end of input or /quit; `/lang xx` switches the fallback language.
+
+    The chat is one conversation: "and in 2016?", "the second", "more" follow what came before.
+    """
     lang = supported_language(language)
     interactive = stdin.isatty()
     greeting = answerer.answer("hello", lang)
     stdout.write(render_text(greeting, answerer.catalog) + "\n")
     stdout.write(texts(answerer.catalog, lang).get("terminal_hint") + "\n")
+    conversation = Conversation()
     while True:
         if interactive:
             stdout.write(_PROMPT)
@@ -40,7 +45,7 @@ def chat(answerer: Answerer, language: str | None, stdin: TextIO, stdout: TextIO
             lang = asked or lang
             stdout.write(f"[{lang}]\n")
             continue
-        answer = answerer.answer(question, lang)
+        answer, conversation = answerer.converse(question, conversation, lang)
         stdout.write(render_text(answer, answerer.catalog) + "\n\n")
         stdout.flush()
     return 0

@@ -70,6 +70,30 @@ def test_chat_answers_until_quit() -> None:
     assert "never read" not in result.stdout
 
 
+def test_ask_dialog_keeps_context_and_a_dash_line_starts_afresh() -> None:
+    lines = ["концерты в 2015", "а в 2016?", "---", "the second one", "all events", "more"]
+    result = run("ask", "--json", "--dialog", stdin="\n".join(lines) + "\n")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0
+    assert [r["question"] for r in records] == [q for q in lines if q != "---"]
+    first, fragment, dangling, everything, more = records
+    assert fragment["lang"] == "ru" and fragment["event_ids"]
+    assert set(fragment["event_ids"]).isdisjoint(first["event_ids"])  # 2016, not 2015
+    assert dangling["intent"] == "which_one" and dangling["event_ids"] == []
+    assert more["event_ids"] == everything["event_ids"]  # the list's full set
+    assert more["reply"] != everything["reply"]  # the next page
+
+
+def test_chat_follows_up_on_its_own_answers() -> None:
+    result = run("chat", stdin="what happened in 2015\nthe second one\nwho organised it?\n")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 0
+    card = lines.index("“Melodies of Heavenly Mountains”: Ak Maral at BOZAR, Brussels")
+    assert lines[card + 1] == "📅 Date: June 2015"  # the second of 2015's list, as a card
+    about = lines.index("The source does not say who organised it.", card)
+    assert lines[about + 1].startswith("“Melodies of Heavenly Mountains”")  # "it" is that one
+
+
 def test_export_json_has_every_event_at_the_seeds_precision() -> None:
     result = run("export", "--format", "json")
     events = {e["id"]: e for e in json.loads(result.stdout)}

@@ -233,7 +233,7 @@ def test_format_stats_speaks_the_admins_language(answerer: Answerer) -> None:
     assert russian[2:5] == ["По дням:", "2025-06-14  2", "2025-06-15  3 (без ответа: 1)"]
     assert russian[-1] == "По типам вопросов: list 2 (40%), greeting 2 (40%), out_of_scope 1 (20%)"
     french = format_stats(STATS, texts(answerer.catalog, "fr"))
-    assert "67 %" in french and "Par langue\u202f: en 2 (40 %)" in french
+    assert "67\u202f%" in french and "Par langue\u202f: en 2 (40\u202f%)" in french
     for language in ("ky", "nl"):
         text = format_stats(STATS, texts(answerer.catalog, language))
         assert "2025-06-15  3" in text and "out_of_scope 1 (20%)" in text

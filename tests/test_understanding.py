@@ -158,6 +158,29 @@ def test_this_year_and_last_year_are_read_against_today(answerer: Answerer) -> N
     assert in_2017.understand("в прошлом году").years == (2016,)
     upcoming = in_2017.understand("upcoming events")
     assert (upcoming.period, upcoming.period_years) == (Period.SINCE, (2017,))
+    assert not upcoming.future
+
+
+def test_after_the_record_ends_upcoming_and_this_year_ask_about_the_future(
+    answerer: Answerer,
+) -> None:
+    """Past the record's last year nothing later is known: say where the record ends and
+    offer the latest event of the kind asked, in every language."""
+    from datetime import date
+
+    from bot.understanding import Understander
+
+    later = Understander(answerer.catalog, today=lambda: date(2026, 6, 1))
+    for question in (
+        "next concert",
+        "следующий концерт",
+        "prochain concert",
+        "concerts this year",
+    ):
+        assert later.understand(question).future, question
+    answer = answerer.answer("will there be Nooruz in 2026")
+    assert answer.intent.value == "future"
+    assert answer.event_ids == ("2017-03-nooruz-ghent",)
 
 
 @pytest.mark.parametrize("question", ["кинофестиваль", "film festival", "festival du film"])

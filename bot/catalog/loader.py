@@ -17,9 +17,11 @@ from typing import TypeVar
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.catalog.follow_ups import load_follow_ups
 from bot.catalog.locales import load_locales
 from bot.catalog.model import (
     Catalog,
+    Category,
     Entity,
     Event,
     Fact,
@@ -48,10 +50,10 @@ from bot.text import same_name
 TITLE_MAX = 80
 """Titles show in lists and inline results; longer ones get cut by Telegram clients."""
 
-SHORT_TITLE_MAX = 40
-"""A button shows "2017 · " and the short title; Telegram clients cut labels near 48."""
+SHORT_TITLE_MAX = 41
+"""A button shows "2017 · " (7 characters) and the short title; clients cut labels after 48."""
 
-PLACE_KINDS = ("city", "venue", "country")
+PLACE_KINDS = ("city", "venue", "country", "region", "foreign")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 EVENT_ID = re.compile(r"^(\d{4})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
@@ -67,6 +69,7 @@ EVENT_KEYS = (
     "categories",
     "cities",
     "mentions",
+    "country_unknown",
     "venue",
     "people",
     "organisations",
@@ -105,8 +108,15 @@ class _Kind:
     controlled: bool = False  # a fixed list (use one of ...) rather than one that grows
 
 
-PLACES = _Kind("lexicon/places.yaml", "places", "place", (*ENTITY_KEYS, "kind", "city", "country"))
-CATEGORIES = _Kind("lexicon/categories.yaml", "categories", "category", controlled=True)
+PLACES = _Kind(
+    "lexicon/places.yaml",
+    "places",
+    "place",
+    (*ENTITY_KEYS, "kind", "city", "country", "contains", "default"),
+)
+CATEGORIES = _Kind(
+    "lexicon/categories.yaml", "categories", "category", (*ENTITY_KEYS, "within", "audience"), True
+)
 PEOPLE = _Kind("lexicon/people.yaml", "people", "person")
 ORGANISATIONS = _Kind("lexicon/organisations.yaml", "organisations", "organisation")
 MONTHS = _Kind("lexicon/months.yaml", "months", "month", (*ENTITY_KEYS, "with_day"), True)
@@ -187,7 +197,7 @@ class _Loader:
 
     def run(self) -> tuple[Catalog | None, list[Problem]]:
         places = self.places()
-        categories = self.entities(CATEGORIES)
+        categories = self.categories()
         people = self.entities(PEOPLE)
         organisations = self.entities(ORGANISATIONS)
         months = self.months()
@@ -204,6 +214,7 @@ class _Loader:
         )
         topics, events = self.events(refs, seed)
         locales = load_locales(self.data_dir, self.display, self.problems)
+        follow_ups = load_follow_ups(self.data_dir, self.display, self.problems)
         self.problems.sort()
         if self.problems:
             return None, self.problems
@@ -225,6 +236,7 @@ class _Loader:
             facts=tuple(facts),
             lexicon=lexicon,
             locales=locales,
+            follow_ups=follow_ups,
         )
         return catalog, self.problems
 
@@ -358,7 +370,7 @@ class _Loader:
                 doc.report(
                     kind_node,
                     f"{what}: unknown kind '{kind}'.{did_you_mean(kind, PLACE_KINDS)} "
-                    "Use one of: city, venue, country",
+                    "Use one of: city, venue, country, region, foreign",
                 )
                 continue
             city_node = rec.get("city")
@@ -383,13 +395,83 @@ class _Loader:
                             f"{what}: '{city}' is not a city (kind: "
                             f"{getattr(city_kind, 'value', '?')}) — give the venue's city",
                         )
+            contains = self.contained_cities(doc, rec, what, kind, by_id)
+            default_node = rec.get("default")
+            default = bool(getattr(default_node, "value", "") in ("true", "True", "yes"))
+            if default and kind != "country":
+                doc.report(rec.line("default"), f"{what}: only a country can be the default")
             country = self._place_country(doc, rec, what, kind, by_id)
             places.append(
                 Place(
-                    entity.id, entity.names, entity.aliases, kind=kind, city=city, country=country
+                    entity.id,
+                    entity.names,
+                    entity.aliases,
+                    kind=kind,
+                    city=city,
+                    country=country,
+                    contains=contains,
+                    default=default,
                 )
             )
         return places
+
+    def contained_cities(
+        self, doc: Doc, rec: Record, what: str, kind: str, by_id: dict[str, Record]
+    ) -> tuple[str, ...]:
+        """A region's or country's cities: each a known place of kind city."""
+        items = doc.texts(rec.get("contains"), f"{what}: contains")
+        if items and kind not in ("region", "country"):
+            doc.report(
+                rec.line("contains"),
+                f"{what}: only a region or a country contains cities, and this is a {kind} — "
+                "remove 'contains:'",
+            )
+            return ()
+        if kind == "region" and not items:
+            doc.report(rec.line(), f"{what}: a region needs 'contains:' — list its city ids")
+        cities: list[str] = []
+        for city, node in items:
+            city_kind = by_id[city].get("kind") if city in by_id else None
+            if city not in by_id:
+                doc.report(
+                    node,
+                    f"{what}: unknown city '{city}'.{did_you_mean(city, by_id)} Add it "
+                    f"to {doc.name} (kind: city) or fix the id",
+                )
+            elif city_kind is not None and getattr(city_kind, "value", None) != "city":
+                doc.report(node, f"{what}: '{city}' is not a city — list only city ids")
+            else:
+                cities.append(city)
+        return tuple(cities)
+
+    def categories(self) -> list[Category]:
+        """Kinds of events; `within` must name other categories of the same file."""
+        doc, records = self.records(CATEGORIES)
+        known = {entity.id for _rec, entity in records}
+        categories: list[Category] = []
+        for rec, entity in records:
+            what = f"category '{entity.id}'"
+            within: list[str] = []
+            for parent, node in doc.texts(rec.get("within"), f"{what}: within"):
+                if parent == entity.id or parent not in known:
+                    doc.report(
+                        node,
+                        f"{what}: 'within' names '{parent}', which is not another category."
+                        f"{did_you_mean(parent, known)} Use a category id of this file",
+                    )
+                else:
+                    within.append(parent)
+            audience_node = rec.get("audience")
+            audience = str(getattr(audience_node, "value", "false")) == "true"
+            if audience_node is not None and str(getattr(audience_node, "value", "")) not in (
+                "true",
+                "false",
+            ):
+                doc.report(audience_node, f"{what}: audience must be true or false")
+            categories.append(
+                Category(entity.id, entity.names, entity.aliases, tuple(within), audience)
+            )
+        return categories
 
     def months(self) -> list[Month]:
         """The twelve months, ids "1".."12", each with the form used after a day number."""
@@ -717,7 +799,19 @@ class _EventReader:
             aliases=tuple(a for a, _ in self.aliases),
             roles=people_roles + organisation_roles,
             short_title=short_title or {},
+            country_unknown=self.flag("country_unknown"),
         )
+
+    def flag(self, key: str) -> bool:
+        """An optional yes/no field: true or false, nothing else."""
+        node = self.rec.get(key)
+        if node is None:
+            return False
+        value = str(getattr(node, "value", ""))
+        if value not in ("true", "false"):
+            self.doc.report(node, f"{self.what}: {key} must be true or false")
+            return False
+        return value == "true"
 
     def check_id(self, event_id: str, start: PartialDate | None) -> None:
         match = EVENT_ID.match(event_id)

@@ -84,9 +84,22 @@ class Entity:
 
 @dataclass(frozen=True)
 class Place(Entity):
-    kind: str = "city"  # city | venue | country
+    kind: str = "city"  # city | venue | country | region | foreign
     city: str | None = None  # for a venue: its city id, only when the seed says it
     country: str | None = None  # for a city: the country place id (quiz distractors use it)
+    # For a region or a country: the cities in it ("Flanders" -> Ghent, Bruges, ...).
+    contains: tuple[str, ...] = ()
+    # For a country: events whose source names no city count as held here (Belgium: the seed
+    # is about ties in Belgium).
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Category(Entity):
+    """A kind of event; `within` names broader kinds it belongs to (dance within music)."""
+
+    within: tuple[str, ...] = ()
+    audience: bool = False  # "children and youth": narrows the other kinds asked (AND)
 
 
 @dataclass(frozen=True)
@@ -134,6 +147,9 @@ class Event:
     aliases: tuple[str, ...] = ()
     roles: tuple[tuple[str, Role], ...] = ()  # (person or organisation id, role), data order
     short_title: Localized = field(default_factory=dict)  # for buttons; falls back to title
+    # The seed names no city and does not say the country either ("European competitions"):
+    # such an event is not counted as held in the default country.
+    country_unknown: bool = False
 
     def role_of(self, entity_id: str) -> Role | None:
         """The role of one of the event's people or organisations; None when not involved."""
@@ -193,13 +209,14 @@ class Catalog:
     events: tuple[Event, ...]
     topics: tuple[Topic, ...]
     places: tuple[Place, ...]
-    categories: tuple[Entity, ...]
+    categories: tuple[Category, ...]
     people: tuple[Entity, ...]
     organisations: tuple[Entity, ...]
     months: tuple[Month, ...]
     facts: tuple[Entity, ...]
     lexicon: Lexicon
     locales: dict[str, dict[str, str]]
+    follow_ups: FollowUpWords = field(default_factory=lambda: FollowUpWords({}))
     _by_id: dict[str, Event] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -252,3 +269,34 @@ class Lexicon:
     suffixes: dict[str, tuple[str, ...]]
     stopwords: tuple[str, ...]
     fact_words: dict[str, tuple[str, ...]]
+
+
+FOLLOW_UP_KINDS: tuple[str, ...] = (
+    "more",  # the next page of the last list
+    "continue",  # starts a fragment that changes the last question ("and in 2016?")
+    "correction",  # starts a correction of the last question ("no, I meant 2016")
+    "ever",  # "the first one ever": not a pointer into the last list
+    "fresh",  # "anything in Liège?": a question of its own, not a fragment
+    "pointer",  # "it", "that one": the question is about what was just shown
+    "asks",  # "what", "which", "кайсы", "welke": a question word, for "in welke krant?"
+    "filler",  # "was", "болчу", "heette": words a question about "it" may have besides
+    "number",  # "number 3", "номер 3": a position in the last list
+    "next",  # "the next one": after a card picked from a list, the one after it
+    "previous",  # "the previous one": the one before it
+    "details",  # "tell me more": the card of what was just shown
+    "organisers",  # "who organised it?"
+    "people",  # "who sang?"
+    "date",  # "when was it?"
+    "place",  # "where was it?"
+    "results",  # "what did they win?"
+    "first", "second", "third", "fourth", "fifth",
+    "sixth", "seventh", "eighth", "ninth", "tenth", "last",
+)  # fmt: skip
+"""The kinds of words in data/lexicon/follow_ups.yaml; ordinals are positions in a list."""
+
+
+@dataclass(frozen=True)
+class FollowUpWords:
+    """Words of follow-up questions (data/lexicon/follow_ups.yaml): kind -> language -> phrases."""
+
+    phrases: dict[str, dict[str, tuple[str, ...]]]

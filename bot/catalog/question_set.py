@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,9 @@ class Case:
     intent: str
     expected_ids: frozenset[str]
     tags: tuple[str, ...] = ()
+    kind: str = ""  # which kind of question (issue 8's nine), reported like a tag
+    says: tuple[str, ...] = ()  # regexes the reply must contain: the fact asked for is stated
+    user_language: str | None = None  # the asker's Telegram/chosen language, when given
 
 
 def load_question_set(path: Path) -> list[Case]:
@@ -43,8 +47,29 @@ def load_question_set(path: Path) -> list[Case]:
                 intent=str(entry.get("intent", "")),
                 expected_ids=frozenset(str(i) for i in entry.get("ids") or ()),
                 tags=tuple(str(t) for t in entry.get("tags") or ()),
+                kind=str(entry.get("kind") or ""),
+                says=_says(entry.get("says")),
+                user_language=str(entry["user_lang"]) if entry.get("user_lang") else None,
             )
         )
+        for pattern in cases[-1].says:
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                problems.append(
+                    Problem(
+                        str(path), 1, f"entry {number}: 'says' {pattern!r} is no regex: {error}"
+                    )
+                )
     if problems:
         raise DataError(problems)
     return cases
+
+
+def _says(value: object) -> tuple[str, ...]:
+    """`says` as one regex or a list of them."""
+    if value is None:
+        return ()
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return (str(value),)

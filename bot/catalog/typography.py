@@ -1,4 +1,4 @@
-"""French spacing: a narrow no-break space (U+202F) before : ; ? ! and inside « ».
+"""French spacing: a narrow no-break space (U+202F) before : ; ? ! % and inside « ».
 
 Why on load: curators type an ordinary space (or none), and Telegram would then break a line
 between a word and its colon or guillemet. Every French text the bot shows (interface texts,
@@ -11,7 +11,7 @@ import re
 
 NARROW_NBSP = "\u202f"
 
-_SPACE_BEFORE = re.compile(r"[ \u00a0\u2009\u202f]*([;?!»])")
+_SPACE_BEFORE = re.compile(r"[ \u00a0\u2009\u202f]*([;?!»%])")
 _COLON = re.compile(r"(?<![:/])[ \u00a0\u2009\u202f]*:(?![/\d])")
 _AFTER_OPENING = re.compile(r"«[ \u00a0\u2009\u202f]*")
 

@@ -85,9 +85,13 @@ def format_span(catalog: Catalog, event: Event, texts: Texts) -> str:
     )
 
 
-def format_when(catalog: Catalog, event: Event, texts: Texts) -> str:
-    """The date as a reader needs it: the span, and "(planned)" when the source says so."""
+def format_when(catalog: Catalog, event: Event, texts: Texts, *, inline: bool = False) -> str:
+    """The date as a reader needs it: the span, and "(planned)" when the source says so.
+
+    `inline` is for a date already in brackets ("… (September 2017, planned)").
+    """
     span = format_span(catalog, event, texts)
     if event.status is Status.PLANNED:
-        return f"{span} ({texts.get('card_planned')})"
+        planned = texts.get("card_planned")
+        return f"{span}, {planned}" if inline else f"{span} ({planned})"
     return span

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.answer import Answer, Suggestion
-from bot.catalog.model import Catalog, Event
+from bot.catalog.model import Catalog, Event, Role
 from bot.rendering.dates import day_number, month_name, month_with_day
 from bot.rendering.texts import Texts
 from bot.understanding.query import Period, Query
@@ -49,6 +49,12 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     words += [entity_name(catalog, "fact", f, lang) for f in query.facts]
     if query.planned:
         words.append(texts.get("card_planned"))
+    left_out = [entity_name(catalog, "category", c, lang) for c in query.without_categories]
+    left_out += [entity_name(catalog, "place", p, lang) for p in query.without_places]
+    left_out += [str(y) for y in query.without_years]
+    left_out += [event.title_in(lang) for e in query.without_events if (event := catalog.event(e))]
+    if left_out:
+        words.append(texts.get("filter_except", what=", ".join(left_out)))
     if query.unknown_place:
         words.append(query.unknown_place.title())
     years = query.years
@@ -88,16 +94,41 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         words += [entity_name(catalog, "month", str(m), lang) for m in query.months]
     if years:
         words.append(", ".join(str(y) for y in years))
+    if query.year_months:
+        first, last = query.year_months[0][0], query.year_months[-1][0]
+        words.append(f"{first}/{last % 100:02d}" if last != first else str(first))
     if query.period:
-        anchors = query.period_years
+        anchors: tuple[int | str, ...] = query.period_years
+        if query.period_events:
+            anchors = tuple(
+                event.title_in(lang) for e in query.period_events if (event := catalog.event(e))
+            )
+        if query.period_month and anchors:
+            month = entity_name(catalog, "month", str(query.period_month), lang)
+            anchors = (f"{month} {anchors[0]}",)
         key = {
             Period.BEFORE: "filter_before",
             Period.AFTER: "filter_after",
             Period.SINCE: "filter_since",
             Period.BETWEEN: "filter_between",
         }[query.period]
-        words.append(texts.get(key, year=anchors[0], year2=anchors[-1]))
+        if anchors:
+            words.append(texts.get(key, year=anchors[0], year2=anchors[-1]))
     return tuple(words)
+
+
+def who_took_part(event: Event, asks_who: str) -> tuple[str, ...]:
+    """Ids of the people and organisations that answer "who organised" (organiser) or "who
+    sang / played" (performer) for one event."""
+    if asks_who == "organiser":
+        return event.with_role(Role.ORGANISER)
+    # On stage or behind the camera; a namesake (Grumiaux) or an honoree (Aitmatov) was not.
+    return (
+        *event.with_role(Role.PERFORMER),
+        *event.with_role(Role.DIRECTOR),
+        *event.with_role(Role.PHOTOGRAPHER),
+        *event.with_role(Role.PARTICIPANT),
+    )
 
 
 def answer_filter(catalog: Catalog, answer: Answer, texts: Texts) -> tuple[str, ...]:
@@ -114,5 +145,6 @@ def suggestion_label(catalog: Catalog, suggestion: Suggestion, texts: Texts) -> 
         return texts.get("suggest_city", city=entity_name(catalog, "place", query.places[0], lang))
     if suggestion.kind == "category" and query.categories:
         name = entity_name(catalog, "category", query.categories[0], lang)
-        return texts.get("suggest_category", category=name)
+        label = texts.get("suggest_category", category=name)
+        return label[:1].upper() + label[1:]  # «Тасмалар: башка иш-чаралар» starts a button
     return ", ".join(filter_words(catalog, query, texts))

@@ -6,11 +6,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.answer import Answer, Intent
-from bot.catalog.model import Catalog, Event, Fact, in_language
+from bot.catalog.model import Catalog, Event, Role, in_language
 from bot.rendering.dates import format_span, format_when
-from bot.rendering.describe import answer_filter, entity_name, event_place, suggestion_label
+from bot.rendering.describe import (
+    answer_filter,
+    entity_name,
+    event_place,
+    suggestion_label,
+    who_took_part,
+)
 from bot.rendering.marks import HTML, Marks
-from bot.rendering.numbers import fact_value
+from bot.rendering.numbers import alphabetical, fact_sentences
 from bot.rendering.roles import ROLE_MARKS, involved, role_label
 from bot.rendering.texts import Texts
 
@@ -30,7 +36,7 @@ def render_html(
     answer: Answer,
     catalog: Catalog,
     *,
-    page: int = 0,
+    page: int | None = None,
     page_size: int = DEFAULT_PAGE_SIZE,
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
@@ -40,7 +46,7 @@ def render_html(
 
     Args:
         answer: what the core decided.
-        page: 0-based page number.
+        page: 0-based page number; None: the answer's own (a "more" follow-up's page).
         page_size: events per page for lists. A line is at most about 300 characters (titles
             are validated to 80), so the default page stays far below Telegram's limit.
         share_url: event id -> deep link; cards then carry a share link.
@@ -51,7 +57,16 @@ def render_html(
     """
     texts = Texts(catalog, answer.language)
     ids = answer.event_ids
+    if page is None:
+        page = answer.page
+    if answer.end_of_list:
+        return Page(marks.italic(marks.text(texts.get("more_none", count=len(ids)))), 0, 1, ())
+    if answer.aspect and len(ids) == 1:
+        text = _about(answer, _event(catalog, ids[0]), catalog, texts, marks)
+        return Page(_fit(text, limit), 0, 1, ids)
     head = _lead(answer, catalog, texts, ids, marks)
+    if answer.quote:
+        head = "\n".join(part for part in (marks.bold(marks.text(answer.quote)), head) if part)
     if answer.shows_card:
         body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks)
         text = "\n\n".join(part for part in (head, body) if part)
@@ -103,6 +118,9 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             Intent.OUT_OF_SCOPE: "out_of_scope",
         }[intent]
         years = catalog.years
+        if answer.foreign_place and intent is Intent.OUT_OF_SCOPE:
+            place = entity_name(catalog, "place", answer.foreign_place, texts.language)
+            return m.text(texts.get("out_of_scope_foreign", place=place, examples=examples))
         return m.text(
             texts.get(
                 key,
@@ -112,6 +130,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
                 last=years[-1] if years else "",
             )
         )
+    if intent is Intent.WHICH_ONE:
+        return _which_one(answer, texts, m)
     if intent is Intent.PLACES:
         # Only what took place counts as a place "where events took place"; a planned event's
         # city is named on a line of its own.
@@ -146,11 +166,12 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         return "\n\n".join(blocks)
     if answer.facts_not_stated:
         what = ", ".join(
-            entity_name(catalog, "fact", kind, texts.language) for kind in answer.facts_not_stated
+            lower_first(entity_name(catalog, "fact", kind, texts.language))
+            for kind in answer.facts_not_stated
         )
         return m.bold(m.text(texts.get("fact_not_stated", what=what)))
     if answer.facts:
-        return "\n".join(m.bold(m.text(_fact_sentence(fact, texts))) for fact in answer.facts)
+        return "\n".join(m.bold(m.text(s)) for s in fact_sentences(answer.facts, texts))
     if intent is Intent.COUNT:
         key = "count_events_one" if len(ids) == 1 else "count_events"
         if not ids:
@@ -167,6 +188,20 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             )
             for e in events[:3]
         )
+    if intent is Intent.ORGANISER and events:
+        return _who_lead(catalog, texts, events, answer.asks_who or "organiser", m)
+    if intent is Intent.COMPARE and len(events) >= 2:
+        first, second = events[0], events[1]
+        sentence = texts.get(
+            "compare_order",
+            first=_title(first, texts),
+            date1=format_when(catalog, first, texts),
+            second=_title(second, texts),
+            date2=format_when(catalog, second, texts),
+        )
+        return m.bold(m.text(sentence))
+    if intent is Intent.FUTURE and events:
+        return _future_lead(catalog, texts, events[0], filter_text, m)
     if intent in (Intent.FIRST, Intent.LATEST) and events:
         event = events[0]
         key = "first_of" if intent is Intent.FIRST else "latest_of"
@@ -174,7 +209,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             key,
             filter=filter_text,
             title=_title(event, texts),
-            date=format_when(catalog, event, texts),
+            date=format_when(catalog, event, texts, inline=True),
         )
         return m.bold(m.text(sentence))
     if intent is Intent.DETAIL and len(ids) == 1:
@@ -183,13 +218,108 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
     return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
 
 
-def _fact_sentence(fact: Fact, texts: Texts) -> str:
-    """ "Gold medals: 1.", "Guests: about 100.", "Edition: 13th." """
-    return texts.get(
-        "count_fact_approx" if fact.approximate else "count_fact",
-        label=texts.get(f"fact_{fact.kind}"),
-        value=fact_value(texts.language, fact),
+def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str, m: Marks) -> str:
+    """ "Who organised / who sang": the names the source gives, one line per event."""
+    lines = []
+    for event in events:
+        ids = who_took_part(event, asks_who)
+        kinds = ["person" if i in event.people else "organisation" for i in ids]
+        names = [
+            entity_name(catalog, k, i, texts.language) for k, i in zip(kinds, ids, strict=True)
+        ]
+        if names:
+            key = "organised_by" if asks_who == "organiser" else "performed_by"
+            line = texts.get(key, title=_title(event, texts), who=", ".join(names))
+        else:
+            key = "organiser_not_stated" if asks_who == "organiser" else "performer_not_stated"
+            line = texts.get(key, title=_title(event, texts))
+        lines.append(m.bold(m.text(line)))
+    return "\n".join(lines)
+
+
+def _future_lead(
+    catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str, m: Marks
+) -> str:
+    """The record's end in words, then the latest event of the kind asked."""
+    last = catalog.events[-1]
+    ends = texts.get(
+        "future_record_ends", title=_title(last, texts), date=format_when(catalog, last, texts)
     )
+    offer = texts.get(
+        "latest_of",
+        filter=filter_text,
+        title=_title(latest_of_kind, texts),
+        date=format_when(catalog, latest_of_kind, texts),
+    )
+    return f"{m.text(ends)}\n{m.bold(m.text(offer))}"
+
+
+def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts, m: Marks) -> str:
+    """One side of one event: the fact in the first line, then the event and its summary
+    (which often says the rest: "released in the Benelux in 2018", "the grand prize")."""
+    lang = texts.language
+    aspect = answer.aspect
+    organisers = _names(catalog, event, (Role.ORGANISER,), lang)
+    taking_part = _names(catalog, event, _TAKING_PART, lang)
+    separator = texts.get("facts_separator")
+    won = tuple(f for f in event.facts if f.kind in RESULT_FACTS)
+    results = separator.join(s.rstrip(".") for s in fact_sentences(won, texts))
+    named = texts.get(
+        "date_of", title=_title(event, texts), date=format_when(catalog, event, texts)
+    )
+    first: str | None
+    if aspect == "date":
+        first, named = named, ""
+    elif aspect == "organisers":
+        first = texts.get("about_organisers", names=organisers) if organisers else None
+        first = first or texts.get("about_no_organisers")
+    elif aspect == "people" and taking_part:
+        first = texts.get("about_people", names=taking_part)
+    elif aspect == "place":
+        place = event_place(catalog, event, lang)
+        first = texts.get("about_place", place=place) if place else texts.get("about_no_place")
+    elif aspect == "results" and results:
+        first = texts.get("about_results", results=results)
+    else:
+        # What was won, who directed: in the title and summary, if anywhere; never a "no one"
+        # line above a summary that names someone in a role the data does not give.
+        first, named = named, ""
+    lines = [m.bold(m.text(first))]
+    if named:
+        lines.append(m.italic(m.text(named)))
+    lines.append("")
+    lines.append(m.text(in_language(event.summary, lang)))
+    return "\n".join(lines)
+
+
+def _names(catalog: Catalog, event: Event, roles: tuple[Role, ...], language: str) -> str:
+    """The names of the event's people and organisations in these roles, people first."""
+    return ", ".join(
+        entity_name(catalog, "person" if who in event.people else "organisation", who, language)
+        for role in roles
+        for who in event.with_role(role)
+    )
+
+
+# "Who sang?", "who took part?": those on stage, then those who took part otherwise.
+_TAKING_PART = (Role.PERFORMER, Role.PARTICIPANT, Role.DELEGATION)
+RESULT_FACTS = ("gold_medals", "bronze_medals", "place_won")
+"""The facts that answer "what did they win?"."""
+
+
+def _which_one(answer: Answer, texts: Texts, m: Marks) -> str:
+    """A follow-up that points at nothing: the question back, and how to go on."""
+    if answer.suggestions:
+        return m.text(texts.get("which_one_pick"))
+    examples = [q.strip() for q in texts.get("example_questions").split("|") if q.strip()]
+    return m.text(texts.get("which_one", example=examples[0] if examples else ""))
+
+
+def lower_first(text: str) -> str:
+    """ "Guests" -> "guests" inside a sentence; an abbreviation ("ЖМК") stays as it is."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _city_counts(catalog: Catalog, events: list[Event], texts: Texts) -> str:
@@ -208,8 +338,14 @@ def _city_counts(catalog: Catalog, events: list[Event], texts: Texts) -> str:
 def _no_match(catalog: Catalog, texts: Texts, described: str, m: Marks) -> str:
     lang = texts.language
     years = catalog.years
-    cities = sorted(entity_name(catalog, "place", c, lang) for c in catalog.used_cities)
-    categories = sorted(entity_name(catalog, "category", c, lang) for c in catalog.used_categories)
+    by_letter = alphabetical(lang)
+    cities = sorted(
+        (entity_name(catalog, "place", c, lang) for c in catalog.used_cities), key=by_letter
+    )
+    categories = sorted(
+        (entity_name(catalog, "category", c, lang) for c in catalog.used_categories),
+        key=by_letter,
+    )
     lines = [m.bold(m.text(texts.get("no_match", filter=described or "—")))]
     if years:
         lines.append(m.text(texts.get("no_match_years", first=years[0], last=years[-1])))
@@ -255,14 +391,16 @@ def _card(
         "",
         m.text(in_language(event.summary, lang)),
     ]
-    for number, (role, names) in enumerate(involved(catalog, event, lang)):
-        label = role_label(texts, role, len(names))
+    groups = involved(catalog, event, lang)
+    for number, (role, names) in enumerate(groups):
+        label = role_label(texts, role, len(names), planned=event.is_planned)
         value = texts.get("label_value", label=label, value=", ".join(names))
         lines.append(("\n" if number == 0 else "") + f"{ROLE_MARKS[role]} {m.text(value)}")
     if event.facts:
         separator = texts.get("facts_separator")
-        facts = separator.join(_fact_sentence(f, texts).rstrip(".") for f in event.facts)
-        lines.append(f"🔢 {m.text(labelled('card_facts', facts))}")
+        facts = separator.join(s.rstrip(".") for s in fact_sentences(event.facts, texts))
+        gap = "" if groups else "\n"  # the facts open the block after the summary
+        lines.append(f"{gap}🔢 {m.text(labelled('card_facts', facts))}")
     lines.append("\n" + m.italic(m.text(labelled("card_source", ""))))
     # Collapsed: the quote is English and as long as the summary; one tap opens it.
     lines.append(m.quote(m.text(event.source)))

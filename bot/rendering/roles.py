@@ -41,8 +41,13 @@ ROLE_MARKS: dict[Role, str] = {
 }
 
 
-def role_label(texts: Texts, role: Role, how_many: int) -> str:
-    """The label for `how_many` names in a role: "Organiser" / "Organisers" where it differs."""
+def role_label(texts: Texts, role: Role, how_many: int, *, planned: bool = False) -> str:
+    """The label for `how_many` names in a role: "Organiser" / "Organisers" where it differs.
+
+    A participant of a planned event only planned to take part: "Planned to take part".
+    """
+    if planned and role is Role.PARTICIPANT:
+        return texts.get("role_participant_planned")
     key = f"role_{role.value}" if how_many == 1 else f"role_{role.value}_many"
     return texts.get(key)
 

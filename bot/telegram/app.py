@@ -12,6 +12,7 @@ import os
 import random
 import sqlite3
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -54,6 +55,7 @@ from bot.telegram import (
 )
 from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
+from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit
 from bot.telegram.intake import mark_done, open_inbox, replay
 from bot.telegram.languages import Languages
@@ -75,6 +77,8 @@ POLL_STALL_SECONDS = POLL_TIMEOUT_SECONDS + 60
 """A getUpdates returns within its timeout; this long without one means polling is wedged."""
 READ_TIMEOUT_SECONDS = 5.0
 """httpx's and PTB's default: how long a reply may take (a long poll adds its own timeout)."""
+CONVERSATIONS_FILE = "conversations.json"
+"""Where the conversations wait out a restart (bot.telegram.conversations.ConversationStore)."""
 WATCH_SECONDS = 10.0
 """How often data/ is checked for changes between updates (each update checks too)."""
 MISSED_FILE = "missed.sqlite3"
@@ -128,13 +132,15 @@ def build_application(
     *,
     watch_seconds: float = WATCH_SECONDS,
     read_timeout: float = READ_TIMEOUT_SECONDS,
+    clock: Callable[[], float] = time.monotonic,
 ) -> BotApp:
     """The Application with every handler registered, in order; nothing runs until started.
 
     `read_timeout` (seconds): how long one Bot API reply may take (tests make it short).
     `data` is a DataReloader for live data (`python -m bot run`), or a fixed Answerer. With a
     reloader, data/ is checked before every update and every `watch_seconds`, and the admins
-    hear of broken edits.
+    hear of broken edits. `clock` times the silence after which a conversation is forgotten
+    (tests pass their own).
 
     Raises:
         ValueError: when settings carry no token.
@@ -191,6 +197,7 @@ def build_application(
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
         evening.close()
+        conversations.save(settings.state_dir / CONVERSATIONS_FILE)
 
     background: dict[str, asyncio.Task[None]] = {}
     processor = FreshDataUpdateProcessor(
@@ -213,7 +220,11 @@ def build_application(
     bot.watch_polling(bot_is_polling)
     if inbox is not None:  # what is not started at a stop waits in the inbox for the next run
         processor.leave_unstarted_when(lambda: not application.running)
-    application.bot_data.services = Services(live, languages, missed, random.Random(), token)
+    conversations = ConversationStore(settings.conversation_minutes * 60, clock=clock)
+    conversations.load(settings.state_dir / CONVERSATIONS_FILE)
+    application.bot_data.services = Services(
+        live, languages, missed, random.Random(), token, conversations
+    )
     application.bot_data.evening = evening
     admin.conditions = lambda: conditions(settings.state_dir, live, missed, inbox, bot)
     register(application, AbuseGuard(settings.limits), admin)

@@ -4,15 +4,19 @@ button still works after a restart; stale, foreign or forged data gets a short n
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.answering import Answer
 from bot.catalog.model import Place
+from bot.conversation import Conversation
 from bot.telegram import callbacks as cb
 from bot.telegram import game
 from bot.telegram import keyboards as kb
 from bot.telegram.commands import send_fact
 from bot.telegram.context import BotContext, esc
+from bot.telegram.talk import remember_shown
 from bot.text import clip
 
 TOAST_LIMIT = 200
@@ -51,21 +55,32 @@ async def act(
                 return stale(context)
             text, markup = context.render(answer, page, menu=menu)
             await context.edit(message, text, markup)
+            shown = context.services.conversations.of_message(message.chat_id, message.message_id)
+            if shown is not None and shown.listed == answer.event_ids:
+                remember_shown(context, message, user, replace(shown, page=page))  # for "more"
         case cb.OpenCard(language, event_id):
             card = answerer.card(event_id, language)
             if card is None:
                 return stale(context)
-            await context.reply_answer(message, card, quote=False)
+            sent = await context.reply_answer(message, card, quote=False)
+            tapped = _conversation_of(context, message, user)
+            remember_shown(context, sent, user, tapped.with_card(event_id, language))
         case cb.Follow(language, token):
             answer = answerer.replay(token, language)
             if answer is None:
                 return stale(context)
-            await context.reply_answer(message, answer, quote=False)
+            sent = await context.reply_answer(message, answer, quote=False)
+            after = Conversation().with_list(
+                answerer.tokens.decode(token), answer.event_ids, answer.language
+            )
+            remember_shown(context, sent, user, after)
         case cb.Example(language, index):
             examples = context.examples(language)
             if index >= len(examples):
                 return stale(context)
-            await context.reply_answer(message, answerer.answer(examples[index], language))
+            answer, after = answerer.converse(examples[index], Conversation(), language)
+            sent = await context.reply_answer(message, answer)
+            remember_shown(context, sent, user, after)
         case cb.SetLanguage(language):
             context.services.languages.choose(user, language)
             done = context.texts_in(language).get("tg_lang_set")
@@ -81,12 +96,22 @@ async def act(
                 return stale(context)
             text, markup = context.render(answer, menu=True)
             await context.edit(message, text, markup)
+            remember_shown(
+                context, message, user, Conversation().with_list(None, answer.event_ids, language)
+            )
         case cb.AnotherFact(language):
             await send_fact(context, message, language)
         case cb.GameNext():
             notice = await game.on_next(action, user, message, context)
             return clip(notice, TOAST_LIMIT) if notice else None
     return None
+
+
+def _conversation_of(context: BotContext, message: Message, user: int) -> Conversation:
+    """The conversation behind the tapped message, else the tapper's in this chat."""
+    store = context.services.conversations
+    shown = store.of_message(message.chat_id, message.message_id)
+    return shown if shown is not None else store.get((message.chat_id, user))
 
 
 def menu_for(context: BotContext, language: str, which: str) -> tuple[str, InlineKeyboardMarkup]:

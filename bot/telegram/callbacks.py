@@ -51,7 +51,7 @@ class Follow:
 
 @dataclass(frozen=True)
 class Example:
-    """An example question from the welcome message, by its index in the locale."""
+    """An example question (welcome or fallback), by its index in BotContext.examples."""
 
     language: str
     index: int

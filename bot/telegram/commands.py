@@ -9,6 +9,7 @@ from bot.rendering import render_html
 from bot.telegram import group
 from bot.telegram import keyboards as kb
 from bot.telegram.context import BotContext, esc
+from bot.telegram.talk import answer_in_conversation
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -93,9 +94,7 @@ async def ask(update: Update, context: BotContext) -> None:
     if not question:
         await group.ask_back(update, context)
         return
-    answer = context.answerer.answer(question, context.language)
-    context.asked(answer)
-    await context.reply_answer(message, answer)
+    await answer_in_conversation(context, message, question)
 
 
 async def unknown_command(update: Update, context: BotContext) -> None:

@@ -19,17 +19,22 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
+from bot.answer import Intent
 from bot.answering import Answer, Answerer
 from bot.catalog.model import Catalog
 from bot.missed import MissedLog
 from bot.rendering import Page, Texts, render_html, texts
 from bot.telegram import keyboards as kb
+from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit, topic_of
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_EXAMPLES = 4
+FALLBACK_EXAMPLES = 3
+# Replies after which the user may not know what to ask: they get example questions to tap.
+_DEAD_ENDS = frozenset({Intent.OUT_OF_SCOPE, Intent.WHICH_ONE, Intent.HELP})
 
 
 def esc(text: str) -> str:
@@ -46,6 +51,7 @@ class Services:
     missed: MissedLog | None
     rng: random.Random
     token: str
+    conversations: ConversationStore
 
 
 class BotData:
@@ -104,12 +110,21 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         return texts(self.catalog, language)
 
     def examples(self, language: str | None = None) -> list[str]:
-        raw = self.texts_in(language or self.language).get("example_questions")
-        return [q.strip() for q in raw.split("|") if q.strip()][:MAX_EXAMPLES]
+        """Every example question: the welcome's first, then the fallback's (tg_more_examples);
+        an Example button carries its index in this list."""
+        words = self.texts_in(language or self.language)
+        raw = f"{words.get('example_questions')}|{words.get('tg_more_examples')}"
+        return list(dict.fromkeys(q.strip() for q in raw.split("|") if q.strip()))
 
     def welcome(self, first_name: str) -> tuple[str, InlineKeyboardMarkup]:
         text = esc(self.texts.get("tg_welcome", name=first_name))
-        return text, kb.examples_keyboard(self.examples(), self.language)
+        return text, kb.examples_keyboard(self.examples()[:MAX_EXAMPLES], self.language)
+
+    def fallback_examples(self, language: str) -> InlineKeyboardMarkup:
+        """Three example questions as buttons, a different three each time."""
+        examples = list(enumerate(self.examples(language)))
+        chosen = self.services.rng.sample(examples, min(FALLBACK_EXAMPLES, len(examples)))
+        return kb.example_buttons(sorted(chosen), language)
 
     def share_link(self, event_id: str) -> str:
         return kb.deep_link(self.bot.username, event_id) or ""
@@ -123,6 +138,8 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         markup = kb.answer_keyboard(
             answer, rendered, self.catalog, self.bot.username, words, menu=menu
         )
+        if markup is None and answer.intent in _DEAD_ENDS:
+            markup = self.fallback_examples(answer.language)  # never a dead end
         return rendered.text, markup
 
     def asked(self, answer: Answer) -> None:
@@ -138,10 +155,10 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         markup: InlineKeyboardMarkup | None = None,
         *,
         quote: bool | None = None,
-    ) -> None:
+    ) -> Message:
         """Send in the message's chat (and forum topic); quoting it when `quote` (by default:
         in groups)."""
-        await self.bot.send_message(
+        return await self.bot.send_message(
             message.chat_id,
             html,
             message_thread_id=topic_of(message),
@@ -157,9 +174,9 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
     async def reply_answer(
         self, message: Message, answer: Answer, *, quote: bool | None = None
-    ) -> None:
-        text, markup = self.render(answer)
-        await self.reply(message, text, markup, quote=quote)
+    ) -> Message:
+        text, markup = self.render(answer, answer.page)
+        return await self.reply(message, text, markup, quote=quote)
 
     async def edit(self, message: Message, html: str, markup: InlineKeyboardMarkup | None) -> None:
         """Edit in place; a double tap that would change nothing is not an error."""

@@ -138,6 +138,12 @@ def examples_keyboard(examples: Sequence[str], language: str) -> InlineKeyboardM
     )
 
 
+def example_buttons(examples: Sequence[tuple[int, str]], language: str) -> InlineKeyboardMarkup:
+    """(index, question) pairs as Example buttons: the index is the question's place in
+    BotContext.examples, so the button still means the same question after a restart."""
+    return InlineKeyboardMarkup([[_button(text, cb.Example(language, i))] for i, text in examples])
+
+
 def language_keyboard() -> InlineKeyboardMarkup:
     buttons = [_button(LANGUAGE_NAMES[code], cb.SetLanguage(code)) for code in LANGUAGES]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])

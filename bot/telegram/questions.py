@@ -8,6 +8,7 @@ import re
 from telegram import Message, MessageEntity, Update
 
 from bot.telegram.context import BotContext, esc
+from bot.telegram.talk import answer_in_conversation, replied_to_bot
 
 
 def text_of(message: Message | None) -> str:
@@ -50,9 +51,7 @@ async def private_text(update: Update, context: BotContext) -> None:
     message = update.effective_message
     if message is None or not message.text:
         return
-    answer = context.answerer.answer(message.text, context.language)
-    context.asked(answer)
-    await context.reply_answer(message, answer)
+    await answer_in_conversation(context, message, message.text)
 
 
 async def group_text(update: Update, context: BotContext) -> None:
@@ -65,10 +64,12 @@ async def group_text(update: Update, context: BotContext) -> None:
     username = context.bot.username
     if not speaks_to_bot(message, username, context.bot.id):
         return
-    question = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE)
-    answer = context.answerer.answer(question.strip(), context.language)
-    context.asked(answer)
-    await context.reply_answer(message, answer, quote=True)
+    question = re.sub(rf"@{re.escape(username)}\b", " ", text, flags=re.IGNORECASE).strip()
+    # A reply without a mention that asks nothing ("haha", "👍") is left alone.
+    only_a_reply = question == text.strip() and replied_to_bot(message, context.bot.id) is not None
+    await answer_in_conversation(
+        context, message, question, quote=True, silent_unless_asked=only_a_reply
+    )
 
 
 async def private_media(update: Update, context: BotContext) -> None:
@@ -78,8 +79,6 @@ async def private_media(update: Update, context: BotContext) -> None:
     if message is None:
         return
     if message.caption and message.caption.strip():
-        answer = context.answerer.answer(message.caption, context.language)
-        context.asked(answer)
-        await context.reply_answer(message, answer)
+        await answer_in_conversation(context, message, message.caption)
         return
     await context.reply(message, esc(context.texts.get("tg_text_only")))

@@ -15,7 +15,11 @@ from bot.understanding.normalise import CYRILLIC, KYRGYZ_LETTERS, fold
 
 _RAW_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _TAG = re.compile(r"<[^<>]{0,200}>")
-_FRENCH_ACCENTS = re.compile(r"[éèêëàâçîïôûùœ]")
+# Accents only French writes; ë and ï are Dutch too (België, ideeën), so they tell nothing.
+_FRENCH_ACCENTS = re.compile(r"[éèêàâçîôûùœ]")
+# A question this short, in the user's own script, is answered in the user's language unless a
+# marker word (or ң ө ү) says otherwise: "expo Gent", "films", "Nooruz" are the user's.
+SHORT_QUESTION_WORDS = 3
 
 
 # How far ahead (mean log-probability per trigram) the letter model's guess must be; measured
@@ -78,6 +82,28 @@ class LanguageDetector:
         cyrillic = sum(bool(CYRILLIC.search(w)) for w in words) * 2 >= len(words)
         candidates = ("ru", "ky") if cyrillic else ("en", "fr", "nl")
         return self._letters.guess(words, candidates, self._letter_margin)
+
+    def for_user(self, text: str, detected: str | None, user_language: str | None) -> str | None:
+        """The language to answer a short question in, when the user has one.
+
+        A short question, a name or a word two languages share ("expo Gent", "films") is the
+        user's: the letters guessed a language, the user told it (Telegram or /lang).
+        """
+        if user_language is None or detected == user_language:
+            return detected
+        raw = [w.casefold() for w in _RAW_WORD.findall(_TAG.sub(" ", text))]
+        if not raw or len(raw) > SHORT_QUESTION_WORDS or KYRGYZ_LETTERS.search(text):
+            return detected
+        cyrillic = any(CYRILLIC.search(w) for w in raw)
+        if cyrillic != (user_language in ("ru", "ky")):
+            return detected  # another script: the question's own language wins
+        if detected is not None:
+            pool = self._cyrillic if cyrillic else self._latin
+            markers = pool.get(detected, frozenset())
+            keys = raw if cyrillic else [fold(w) for w in raw]
+            if any(w in markers for w in keys):
+                return detected  # "concerts à Bruxelles": a marker word says French
+        return user_language
 
     def by_markers(self, text: str) -> str | None:
         """The language its marker words (and ң ө ү) decide, or None."""

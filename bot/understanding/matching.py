@@ -6,13 +6,17 @@ over inflected over fuzzy, so a typo can never override a word typed right.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import OSA, DamerauLevenshtein
 
 from bot.understanding.vocabulary import MIN_FUZZY_LENGTH, Sense, Vocabulary
+
+# Edit distances for typos: full Damerau-Levenshtein, or the optimal string alignment (OSA) that
+# never edits a substring twice. benchmarks/compare_scorers.py measures both on every question set.
+SCORERS = {"damerau": DamerauLevenshtein.distance, "osa": OSA.distance}
 
 EXACT = 100.0
 STEMMED = 99.0
@@ -35,13 +39,14 @@ def find_matches(
     *,
     max_edits: tuple[int, int, int],
     taken: set[int] | None = None,
+    scorer: str = "damerau",
 ) -> list[Match]:
     """All known phrases in `words`, non-overlapping, in word order.
 
     Args:
         words: folded words of the question.
         plain_words: the same words folded without spelling variants, for typo matching.
-        max_edits: typing slips (Damerau-Levenshtein edits) forgiven in words of 5-7, 8-11
+        max_edits: typing slips (edits, OSA by default) forgiven in words of 5-7, 8-11
             and 12+ letters. A different meaning at the same distance is kept as a rival, so
             the caller can ask "did you mean".
         taken: word indexes already used (years, numbers); they are skipped.
@@ -62,6 +67,8 @@ def find_matches(
     for n in range(span, 0, -1):
         for i in range(len(words) - n + 1):
             if free(i, n):
+                if n == 1 and _respelt_short_word(words[i], plain_words[i], vocabulary):
+                    continue
                 match = _exact(words[i : i + n], i, vocabulary)
                 if match:
                     claim(match)
@@ -93,7 +100,9 @@ def find_matches(
                 continue  # "болгонун" is "болгон" inflected, not a typo of "өлкөнүн"
             if any(w.isdigit() for w in chunk) or all(w in vocabulary.known_words for w in chunk):
                 continue  # words typed right: exact matching already had its say
-            match = _fuzzy(" ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits)
+            match = _fuzzy(
+                " ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits, SCORERS[scorer]
+            )
             if match:
                 claim(match)
 
@@ -120,6 +129,17 @@ def _exact(chunk: Sequence[str], start: int, vocabulary: Vocabulary) -> Match | 
     return Match(start, end, senses, STEMMED, key) if senses else None
 
 
+_OFF_TOPIC = Sense("intent", "out_of_scope")
+_SHORT_OFF_TOPIC = 6  # "wether" is weather; "watch" (five letters) is not "match"
+_CUE_KINDS = ("period",)  # intent cues keep theirs: "relashions"
+
+
+def _respelt_short_word(word: str, plain: str, vocabulary: Vocabulary) -> bool:
+    """A short word that only the Latin-typed-Russian spellings turned into a known one:
+    English "few" folds to "fev" (фев, February); typed as it is it means nothing."""
+    return len(plain) <= 3 and word != plain and not vocabulary.plain_lookup(plain)
+
+
 def allowed_edits(length: int, max_edits: tuple[int, int, int]) -> int:
     """How many typing slips a word of this length may carry and still be recognised."""
     short, medium, long = max_edits
@@ -139,11 +159,13 @@ def _compound(word: str, vocabulary: Vocabulary) -> frozenset[Sense]:
     return frozenset()
 
 
-def _word_by_word(text: str, key: str, max_edits: tuple[int, int, int]) -> bool:
+def _word_by_word(
+    text: str, key: str, max_edits: tuple[int, int, int], distance: Callable[..., int]
+) -> bool:
     typed, known = text.split(), key.split()
     if len(typed) != len(known):
         return False
-    distances = [DamerauLevenshtein.distance(a, b) for a, b in zip(typed, known, strict=True)]
+    distances = [distance(a, b) for a, b in zip(typed, known, strict=True)]
     if sum(distances) == 1:
         return all(len(a) >= 3 for a, d in zip(typed, distances, strict=True) if d)  # "adn"
     return all(
@@ -152,7 +174,12 @@ def _word_by_word(text: str, key: str, max_edits: tuple[int, int, int]) -> bool:
 
 
 def _fuzzy(
-    text: str, start: int, n: int, vocabulary: Vocabulary, max_edits: tuple[int, int, int]
+    text: str,
+    start: int,
+    n: int,
+    vocabulary: Vocabulary,
+    max_edits: tuple[int, int, int],
+    distance: Callable[..., int],
 ) -> Match | None:
     edits = allowed_edits(len(text), max_edits)
     if edits == 0:
@@ -160,14 +187,23 @@ def _fuzzy(
     hits = process.extract(
         text,
         vocabulary.plain_keys_near_length(len(text), edits),
-        scorer=DamerauLevenshtein.distance,
+        scorer=distance,
         score_cutoff=edits,
         limit=6,
     )
     if n > 1:
         # A phrase forgives slips inside its words, never a different word ("people take" is
         # not "people came"): every word must be within its own allowance.
-        hits = [hit for hit in hits if _word_by_word(text, hit[0], max_edits)]
+        hits = [hit for hit in hits if _word_by_word(text, hit[0], max_edits, distance)]
+    # Period words (ordinals, "before", "since") forgive one slip only: "оперная" is not
+    # "первая", though two edits apart; names keep the full allowance.
+    # An off-topic cue is taken only as typed in a short word: "watch" is not "match".
+    hits = [
+        hit
+        for hit in hits
+        if (hit[1] <= 1 or any(s.kind not in _CUE_KINDS for s in vocabulary.plain_lookup(hit[0])))
+        and (len(text) >= _SHORT_OFF_TOPIC or vocabulary.plain_lookup(hit[0]) != {_OFF_TOPIC})
+    ]
     if not hits:
         return None
     best_key, best_distance, _ = hits[0]

@@ -36,7 +36,28 @@ class Query:
     numbers: tuple[int, ...] = ()  # other numbers typed ("90" in "90th anniversary")
     planned: bool = False  # only events the source gives as planned
     unknown_place: str | None = None  # a place we have no record of ("Tokyo")
+    # Left out on purpose: "all events but the concerts", "не в Брюсселе", "behalve 2015".
+    without_categories: tuple[str, ...] = ()
+    without_places: tuple[str, ...] = ()
+    without_years: tuple[int, ...] = ()
+    without_events: tuple[str, ...] = ()  # "films other than Centaur"
+    foreign_place: str | None = None  # a country outside the ties ("in Kazakhstan")
+    organised: bool = False  # "what did the embassy organise": its events as organiser only
+    asks_who: str | None = None  # "organiser" or "performer": who organised / who sang
+    future: bool = False  # "next concert", "upcoming", "this year": after the record's end
+    year_months: tuple[tuple[int, int], ...] = ()  # "winter 2016/17": (2016, 12), (2017, 1)...
+    period_events: tuple[str, ...] = ()  # "after the Nooruz", "between X and Y": anchors
+    period_month: int | None = None  # "after March 2017": the period's anchor month
+    # Content words the parse could not explain, for the search in the events' own texts.
+    loose_words: tuple[str, ...] = field(default=(), compare=False)
+    out_of_scope_cue: bool = field(default=False, compare=False)  # "weather", "visa"...
     alternatives: tuple[Query, ...] = field(default=(), compare=False)
+    # The intent cue phrases the question used ("what happened", "how many"): a fragment such
+    # as "and in 2016?" has none, so it can continue the last question (bot/conversing.py).
+    cues: tuple[str, ...] = field(default=(), compare=False)
+    # Words that meant nothing to the parser (function words aside): a follow-up about "it"
+    # may have a few ("where was it supposed to take place?"), a new question more.
+    unexplained: tuple[str, ...] = field(default=(), compare=False)
     confidence: float = 1.0
 
     def has_filters(self) -> bool:
@@ -54,4 +75,9 @@ class Query:
             or self.unknown_place
             or self.facts
             or self.planned
+            or self.without_categories
+            or self.without_places
+            or self.without_years
+            or self.without_events
+            or self.year_months
         )

@@ -18,7 +18,7 @@ _SEP = "~"
 _INTENTS = {
     "list": "L", "detail": "D", "date_of": "W", "count": "N", "first": "F", "latest": "T",
     "overview": "O", "help": "H", "greeting": "G", "thanks": "K", "out_of_scope": "X",
-    "places": "C",
+    "places": "C", "organiser": "R", "compare": "V", "future": "U",
 }  # fmt: skip
 _INTENT_OF = {code: intent for intent, code in _INTENTS.items()}
 _PERIODS = {Period.BEFORE: "b", Period.AFTER: "a", Period.SINCE: "s", Period.BETWEEN: "r"}
@@ -32,6 +32,10 @@ _ENTITY_SLOTS = {
     "organisations": ("o", "organisation"),
     "events": ("e", "event"),
     "facts": ("f", "fact"),
+    "without_categories": ("x", "category"),
+    "without_places": ("z", "place"),
+    "without_events": ("w", "event"),
+    "period_events": ("v", "event"),
 }
 _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
@@ -69,6 +73,16 @@ class TokenCodec:
             parts.append("m" + ".".join(map(str, query.months)))
         if query.days:
             parts.append("d" + ".".join(map(str, query.days)))
+        if query.without_years:
+            parts.append("u" + ".".join(map(str, query.without_years)))
+        if query.year_months:
+            parts.append("j" + ".".join(f"{y}-{m}" for y, m in query.year_months))
+        if query.period_month:
+            parts.append(f"M{query.period_month}")
+        if query.future:
+            parts.append("Z")
+        if query.organised:
+            parts.append("Q")
         if query.period:
             parts.append(_PERIODS[query.period] + ".".join(map(str, query.period_years)))
         for slot, (prefix, kind) in _ENTITY_SLOTS.items():
@@ -98,12 +112,27 @@ class TokenCodec:
             for part in parts:
                 prefix, body = part[:1], part[1:]
                 values = body.split(".") if body else []
-                if prefix in ("y", "m", "d", "n"):
+                if prefix in ("y", "m", "d", "n", "u"):
                     numbers = tuple(int(v) for v in values)
-                    slot = {"y": "years", "m": "months", "d": "days", "n": "numbers"}[prefix]
+                    slot = {
+                        "y": "years",
+                        "m": "months",
+                        "d": "days",
+                        "n": "numbers",
+                        "u": "without_years",
+                    }[prefix]
                     slots[slot] = numbers
                 elif part == "P":
                     slots["planned"] = True
+                elif part == "Z":
+                    slots["future"] = True
+                elif part == "Q":
+                    slots["organised"] = True
+                elif prefix == "M":
+                    slots["period_month"] = int(body)
+                elif prefix == "j":
+                    pairs = [v.split("-") for v in values]
+                    slots["year_months"] = tuple((int(y), int(m)) for y, m in pairs)
                 elif prefix == "S" and body in _SEASON_NAMES:
                     slots["season"] = body
                 elif prefix in _PERIOD_OF:

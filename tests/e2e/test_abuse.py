@@ -176,7 +176,7 @@ async def test_after_the_window_the_user_is_answered_again(
         replies = await api.replies(402, 4)
         notice = replies[3]["text"]
         assert notice.startswith(slow_down("fr"))
-        assert any(f" {n} s" in notice for n in (1, 2))  # how long to wait, honestly
+        assert any(f" {n}\u00a0s" in notice for n in (1, 2))  # how long, honestly (no-break)
         await api.idle(0.3)
         assert len(api.bot_messages(402)) == 4
 

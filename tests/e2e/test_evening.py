@@ -67,7 +67,7 @@ async def test_a_whole_round_in_a_group_with_two_players_and_the_scoreboard(
         toast = await api.callback_answer(
             api.press(guest, poll, api.buttons(poll)[0]["callback_data"])
         )
-        assert "Alleen wie de ronde begon" in toast["text"]  # in the guest's language
+        assert "Alleen wie de ronde is begonnen" in toast["text"]  # in the guest's language
         label = "Scoreboard" if number == 3 else "Next question"
         api.press_button(host, poll, label)
         if number < 3:
@@ -114,7 +114,7 @@ async def test_the_host_stops_a_round_and_a_private_round_has_one_player(
 ) -> None:
     user = api.user(321, "Jyldyz", "ky")
     api.send_text(user, "/quiz 11")
-    assert "1 – 10" in (await api.reply(321))["text"]
+    assert "1ден 10 суроого чейин" in (await api.reply(321))["text"]  # the reviewed wording
     api.send_text(user, "/quiz 2")
     _intro, poll = await api.replies(321, 2)
     api.answer_poll(user, poll, [correct(poll)])

@@ -65,7 +65,7 @@ FORGED = [
     "1|p|en|0|-|" + "é" * 20,
     "1|s|en|",
     "1|s|en|ZZZZZZ",
-    "1|x|en|9",
+    "1|x|en|99",  # past the example questions (welcome and fallback ones)
     "1|x|en|-1",
     "1|x|en|99999999999999999999",
     "1|b|en|c|concrt",

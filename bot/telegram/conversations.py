@@ -1,0 +1,158 @@
+"""Where the Telegram adapter keeps conversations: per chat (per user in groups) and per bot
+message, forgotten after a while of silence, never more than a fixed number.
+
+Plain Python, no `telegram` import: the handlers pass ids in and get Conversations out. Every
+operation is O(1) (ordered dicts used as LRU lists). Kept in memory; `save` writes it to one
+JSON file at shutdown and `load` reads it back at start (ages, not clock readings, so a restart
+keeps the silence counting), which is cheap: a few hundred bytes per chat.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.conversation import Conversation
+
+MAX_CONVERSATIONS = 20_000
+"""Chats (users in groups) remembered at once; the longest silent is forgotten first."""
+MAX_MESSAGES_PER_CHAT = 50
+"""Bot messages per chat whose context a reply can take: older replies start afresh."""
+MAX_MESSAGES = 100_000
+"""Bot messages remembered in all; the chat silent longest loses its messages first."""
+
+log = logging.getLogger(__name__)
+
+Key = tuple[int, int]
+"""(chat id, user id): in a private chat both are the user; in a group each user has their own."""
+
+
+class ConversationStore:
+    """The conversation of each chat, and the one behind each bot message."""
+
+    def __init__(
+        self,
+        timeout_seconds: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        max_conversations: int = MAX_CONVERSATIONS,
+        max_messages_per_chat: int = MAX_MESSAGES_PER_CHAT,
+        max_messages: int = MAX_MESSAGES,
+    ) -> None:
+        """Args:
+        timeout_seconds: silence after which a chat's conversation is forgotten (0: never kept).
+        clock: seconds, monotonic; tests pass their own to move time on without sleeping.
+        """
+        self.timeout = timeout_seconds
+        self.clock = clock
+        self.max_conversations = max_conversations
+        self.max_messages_per_chat = max_messages_per_chat
+        self.max_messages = max_messages
+        self._chats: OrderedDict[Key, tuple[float, Conversation]] = OrderedDict()
+        self._messages: OrderedDict[int, OrderedDict[int, tuple[float, Conversation]]] = (
+            OrderedDict()
+        )
+        self._message_count = 0
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+    @property
+    def message_count(self) -> int:
+        return self._message_count
+
+    def get(self, key: Key) -> Conversation:
+        """The chat's conversation, or a fresh one after `timeout` seconds of silence."""
+        entry = self._chats.get(key)
+        if entry is None:
+            return Conversation()
+        seen, conversation = entry
+        if self._expired(seen):
+            del self._chats[key]
+            return Conversation()
+        return conversation
+
+    def of_message(self, chat_id: int, message_id: int) -> Conversation | None:
+        """The conversation right after the bot sent this message; None when not remembered
+        (one of the chat's older messages, not the bot's, or sent before a restart).
+
+        A reply names the message it continues, so silence does not expire it: only the caps do.
+        """
+        entry = self._messages.get(chat_id, OrderedDict()).get(message_id)
+        return None if entry is None else entry[1]
+
+    def put(self, key: Key, conversation: Conversation, message_id: int | None = None) -> None:
+        """After an answer: the chat's conversation, and (when given) the bot message's."""
+        now = self.clock()
+        if self.timeout <= 0:
+            return
+        self._chats.pop(key, None)
+        self._chats[key] = (now, conversation)
+        while len(self._chats) > self.max_conversations:
+            self._chats.popitem(last=False)
+        if message_id is not None:
+            self.remember(key[0], message_id, conversation)
+
+    def remember(self, chat_id: int, message_id: int, conversation: Conversation) -> None:
+        """The conversation behind one bot message, for replies to it (no expiry, only caps)."""
+        if self.timeout <= 0:
+            return
+        entry = (self.clock(), conversation)
+        messages = self._messages.pop(chat_id, None) or OrderedDict()
+        self._message_count -= len(messages)
+        messages[message_id] = entry
+        while len(messages) > self.max_messages_per_chat:
+            messages.popitem(last=False)
+        self._messages[chat_id] = messages
+        self._message_count += len(messages)
+        while self._message_count > self.max_messages and self._messages:
+            _, dropped = self._messages.popitem(last=False)
+            self._message_count -= len(dropped)
+
+    def save(self, path: Path) -> None:
+        """Write what is remembered to `path` (replaced atomically); failures are logged only:
+        losing the conversations costs a fuller question, never the shutdown."""
+        now = self.clock()
+        chats = [
+            [chat, user, round(now - seen, 1), conversation.to_json()]
+            for (chat, user), (seen, conversation) in self._chats.items()
+            if not self._expired(seen)
+        ]
+        messages = [
+            [chat, message_id, conversation.to_json()]
+            for chat, entries in self._messages.items()
+            for message_id, (_, conversation) in entries.items()
+        ]
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".tmp")
+            partial.write_text(json.dumps({"chats": chats, "messages": messages}), "utf-8")
+            partial.replace(path)
+        except OSError as error:
+            log.warning("could not save the conversations to %s: %s", path, error)
+
+    def load(self, path: Path) -> None:
+        """Read what `save` wrote; a missing or damaged file is a fresh start."""
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+            now = self.clock()
+            for chat, user, age, text in raw.get("chats", []):
+                self._chats[(int(chat), int(user))] = (
+                    now - float(age),
+                    Conversation.from_json(text),
+                )
+            for chat, message_id, text in raw.get("messages", []):
+                self.remember(int(chat), int(message_id), Conversation.from_json(text))
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, AttributeError) as error:
+            log.warning("could not read the saved conversations in %s: %s", path, error)
+        while len(self._chats) > self.max_conversations:
+            self._chats.popitem(last=False)
+
+    def _expired(self, seen: float) -> bool:
+        return self.clock() - seen > self.timeout

@@ -1,0 +1,106 @@
+"""The Telegram adapter's conversation store: per chat and per user, per bot message, expiring
+after silence on an injected clock, and bounded however many chats talk to the bot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.conversation import Conversation
+from bot.telegram.conversations import ConversationStore
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def said(language: str, *listed: str) -> Conversation:
+    return Conversation(listed=listed, language=language)
+
+
+def test_each_user_of_a_group_has_their_own_conversation() -> None:
+    store = ConversationStore(1800, clock=Clock())
+    store.put((-100, 1), said("ru", "a", "b"))
+    store.put((-100, 2), said("fr", "c"))
+    assert store.get((-100, 1)).listed == ("a", "b")
+    assert store.get((-100, 2)).listed == ("c",)
+    assert store.get((-100, 3)) == Conversation()
+
+
+def test_a_conversation_is_forgotten_after_the_silence_and_kept_before_it() -> None:
+    clock = Clock()
+    store = ConversationStore(30 * 60, clock=clock)
+    store.put((5, 5), said("en", "a"))
+    clock.now += 30 * 60 - 1
+    assert store.get((5, 5)).listed == ("a",)
+    store.put((5, 5), said("en", "b"))  # talking again restarts the silence
+    clock.now += 30 * 60 - 1
+    assert store.get((5, 5)).listed == ("b",)
+    clock.now += 2
+    assert store.get((5, 5)) == Conversation()
+
+
+def test_a_bot_message_keeps_its_own_context_after_later_answers() -> None:
+    clock = Clock()
+    store = ConversationStore(1800, clock=clock)
+    store.put((-100, 1), said("en", "old"), message_id=10)
+    store.put((-100, 1), said("en", "new"), message_id=11)
+    clock.now += 3 * 3600  # a reply names its message: silence does not expire it
+    assert store.of_message(-100, 10) == said("en", "old")
+    assert store.of_message(-100, 11) == said("en", "new")
+    assert store.of_message(-100, 12) is None
+    assert store.of_message(-200, 10) is None
+
+
+def test_the_store_never_grows_past_its_caps() -> None:
+    store = ConversationStore(
+        1800, clock=Clock(), max_conversations=100, max_messages_per_chat=5, max_messages=40
+    )
+    for chat in range(1000):
+        for message in range(20):
+            store.put((chat, chat), said("en", str(message)), message_id=message)
+    assert len(store) == 100
+    assert store.message_count <= 40
+    assert store.get((999, 999)).listed == ("19",)  # the most recent stay
+    assert store.of_message(999, 19) is not None
+    assert store.of_message(999, 10) is None  # five per chat
+    assert store.get((0, 0)) == Conversation()  # the longest silent went first
+
+
+def test_a_timeout_of_zero_keeps_nothing() -> None:
+    store = ConversationStore(0, clock=Clock())
+    store.put((1, 1), said("en", "a"), message_id=3)
+    assert store.get((1, 1)) == Conversation()
+    assert store.of_message(1, 3) is None
+
+
+def test_a_restart_keeps_the_conversations_and_their_silence(tmp_path: Path) -> None:
+    clock = Clock()
+    store = ConversationStore(1800, clock=clock)
+    store.put((5, 5), said("ru", "a", "b"), message_id=40)
+    clock.now += 600
+    store.save(tmp_path / "conversations.json")
+
+    later = Clock()
+    later.now = 50.0  # a new process: its own clock
+    again = ConversationStore(1800, clock=later)
+    again.load(tmp_path / "conversations.json")
+    assert again.get((5, 5)) == said("ru", "a", "b")
+    assert again.of_message(5, 40) == said("ru", "a", "b")
+    later.now += 1201  # 600 s before the restart and 1201 after: past the 30 minutes
+    assert again.get((5, 5)) == Conversation()
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"chats": [[1]]}', '{"chats": "x"}'])
+def test_a_damaged_or_missing_file_is_a_fresh_start(tmp_path: Path, content: str) -> None:
+    path = tmp_path / "conversations.json"
+    store = ConversationStore(1800, clock=Clock())
+    store.load(path)  # missing
+    path.write_text(content, "utf-8")
+    store.load(path)
+    assert len(store) == 0
