@@ -14,6 +14,7 @@ from bot.paths import DEFAULT_DATA_DIR
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
+    from bot.decision import Answer
 
 EXIT_DATA_ERROR = 1
 
@@ -200,24 +201,29 @@ def _check_data(data_dir: Path) -> int:
     return 0
 
 
-def _ask(answerer: Answerer, question: str | None, as_json: bool, language: str | None) -> int:
-    """One question from the arguments (even a blank one), else one per stdin line."""
+def _print_answer(answerer: Answerer, text: str, answer: Answer, as_json: bool) -> None:
+    """One reply on stdout, flushed: a JSON line (page 1 as Telegram gets it) or plain text."""
     from bot.rendering import render_html, render_text
 
+    if as_json:
+        record = {
+            "question": text,
+            "lang": answer.language,
+            "intent": answer.intent.value,
+            "event_ids": list(answer.event_ids),
+            "reply": render_html(answer, answerer.catalog).text,
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(render_text(answer, answerer.catalog) + "\n")
+    sys.stdout.flush()
+
+
+def _ask(answerer: Answerer, question: str | None, as_json: bool, language: str | None) -> int:
+    """One question from the arguments (even a blank one), else one per stdin line."""
+
     def one(text: str) -> None:
-        answer = answerer.answer(text, language)
-        if as_json:
-            record = {
-                "question": text,
-                "lang": answer.language,
-                "intent": answer.intent.value,
-                "event_ids": list(answer.event_ids),
-                "reply": render_html(answer, answerer.catalog).text,
-            }
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            sys.stdout.write(render_text(answer, answerer.catalog) + "\n")
-        sys.stdout.flush()
+        _print_answer(answerer, text, answerer.answer(text, language), as_json)
 
     if question is not None or (not as_json and sys.stdin.isatty()):
         one(question or "")
@@ -230,7 +236,6 @@ def _ask(answerer: Answerer, question: str | None, as_json: bool, language: str 
 def _dialog(answerer: Answerer, as_json: bool, language: str | None) -> int:
     """One question per stdin line, each in the light of the ones before; `---` starts afresh."""
     from bot.conversation import Conversation
-    from bot.rendering import render_html, render_text
 
     conversation = Conversation()
     for line in sys.stdin:
@@ -239,18 +244,7 @@ def _dialog(answerer: Answerer, as_json: bool, language: str | None) -> int:
             conversation = Conversation()
             continue
         answer, conversation = answerer.converse(text, conversation, language)
-        if as_json:
-            record = {
-                "question": text,
-                "lang": answer.language,
-                "intent": answer.intent.value,
-                "event_ids": list(answer.event_ids),
-                "reply": render_html(answer, answerer.catalog).text,
-            }
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
-        else:
-            sys.stdout.write(render_text(answer, answerer.catalog) + "\n")
-        sys.stdout.flush()
+        _print_answer(answerer, text, answer, as_json)
     return 0
 
 

@@ -10,11 +10,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from bot.answer import Answer, Intent, Suggestion
 from bot.catalog import load_catalog
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact, fact_kinds
 from bot.conversation import Conversation
 from bot.conversing import converse
+from bot.decision import Answer, Intent, Suggestion
 from bot.search import EventIndex
 from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language

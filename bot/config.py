@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.catalog.model import LANGUAGES
 from bot.logs import LEVELS, parse_level
 from bot.paths import DEFAULT_DATA_DIR
 
@@ -92,6 +93,62 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class NewsSettings:
+    """Announcements of new events (bot.news): the channel, its language, reminders, pace."""
+
+    channel: str | None = None  # ANNOUNCE_CHANNEL: @channelname or a numeric chat id
+    channel_language: str = "ru"  # ANNOUNCE_CHANNEL_LANGUAGE
+    reminders: bool = True  # NEWS_REMINDERS: a message the day before an upcoming event
+    messages_per_second: float = 25.0  # NEWS_MESSAGES_PER_SECOND: Telegram allows about 30
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, str], problems: list[str]) -> NewsSettings:
+        """The ANNOUNCE_* and NEWS_* values; a malformed one goes to `problems`."""
+        d = cls()
+        channel = values.get("ANNOUNCE_CHANNEL", "").strip() or None
+        if channel is not None and not re.fullmatch(
+            r"@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{5,20}", channel
+        ):
+            problems.append(
+                "ANNOUNCE_CHANNEL should be @channelname or the channel's numeric id such as "
+                f"-1001234567890 (got {channel!r})"
+            )
+            channel = None
+        language = (
+            values.get("ANNOUNCE_CHANNEL_LANGUAGE", "").strip().lower() or d.channel_language
+        )
+        if language not in LANGUAGES:
+            problems.append(
+                f"ANNOUNCE_CHANNEL_LANGUAGE should be one of {', '.join(LANGUAGES)} "
+                f"(got {language!r})"
+            )
+            language = d.channel_language
+        raw_reminders = values.get("NEWS_REMINDERS", "").strip().lower() or "on"
+        if raw_reminders not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
+            problems.append(f"NEWS_REMINDERS should be on or off (got {raw_reminders!r})")
+            raw_reminders = "on"
+        raw_rate = values.get("NEWS_MESSAGES_PER_SECOND", "").strip()
+        rate = d.messages_per_second
+        if raw_rate:
+            try:
+                rate = float(raw_rate)
+            except ValueError:
+                rate = -1.0
+            if not 0 < rate <= 30:
+                problems.append(
+                    "NEWS_MESSAGES_PER_SECOND should be above 0 and at most 30, Telegram's limit "
+                    f"(got {raw_rate!r})"
+                )
+                rate = d.messages_per_second
+        return cls(
+            channel=channel,
+            channel_language=language,
+            reminders=raw_reminders in ("on", "1", "true", "yes"),
+            messages_per_second=rate,
+        )
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the bot reads from its environment, typed, read once at start."""
 
@@ -113,6 +170,7 @@ class Settings:
     limits: Limits = Limits()
     log_level: str = "INFO"  # LOG_LEVEL: DEBUG shows the libraries' requests too (redacted)
     inbox_stale_seconds: int = 900  # INBOX_STALE_SECONDS: older undone updates go unanswered
+    news: NewsSettings = NewsSettings()
     problems: tuple[str, ...] = field(default=())
 
     @property
@@ -132,8 +190,9 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, LOG_LEVEL and
-        INBOX_STALE_SECONDS.
+        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, the LIMIT_* values,
+        ANNOUNCE_CHANNEL, ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND,
+        LOG_LEVEL and INBOX_STALE_SECONDS.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -224,11 +283,13 @@ class Settings:
         limits = Limits.from_values(values, problems)
         log_level = _log_level(values.get("LOG_LEVEL", ""), problems)
         inbox_stale = _inbox_stale_seconds(values.get("INBOX_STALE_SECONDS", ""), problems)
+        news = NewsSettings.from_values(values, problems)
         return cls(
             log_level=log_level,
             inbox_stale_seconds=inbox_stale,
             quiz_open_seconds=quiz_open,
             limits=limits,
+            news=news,
             conversation_minutes=minutes,
             mode=mode,
             missed_retention_days=retention,

@@ -24,9 +24,9 @@ import re
 from dataclasses import replace
 from typing import Protocol
 
-from bot.answer import Answer, Intent, Suggestion
 from bot.catalog.model import DEFAULT_LANGUAGE, Catalog, Event, Fact
 from bot.conversation import Conversation
+from bot.decision import Answer, Intent, Suggestion
 from bot.rendering.html import DEFAULT_PAGE_SIZE
 from bot.understanding.follow_up import LAST, FollowUp, FollowUpReader
 from bot.understanding.language import reply_language

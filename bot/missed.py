@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot.answer import Answer, Intent
+from bot.decision import Answer, Intent
 from bot.missed_groups import MissedGroup, group_missed
 from bot.privacy import scrub
 

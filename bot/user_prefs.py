@@ -38,6 +38,13 @@ class UserPrefs:
         self._languages[str(user_id)] = language
         self._save()
 
+    def forget(self, user_id: int) -> bool:
+        """Erase the user's choice (/forget); whether there was one."""
+        if self._languages.pop(str(user_id), None) is None:
+            return False
+        self._save()
+        return True
+
     def _load(self) -> None:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answer, Intent
 from bot.answering import Answerer
 from bot.catalog.model import Role
 from bot.catalog.question_set import load_question_set
 from bot.conversation import Conversation
+from bot.decision import Answer, Intent
 from bot.rendering import render_html
 from bot.rendering.html import DEFAULT_PAGE_SIZE
 from bot.rendering.marks import PLAIN

@@ -104,3 +104,15 @@ def test_a_damaged_or_missing_file_is_a_fresh_start(tmp_path: Path, content: str
     path.write_text(content, "utf-8")
     store.load(path)
     assert len(store) == 0
+
+
+def test_the_saved_file_is_read_once_so_forget_leaves_no_copy_on_disk(tmp_path: Path) -> None:
+    path = tmp_path / "conversations.json"
+    store = ConversationStore(1800, clock=Clock())
+    store.put((5, 5), said("ru", "a", "b"), message_id=40)
+    store.save(path)
+    again = ConversationStore(1800, clock=Clock())
+    again.load(path)
+    assert not path.exists()  # in memory only while the bot runs
+    again.forget(5, 5)
+    assert again.get((5, 5)) == Conversation() and again.of_message(5, 40) is None

@@ -305,3 +305,16 @@ def test_old_rounds_and_their_players_are_forgotten(answerer: Answerer, tmp_path
     assert store.get(old.id) is None and store.get(recent.id) is not None
     assert store.answer("p-old", 6, "Fay", [0], 1001.0).outcome is AnswerOutcome.UNKNOWN
     assert store.scoreboard(old.id).standings == ()
+
+
+def test_forget_takes_a_player_off_every_scoreboard(answerer: Answerer, tmp_path: Path) -> None:
+    store = _store(tmp_path)
+    played = store.start(-1, None, 5, "en", _questions(answerer, 1), now=0.0)
+    assert played is not None
+    _play(store, played.id, "p-1", at=1.0)
+    store.answer("p-1", 5, "Eve", [0], 2.0)  # Eve hosts and plays
+    store.answer("p-1", 6, "Fay", [0], 3.0)
+    assert store.forget_player(5) == 1
+    assert [s.name for s in store.scoreboard(played.id).standings] == ["Fay"]
+    assert store.get(played.id).host_id == 0  # type: ignore[union-attr]
+    assert store.forget_player(5) == 0

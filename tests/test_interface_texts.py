@@ -11,7 +11,11 @@ import functools
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.answering import Answerer
+from bot.catalog.model import LANGUAGES
+from bot.rendering import Texts, render_text
 from bot.telegram.admin import ADMIN_COMMANDS
 from bot.telegram.menus import GROUP_COMMANDS, PRIVATE_COMMANDS
 
@@ -86,3 +90,24 @@ def test_fact_labels_and_command_descriptions_exist(answerer: Answerer) -> None:
     )
     commands = {*PRIVATE_COMMANDS, *GROUP_COMMANDS, *ADMIN_COMMANDS}
     assert {f"tg_cmd_{name}" for name in commands} <= set(english)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_example_question_the_bot_offers_finds_events_in_that_language(
+    answerer: Answerer, language: str
+) -> None:
+    """A tapped example (welcome, "nothing found", fallback buttons) must show the bot at its
+    best: events found, in the language of the examples, never "the source does not say"."""
+    texts = Texts(answerer.catalog, language)
+    raw = f"{texts.get('example_questions')}|{texts.get('tg_more_examples')}"
+    for question in (q.strip() for q in raw.split("|") if q.strip()):
+        answer = answerer.answer(question, language)
+        assert answer.event_ids, (language, question)
+        assert answer.language == language, (language, question)
+        not_said = {
+            texts.get(key, title=answerer.catalog.event(i).title_in(language))  # type: ignore[union-attr]
+            for i in answer.event_ids
+            for key in ("organiser_not_stated", "performer_not_stated")
+        }
+        first = render_text(answer, answerer.catalog).splitlines()[0]
+        assert first not in not_said, (language, question, first)

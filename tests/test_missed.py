@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answer, Intent
 from bot.answering import Answerer
+from bot.decision import Answer, Intent
 from bot.missed import MAX_TEXT_CHARS, DayCount, MissedLog, Stats, is_miss
 from bot.missed_groups import group_missed
 from bot.rendering import Texts, texts

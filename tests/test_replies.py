@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Intent
 from bot.answering import Answerer
 from bot.catalog.question_set import load_question_set
+from bot.decision import Intent
 from bot.rendering import render_html, render_text, texts
 from bot.rendering.describe import answer_filter, suggestion_label
 from tests.botapi.telegram_html import parse_html

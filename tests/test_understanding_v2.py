@@ -136,6 +136,27 @@ def test_excluding_a_kind_lists_everything_else(answerer: Answerer, question: st
     assert ids(answerer, question) == {e.id for e in answerer.catalog.events} - SPORT, question
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["all events except concerts and exhibitions", "всё кроме концертов и выставок",
+     "кроме концертов, выставок", "концерт жана көргөзмөдөн башка иш-чаралар",
+     "tout sauf les concerts et les expositions", "alles behalve concerten en tentoonstellingen"],
+)  # fmt: skip
+def test_two_kinds_joined_by_and_are_both_left_out(answerer: Answerer, question: str) -> None:
+    """ "Except concerts and exhibitions" is neither "exhibitions except concerts" nor a list of
+    exhibitions: both kinds are left out, whichever side of them the cue stands."""
+    left_out = ids(answerer, "concerts") | ids(answerer, "exhibitions")
+    assert ids(answerer, question) == {e.id for e in answerer.catalog.events} - left_out
+
+
+def test_and_between_a_kind_and_a_city_joins_no_exclusion(answerer: Answerer) -> None:
+    """Only two things of one kind are joined: "but the concerts and Brussels" is not read as
+    leaving out Brussels... but "concerts except in Brussels and Ghent" leaves out both cities."""
+    found = ids(answerer, "concerts except in Brussels and Ghent")
+    assert found == ids(answerer, "concerts") - ids(answerer, "Brussels") - ids(answerer, "Ghent")
+    assert found
+
+
 def test_excluding_a_city_keeps_the_other_filters(answerer: Answerer) -> None:
     in_brussels = ids(answerer, "concerts in Brussels")
     for question in ("concerts not in Brussels", "концерты не в Брюсселе",

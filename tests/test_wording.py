@@ -17,9 +17,10 @@ from html import unescape
 
 import pytest
 
-from bot.answer import Answer, Intent
 from bot.answering import Answerer
 from bot.catalog.model import LANGUAGES, Catalog, Event
+from bot.decision import Answer, Intent
+from bot.game.questions import make_round
 from bot.quiz import make_quiz
 from bot.rendering import render_html
 from bot.rendering.describe import answer_filter, button_title
@@ -100,8 +101,10 @@ def _all_replies(language: str) -> Iterator[str]:
     yield _render(
         Answer("", language, Intent.LIST, query=Query("list", unknown_place="Osh"), no_match=True)
     )
-    for intent in (Intent.PLACES, Intent.HELP, Intent.GREETING, Intent.THANKS):
-        yield _render(Answer("?", language, intent))
+    for intent in sorted(set(Intent) - {Intent.CLARIFY}):  # "did you mean" always carries readings
+        # every kind of reply, with nothing found and with one event
+        yield _render(Answer("?", language, intent, query=Query(intent.value)))
+        yield _render(Answer("?", language, intent, event_ids=every[-1:], query=Query(intent)))
     yield _render(Answer("", language, Intent.OUT_OF_SCOPE))
     for _, text in _quizzes(language, 60):
         yield text
@@ -135,6 +138,26 @@ def test_the_quiz_never_asks_about_a_planned_event_as_if_it_took_place(language:
         assert event_id not in {e.id for e in planned}
         for event in planned:
             assert event.title[language] not in text, text
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_game_round_asks_about_a_planned_event_only_as_planned(language: str) -> None:
+    """The evening quiz rounds too: a planned event is asked "when was it planned", and its
+    explanation says planned; it is never the answer to "which took place"."""
+    catalog = _answerer().catalog
+    words = Texts(catalog, language)
+    planned = {e.id for e in catalog.events if e.is_planned}
+    template = words.get("game_explain_planned", title="\x00", date="\x00")
+    planned_words = max(template.split("\x00"), key=len).strip()  # "planned for", «date prévue»
+    rng = random.Random(f"rounds-{language}")
+    asked_planned = 0
+    for _ in range(60):
+        for question in make_round(catalog, language, 5, rng):
+            if question.event_id in planned:
+                asked_planned += 1
+                assert question.kind == "year_planned", question
+                assert planned_words in question.explanation, question.explanation
+    assert asked_planned  # the planned conference does come up
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -123,6 +123,13 @@ class GameStore:
         self._db.executemany("DELETE FROM rounds WHERE id = ?", [(i,) for i in old])
         return len(old)
 
+    def forget_player(self, user_id: int) -> int:
+        """/forget: the player's answers leave every scoreboard, and rounds they hosted no
+        longer name them; returns how many answers there were."""
+        answers = self._db.execute("DELETE FROM answers WHERE user_id = ?", (user_id,)).rowcount
+        self._db.execute("UPDATE rounds SET host_id = 0 WHERE host_id = ?", (user_id,))
+        return answers
+
     def start(
         self,
         chat_id: int,

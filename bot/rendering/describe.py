@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.answer import Answer, Suggestion
 from bot.catalog.model import Catalog, Event, Role
+from bot.decision import Answer, Suggestion
 from bot.rendering.dates import day_number, month_name, month_with_day
 from bot.rendering.texts import Texts
 from bot.understanding.query import Period, Query

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answer import Answer, Intent
 from bot.catalog.model import Catalog, Event, Role, in_language
+from bot.catalog.upcoming import is_upcoming
+from bot.decision import Answer, Intent
 from bot.rendering.dates import format_span, format_when
 from bot.rendering.describe import (
     answer_filter,
@@ -41,6 +43,7 @@ def render_html(
     share_url: Callable[[str], str] | None = None,
     limit: int | None = TELEGRAM_LIMIT,
     marks: Marks = HTML,
+    today: datetime.date | None = None,
 ) -> Page:
     """One page of the reply. `page` is clamped into range, so a stale button still works.
 
@@ -52,6 +55,8 @@ def render_html(
         share_url: event id -> deep link; cards then carry a share link.
         limit: the most characters a page may have; None for the terminal.
         marks: HTML for Telegram; PLAIN (render_text) for the terminal.
+        today: the adapter's date; events still ahead of it are marked "upcoming". None
+            marks nothing (the core reads no clock).
     Returns:
         The page; only its own events are formatted, so a 10,000-event list costs a page.
     """
@@ -68,7 +73,7 @@ def render_html(
     if answer.quote:
         head = "\n".join(part for part in (marks.bold(marks.text(answer.quote)), head) if part)
     if answer.shows_card:
-        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks)
+        body = _card(_event(catalog, ids[0]), catalog, texts, share_url, marks, today)
         text = "\n\n".join(part for part in (head, body) if part)
         return Page(_fit(text, limit), 0, 1, ids)
 
@@ -78,7 +83,9 @@ def render_html(
     shown = ids[index * size : (index + 1) * size]
     parts = [head] if head else []
     if shown:
-        parts.append("\n".join(_line(_event(catalog, i), catalog, texts, marks) for i in shown))
+        parts.append(
+            "\n".join(_line(_event(catalog, i), catalog, texts, marks, today) for i in shown)
+        )
     if page_count > 1:
         parts.append(
             marks.italic(marks.text(texts.get("page_of", page=index + 1, pages=page_count)))
@@ -100,6 +107,20 @@ def _fit(text: str, limit: int | None) -> str:
         return text
     cut = text.rfind("\n", 0, limit - 1)
     return text[: cut if cut > 0 else 0] + "\n…"
+
+
+_ABOUT_EVENTS = frozenset(
+    {
+        Intent.LIST,
+        Intent.DETAIL,
+        Intent.DATE_OF,
+        Intent.FIRST,
+        Intent.LATEST,
+        Intent.ORGANISER,
+        Intent.COMPARE,
+    }
+)
+"""Intents whose reply is about the events found: without one, the reply says none was."""
 
 
 def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], m: Marks) -> str:
@@ -153,7 +174,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             if s.kind == "reading"
         )
         return f"{m.bold(m.text(texts.get('did_you_mean')))}\n{options}"
-    if answer.no_match:
+    if answer.no_match or (not ids and intent in _ABOUT_EVENTS):
+        # an answer about events that has none is "nothing found", never a "0 events:" header
         return _no_match(catalog, texts, described, m)
     if intent is Intent.OVERVIEW:
         topics = [t for t in catalog.topics if answer.topic_id in (None, t.id)]
@@ -162,7 +184,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             f"{m.text(in_language(t.summary, texts.language))}"
             for t in topics
         ]
-        blocks.append(m.bold(m.text(texts.get("overview_events", count=len(ids)))))
+        if ids:  # "Events (n):" heads the list below; no list, no heading
+            blocks.append(m.bold(m.text(texts.get("overview_events", count=len(ids)))))
         return "\n\n".join(blocks)
     if answer.facts_not_stated:
         what = ", ".join(
@@ -200,8 +223,8 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             date2=format_when(catalog, second, texts),
         )
         return m.bold(m.text(sentence))
-    if intent is Intent.FUTURE and events:
-        return _future_lead(catalog, texts, events[0], filter_text, m)
+    if intent is Intent.FUTURE and catalog.events:
+        return _future_lead(catalog, texts, events[0] if events else None, filter_text, m)
     if intent in (Intent.FIRST, Intent.LATEST) and events:
         event = events[0]
         key = "first_of" if intent is Intent.FIRST else "latest_of"
@@ -238,13 +261,16 @@ def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str
 
 
 def _future_lead(
-    catalog: Catalog, texts: Texts, latest_of_kind: Event, filter_text: str, m: Marks
+    catalog: Catalog, texts: Texts, latest_of_kind: Event | None, filter_text: str, m: Marks
 ) -> str:
-    """The record's end in words, then the latest event of the kind asked."""
+    """The record's end in words, then the latest event of the kind asked (none for a year
+    after the record with no kind named, or a kind the record does not hold)."""
     last = catalog.events[-1]
     ends = texts.get(
         "future_record_ends", title=_title(last, texts), date=format_when(catalog, last, texts)
     )
+    if latest_of_kind is None:
+        return m.text(ends)
     offer = texts.get(
         "latest_of",
         filter=filter_text,
@@ -358,10 +384,14 @@ def _title(event: Event, texts: Texts) -> str:
     return event.title_in(texts.language)
 
 
-def _line(event: Event, catalog: Catalog, texts: Texts, m: Marks) -> str:
+def _line(
+    event: Event, catalog: Catalog, texts: Texts, m: Marks, today: datetime.date | None = None
+) -> str:
     date = format_span(catalog, event, texts)
     place = event_place(catalog, event, texts.language)
     planned = f" ({texts.get('card_planned')})" if event.is_planned else ""
+    if today is not None and is_upcoming(event, today):
+        planned = f" ({texts.get('news_upcoming')})"
     parts = [m.bold(m.text(date)) + m.text(planned)]  # the date bold, the status not
     if place:
         parts.append(m.text(place))
@@ -375,6 +405,7 @@ def _card(
     texts: Texts,
     share_url: Callable[[str], str] | None,
     m: Marks,
+    today: datetime.date | None = None,
 ) -> str:
     lang = texts.language
 
@@ -383,6 +414,8 @@ def _card(
 
     place = event_place(catalog, event, lang) or texts.get("card_place_unknown")
     date = format_when(catalog, event, texts)
+    if today is not None and is_upcoming(event, today):
+        date = f"{format_span(catalog, event, texts)} ({texts.get('news_upcoming')})"
     place_label = "card_place_planned" if event.is_planned else "card_place"
     lines = [
         m.bold(m.text(_title(event, texts))),

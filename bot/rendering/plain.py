@@ -3,8 +3,8 @@ written with plain marks (rendering/marks.py), every event on one page."""
 
 from __future__ import annotations
 
-from bot.answer import Answer
 from bot.catalog.model import Catalog
+from bot.decision import Answer
 from bot.rendering.html import render_html
 from bot.rendering.marks import PLAIN
 

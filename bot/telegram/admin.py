@@ -30,6 +30,7 @@ from bot.telegram.context import BotContext
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
 from bot.telegram.menus import PRIVATE_COMMANDS
+from bot.telegram.news_feature import stats_lines
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,10 @@ class Admin:
                 + "\n".join(f"• {line}" for line in lines)
             )
         await self._reply(update, context, text)
+        feature = getattr(context.bot_data, "news", None)
+        news = None if feature is None else await asyncio.to_thread(stats_lines, feature, words)
+        if news:  # the announcements' progress, as a message of its own, once there is any
+            await self._reply(update, context, news)
 
     async def reload(self, update: Update, context: BotContext) -> None:
         """/reload: load data/ now, whatever the files look like, and say what happened."""

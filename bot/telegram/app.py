@@ -48,6 +48,7 @@ from bot.telegram import (
     game,
     group,
     inline,
+    news,
     qr_code,
     questions,
     records,
@@ -63,6 +64,7 @@ from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
 from bot.telegram.liveness import Liveness
 from bot.telegram.menus import set_command_menus
+from bot.telegram.news_feature import build_news
 from bot.telegram.polling import PollingBot
 from bot.telegram.resilience import PatientRateLimiter
 from bot.telegram.webhook import run_webhook
@@ -153,6 +155,9 @@ def build_application(
     inbox = open_inbox(settings.state_dir, settings.inbox_stale_seconds)
     languages = Languages(UserPrefs(settings.state_dir))
     admin = Admin(settings.admin_ids, live, languages, missed)
+    subscriptions = build_news(settings, live)
+    # A private chat's id is its user's id: a new /lang choice re-words their announcements.
+    languages.on_choice(subscriptions.news.set_language)
     evening = EveningKit.from_settings(settings)
     tasks: set[asyncio.Task[None]] = set()
 
@@ -186,8 +191,15 @@ def build_application(
         except TelegramError as exc:  # menus are a nicety: never refuse to start over them
             log.warning("could not set the command menus: %s", exc.message)
         await admin.set_menus(application.bot, catalog)
+        # Last: announcements start once the bot knows its username (for share links).
+        await subscriptions.start(application.bot)
+
+    async def post_stop(application: BotApp) -> None:
+        # Before PTB closes the bot's HTTP client: sends on the wire finish and are recorded.
+        await subscriptions.stop()
 
     async def post_shutdown(application: BotApp) -> None:
+        await subscriptions.stop()  # when post_stop did not run (tests drive the steps)
         for name in ("watch", "heartbeat"):
             task = background.pop(name, None)
             if task is not None:
@@ -209,6 +221,7 @@ def build_application(
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(processor)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
     application = cast(BotApp, builder.build())  # a PollingBot is an ExtBot[int]
@@ -225,6 +238,7 @@ def build_application(
     application.bot_data.services = Services(
         live, languages, missed, random.Random(), token, conversations
     )
+    application.bot_data.news = subscriptions
     application.bot_data.evening = evening
     admin.conditions = lambda: conditions(settings.state_dir, live, missed, inbox, bot)
     register(application, AbuseGuard(settings.limits), admin)
@@ -271,6 +285,9 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
 
     # Group 0, the answer. Buttons and inline queries are their own update types; they never
     # compete with text.
+    # The news buttons (Subscribe, the welcome's language picker, Add to calendar) carry their
+    # own prefix; before the general button handler, which would call them stale.
+    add(news.NewsButtons(), group=HANDLERS_GROUP)
     add(CallbackQueryHandler(buttons.button), group=HANDLERS_GROUP)
     add(InlineQueryHandler(inline.inline), group=HANDLERS_GROUP)
     # Known commands before any text handler, so "/events" is never read as a question;
@@ -283,6 +300,10 @@ def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
     add(CommandHandler("quiz", game.quiz), group=HANDLERS_GROUP)
     add(CommandHandler("timeline", timeline.timeline), group=HANDLERS_GROUP)
     add(CommandHandler("ask", commands.ask), group=HANDLERS_GROUP)
+    add(CommandHandler("subscribe", news.subscribe), group=HANDLERS_GROUP)
+    add(CommandHandler("unsubscribe", news.unsubscribe), group=HANDLERS_GROUP)
+    add(CommandHandler("privacy", news.privacy), group=HANDLERS_GROUP)
+    add(CommandHandler("forget", news.forget), group=HANDLERS_GROUP)
     # Votes in a quiz round's polls (non-anonymous polls report each vote) and the bot being
     # added to a group are their own update types: nothing else competes for them.
     add(PollAnswerHandler(game.poll_answer), group=HANDLERS_GROUP)

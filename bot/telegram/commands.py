@@ -9,6 +9,7 @@ from bot.rendering import render_html
 from bot.telegram import group
 from bot.telegram import keyboards as kb
 from bot.telegram.context import BotContext, esc
+from bot.telegram.news_keyboards import welcome_rows
 from bot.telegram.talk import answer_in_conversation
 
 
@@ -27,6 +28,7 @@ async def start(update: Update, context: BotContext) -> None:
         await context.reply(message, esc(context.texts.get("tg_unknown_link")))
     user = update.effective_user
     text, markup = context.welcome(user.first_name if user else "")
+    markup = welcome_rows(markup, context.texts, user.language_code if user else None)
     await context.reply(message, text, markup)
 
 
@@ -37,8 +39,9 @@ async def help_(update: Update, context: BotContext) -> None:
         return
     core = render_html(Answer("/help", context.language, Intent.HELP), context.catalog).text
     commands = esc(context.texts.get("tg_help_commands"))
+    news = esc(context.texts.get("news_help"))
     markup = kb.add_to_group_keyboard(context.bot.username, context.texts)
-    await context.reply(message, f"{core}\n\n{commands}", markup)
+    await context.reply(message, f"{core}\n\n{commands}\n\n{news}", markup)
 
 
 async def events(update: Update, context: BotContext) -> None:

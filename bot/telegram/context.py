@@ -11,17 +11,18 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
-from bot.answer import Intent
 from bot.answering import Answer, Answerer
 from bot.catalog.model import Catalog
+from bot.decision import Intent
 from bot.missed import MissedLog
 from bot.rendering import Page, Texts, render_html, texts
 from bot.telegram import keyboards as kb
@@ -29,6 +30,10 @@ from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit, topic_of
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
+from bot.telegram.news_keyboards import with_calendar
+
+if TYPE_CHECKING:
+    from bot.telegram.news_feature import TelegramNews
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_EXAMPLES = 4
@@ -55,10 +60,11 @@ class Services:
 
 
 class BotData:
-    """application.bot_data. PTB creates it empty; build_application sets `services` once,
-    before the Application starts."""
+    """application.bot_data. PTB creates it empty; build_application sets `services` (and
+    `news`, the subscriptions feature) once, before the Application starts."""
 
     services: Services
+    news: TelegramNews
     evening: EveningKit
 
 
@@ -133,14 +139,20 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         self, answer: Answer, page: int = 0, *, menu: bool = False
     ) -> tuple[str, InlineKeyboardMarkup | None]:
         """One page of an answer as Telegram HTML, with its buttons."""
-        rendered: Page = render_html(answer, self.catalog, page=page, share_url=self.share_link)
+        rendered: Page = render_html(
+            answer,
+            self.catalog,
+            page=page,
+            share_url=self.share_link,
+            today=datetime.now(UTC).date(),  # events still ahead are marked "upcoming"
+        )
         words = self.texts_in(answer.language)
         markup = kb.answer_keyboard(
             answer, rendered, self.catalog, self.bot.username, words, menu=menu
         )
         if markup is None and answer.intent in _DEAD_ENDS:
             markup = self.fallback_examples(answer.language)  # never a dead end
-        return rendered.text, markup
+        return rendered.text, with_calendar(markup, answer, rendered, self.answerer)
 
     def asked(self, answer: Answer) -> None:
         """A person typed this question (not a button, not inline): logged and counted."""

@@ -113,6 +113,15 @@ class ConversationStore:
             _, dropped = self._messages.popitem(last=False)
             self._message_count -= len(dropped)
 
+    def forget(self, chat_id: int, user_id: int) -> None:
+        """/forget: the user's conversation in this chat goes at once, and in a private chat
+        the conversations behind the bot's messages too."""
+        self._chats.pop((chat_id, user_id), None)
+        if chat_id == user_id:
+            dropped = self._messages.pop(chat_id, None)
+            if dropped is not None:
+                self._message_count -= len(dropped)
+
     def save(self, path: Path) -> None:
         """Write what is remembered to `path` (replaced atomically); failures are logged only:
         losing the conversations costs a fuller question, never the shutdown."""
@@ -151,6 +160,12 @@ class ConversationStore:
             return
         except (OSError, ValueError, TypeError, AttributeError) as error:
             log.warning("could not read the saved conversations in %s: %s", path, error)
+        # Read once, then gone: while the bot runs the conversations live in memory only, so a
+        # /forget leaves no copy on disk (the next clean stop writes the file afresh).
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not remove %s after reading it: %s", path, error)
         while len(self._chats) > self.max_conversations:
             self._chats.popitem(last=False)
 

@@ -8,6 +8,8 @@ command, so an admin who chose /lang ru before a restart got broken-data notices
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from telegram import User
 
 from bot.answering import supported_language
@@ -21,6 +23,7 @@ class Languages:
     def __init__(self, prefs: UserPrefs) -> None:
         self._prefs = prefs
         self._last_replied: dict[int, str] = {}
+        self._listeners: list[Callable[[int, str], None]] = []
 
     def of(self, user: User | None) -> str:
         """The /lang choice, else the Telegram language_code (ru, ky, fr, nl; else English)."""
@@ -29,8 +32,21 @@ class Languages:
         return self._prefs.language(user.id) or supported_language(user.language_code)
 
     def choose(self, user_id: int, language: str) -> None:
-        """/lang: remember the choice on disk before returning."""
+        """/lang: remember the choice on disk before returning, and tell who listens (the
+        user's news subscription follows their language)."""
         self._prefs.set_language(user_id, language)
+        for listener in self._listeners:
+            listener(user_id, language)
+
+    def on_choice(self, listener: Callable[[int, str], None]) -> None:
+        """Call `listener(user_id, language)` after every choice."""
+        self._listeners.append(listener)
+
+    def forget(self, user_id: int) -> bool:
+        """/forget: erase the choice on disk and what this process remembers; whether there
+        was anything to erase."""
+        remembered = self._last_replied.pop(user_id, None) is not None
+        return self._prefs.forget(user_id) or remembered
 
     def remember_reply(self, user_id: int, language: str) -> None:
         """A reply went to this person in `language` (admins only: the store stays small)."""

@@ -15,8 +15,20 @@ from telegram import (
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from bot.rendering import texts
 
-PRIVATE_COMMANDS = ("start", "events", "fact", "quiz", "timeline", "lang", "help")
-GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "timeline", "help")
+PRIVATE_COMMANDS = (
+    "start",
+    "events",
+    "fact",
+    "quiz",
+    "timeline",
+    "lang",
+    "subscribe",
+    "unsubscribe",
+    "privacy",
+    "forget",
+    "help",
+)
+GROUP_COMMANDS = ("ask", "events", "fact", "quiz", "timeline", "subscribe", "unsubscribe", "help")
 
 
 def command_list(catalog: Catalog, language: str, names: tuple[str, ...]) -> list[BotCommand]:

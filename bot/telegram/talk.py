@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from telegram import Message
 
-from bot.answer import Answer, Intent
 from bot.conversation import Conversation
+from bot.decision import Answer, Intent
 from bot.telegram.context import BotContext
 from bot.telegram.conversations import Key
 

@@ -6,12 +6,14 @@ category, place or year right next to it into something to leave out instead of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.understanding.matching import Match
 from bot.understanding.vocabulary import Sense, Vocabulary
 
 _EXCLUDABLE = ("category", "categories", "place", "event")
+_AND = Sense("intent", "and")  # data/intents.yaml `and`: "кроме концертов и выставок"
 # Words that may stand between a cue and what it excludes: "but the concerts", "не в Брюсселе".
 _MAX_GAP_WORD = 3
 
@@ -60,6 +62,9 @@ def split_exclusions(
             if any(s.kind in _EXCLUDABLE for s in match.senses):
                 excluded.add(index)
                 cue_at.update(range(cue.start, cue.end))
+                for also, joint in _coordinated(matches, index, 1, small_gap):
+                    excluded.add(also)
+                    cue_at.update(joint)
             break
         else:
             for at, year in years_at:
@@ -72,12 +77,53 @@ def split_exclusions(
             if match.end == cue.start and any(s.kind in _EXCLUDABLE for s in match.senses):
                 excluded.add(index)
                 cue_at.update(range(cue.start, cue.end))
+                for also, joint in _coordinated(matches, index, -1, small_gap):
+                    excluded.add(also)
+                    cue_at.update(joint)
         if cue.start - 1 in year_of:
             years.add(year_of[cue.start - 1])
             cue_at.update(range(cue.start, cue.end))
     senses = frozenset(s for i in excluded for s in matches[i].senses if s.kind in _EXCLUDABLE)
     kept = [m for i, m in enumerate(matches) if i not in excluded]
     return Exclusions(kept, senses, frozenset(years), frozenset(cue_at) | included)
+
+
+def _coordinated(
+    matches: list[Match], index: int, step: int, small_gap: Callable[[int, int], bool]
+) -> list[tuple[int, range]]:
+    """The things of the same kind joined to matches[index] by "and" or a comma, walking away
+    from the cue ("кроме концертов и выставок", "концерт жана көргөзмөдөн башка"): each with
+    the words of its "and", which the exclusion explains."""
+    kind = _kind(matches[index])
+    found: list[tuple[int, range]] = []
+    here = index
+    while 0 <= here + step < len(matches):
+        nearer, beyond = matches[here + step], None
+        joint = range(0)
+        if _AND in nearer.senses and 0 <= here + 2 * step < len(matches):
+            beyond, joint = matches[here + 2 * step], range(nearer.start, nearer.end)
+        elif _kind(nearer) == kind:
+            beyond = nearer  # "except concerts, exhibitions": only punctuation between
+        if beyond is None or _kind(beyond) != kind:
+            break
+        first, second = (matches[here], beyond) if step > 0 else (beyond, matches[here])
+        if not (
+            small_gap(first.end, joint.start if joint else second.start)
+            and small_gap(joint.stop if joint else first.end, second.start)
+        ):
+            break
+        here = matches.index(beyond)
+        found.append((here, joint))
+    return found
+
+
+def _kind(match: Match) -> str | None:
+    """category, place or event: what a coordinated exclusion must share ("категории" both)."""
+    kinds = {s.kind.rstrip("s") if s.kind == "categories" else s.kind for s in match.senses}
+    for kind in ("category", "place", "event"):
+        if kind in kinds:
+            return kind
+    return None
 
 
 def _without_included(

@@ -33,6 +33,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, parse_qsl, urlsplit
 
+from .news import NewsApi, _Refusal
 from .telegram_html import EntityError, parse_html, utf16_length
 
 JSON = dict[str, Any]
@@ -119,7 +120,7 @@ class Call:
     at: float = field(default_factory=time.monotonic)
 
 
-class BotApiServer:
+class BotApiServer(NewsApi):
     """The fixture: start it, point the bot's base_url at it, drive it from the test."""
 
     def __init__(
@@ -150,6 +151,7 @@ class BotApiServer:
         self._closing = False
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._init_news()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -413,7 +415,8 @@ class BotApiServer:
             return [
                 copy.deepcopy(_public(m))
                 for (cid, _), m in sorted(self.messages.items())
-                if cid == chat_id and m["from"]["id"] == self.bot_id
+                if cid == chat_id
+                and ((m.get("from") or {}).get("id") == self.bot_id or "sender_chat" in m)
             ]
 
     def calls_to(self, method: str) -> list[Call]:
@@ -442,7 +445,7 @@ class BotApiServer:
             found = [
                 copy.deepcopy(_public(m))
                 for (cid, mid), m in sorted(self.messages.items())
-                if cid == chat_id and mid > seen and m["from"]["id"] == self.bot_id
+                if cid == chat_id and mid > seen and (m.get("from") or {}).get("id") == self.bot_id
             ]
             return found if len(found) >= count else None
 
@@ -500,6 +503,9 @@ class BotApiServer:
                 "date": int(time.time()),
                 **content,
             }
+            if chat.get("type") == "channel":  # a channel post: signed by the channel
+                del message["from"]
+                message["sender_chat"] = chat
             self.messages[(chat["id"], message["message_id"])] = message
             return message
 
@@ -528,6 +534,14 @@ class BotApiServer:
         if fault and fault.delay:
             time.sleep(fault.delay)
         try:
+            try:
+                self._check_flood(method, params)
+            except _Refusal as refusal:
+                parameters = {"retry_after": refusal.retry_after} if refusal.retry_after else None
+                description = refusal.description
+                if refusal.retry_after:
+                    description = f"Too Many Requests: retry after {refusal.retry_after}"
+                raise ApiError(refusal.code, description, parameters) from None
             if fault and fault.status:
                 if fault.status == 429:
                     raise ApiError(
@@ -539,7 +553,10 @@ class BotApiServer:
             implementation = getattr(self, f"_api_{method.lower()}", None)
             if implementation is None:
                 raise ApiError(404, "Not Found")
-            result = implementation(params)
+            try:
+                result = implementation(params)
+            except _Refusal as refusal:
+                raise ApiError(refusal.code, refusal.description) from None
         except ApiError as exc:
             call = Call(method, params, False, error=exc.description, status=exc.code)
             with self._cond:
@@ -567,6 +584,9 @@ class BotApiServer:
                 raise bad_request(f"{name} is empty")
 
     def _chat(self, chat_id: Any) -> JSON:
+        known = self._known_chat(chat_id)  # registered chats, channels, blocked users (403)
+        if known is not None:
+            return known
         try:
             cid = int(chat_id)
         except (TypeError, ValueError):
@@ -753,6 +773,7 @@ class BotApiServer:
     def _api_sendmessage(self, params: JSON) -> JSON:
         self._require(params, "chat_id")
         chat = self._chat(params["chat_id"])
+        self._check_posting(chat)
         visible, original = self._text(params.get("text"), params.get("parse_mode"))
         markup = self._markup(params.get("reply_markup"))
         content: JSON = {"text": visible, "html": original, **self._topic(chat, params)}
@@ -946,6 +967,7 @@ class BotApiServer:
     def _api_sendphoto(self, params: JSON) -> JSON:
         self._require(params, "chat_id")
         chat = self._chat(params["chat_id"])
+        self._check_posting(chat)
         photo = params.get("photo")
         if isinstance(photo, bytes):
             data = photo
@@ -982,6 +1004,7 @@ class BotApiServer:
     def _api_senddocument(self, params: JSON) -> JSON:
         self._require(params, "chat_id")
         chat = self._chat(params["chat_id"])
+        self._check_posting(chat)
         document = params.get("document")
         if isinstance(document, bytes):
             data = document

@@ -52,9 +52,10 @@ def test_an_update_waiting_more_than_a_minute_is_reported(
 async def test_an_inbox_and_a_missed_log_that_cannot_open_are_reported(
     api: BotApiServer, answerer: Answerer, tmp_path: Path
 ) -> None:
-    blocked = tmp_path / "not-a-folder"
-    blocked.write_text("a file where the state folder should be", encoding="utf-8")
-    settings = dataclasses.replace(settings_for(api, blocked), admin_ids=frozenset({ADMIN}))
+    state = tmp_path / "state"
+    for name in (INBOX_FILE, "missed.sqlite3"):  # a folder where the database should be
+        (state / name).mkdir(parents=True)
+    settings = dataclasses.replace(settings_for(api, state), admin_ids=frozenset({ADMIN}))
     admin = api.user(ADMIN, "Curator", "en")
     async with running(build_application(settings, answerer)):
         api.send_text(admin, "/stats")

@@ -1,4 +1,5 @@
-"""The values the core hands to renderers and adapters: what was understood and decided."""
+"""What the core decided for one question (Answer, Intent, Suggestion): the values renderers and
+adapters read. `answering.py` decides; this module only names the result."""
 
 from __future__ import annotations
 
