@@ -1,7 +1,13 @@
-# The bot in one container: python:3.11-slim, a non-root user, dependencies from pyproject.toml.
-# data/ is copied in so the image runs on its own, but docker-compose.yml mounts ./data over it
-# read-only: curators edit the YAML on the host and the running bot reloads it, no rebuild.
-FROM python:3.11-slim
+# The bot in one container: Python 3.11 slim, a non-root user, dependencies from pyproject.toml
+# pinned with hashes in requirements.lock (`make lock`). data/ is copied in so the image runs on
+# its own, but docker-compose.yml mounts ./data over it read-only: curators edit the YAML on the
+# host and the running bot reloads it, no rebuild. The mount must point at a real data folder:
+# if ./data is missing on the host, Docker mounts an empty folder and the bot exits 1 saying so.
+#
+# The base image is pinned to an exact release. Pin its digest too once you can reach Docker
+# Hub (`docker buildx imagetools inspect python:3.11.14-slim-bookworm`, then FROM ...@sha256:...):
+# it could not be looked up where this file was written (no registry access).
+FROM python:3.11.14-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -10,15 +16,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, from the project's own metadata, in a layer that survives code edits:
-# a stub package lets `pip install .` resolve them before the real code is copied.
-COPY pyproject.toml README.md ./
-RUN mkdir bot && touch bot/__init__.py \
-    && pip install . \
-    && rm -rf bot build *.egg-info
+# Dependencies first, exactly as locked (every file checked against its hash), in a layer that
+# survives code edits; then the project itself from pyproject.toml, adding nothing else.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 
+COPY pyproject.toml README.md ./
 COPY bot ./bot
-RUN pip install --no-deps --force-reinstall . && rm -rf build *.egg-info
+RUN pip install --no-deps . && rm -rf build *.egg-info
 COPY data ./data
 
 # The bot runs as an unprivileged user; only /app/state (the named volume) is writable by it.
@@ -26,8 +31,10 @@ COPY data ./data
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin bot \
     && mkdir -p /app/state \
     && chown bot:bot /app/state
+# The root filesystem is read-only under compose: matplotlib's cache goes to the tmpfs.
 ENV BOT_DATA_DIR=/app/data \
-    BOT_STATE_DIR=/app/state
+    BOT_STATE_DIR=/app/state \
+    MPLCONFIGDIR=/tmp/matplotlib
 USER bot
 
 # Webhook mode only (BOT_MODE=webhook); polling needs no open port.

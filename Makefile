@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit lint check-data evaluate bench clean
+.PHONY: run test unit lint check-data evaluate bench lock clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ unit: $(STAMP)
 
 check-data: $(STAMP)
 	$(BIN)/python -m bot check-data
+
+# requirements.lock for the Docker image, from pyproject.toml (run after changing dependencies).
+lock: $(STAMP)
+	$(BIN)/python tools/lock.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.catalog.model import LANGUAGES
+from bot.logs import LEVELS, parse_level
 from bot.paths import DEFAULT_DATA_DIR
 
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
@@ -167,6 +168,8 @@ class Settings:
     conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
     quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
     limits: Limits = Limits()
+    log_level: str = "INFO"  # LOG_LEVEL: DEBUG shows the libraries' requests too (redacted)
+    inbox_stale_seconds: int = 900  # INBOX_STALE_SECONDS: older undone updates go unanswered
     news: NewsSettings = NewsSettings()
     problems: tuple[str, ...] = field(default=())
 
@@ -187,8 +190,9 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, the LIMIT_* values and
-        ANNOUNCE_CHANNEL, ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND.
+        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, the LIMIT_* values,
+        ANNOUNCE_CHANNEL, ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND,
+        LOG_LEVEL and INBOX_STALE_SECONDS.
 
         Values already in the environment win over the .env file, as with docker and systemd.
         """
@@ -277,8 +281,12 @@ class Settings:
             quiz_open = 30
 
         limits = Limits.from_values(values, problems)
+        log_level = _log_level(values.get("LOG_LEVEL", ""), problems)
+        inbox_stale = _inbox_stale_seconds(values.get("INBOX_STALE_SECONDS", ""), problems)
         news = NewsSettings.from_values(values, problems)
         return cls(
+            log_level=log_level,
+            inbox_stale_seconds=inbox_stale,
             quiz_open_seconds=quiz_open,
             limits=limits,
             news=news,
@@ -296,6 +304,25 @@ class Settings:
             admin_ids=frozenset(admin_ids),
             problems=tuple(problems),
         )
+
+
+def _log_level(raw: str, problems: list[str]) -> str:
+    """LOG_LEVEL, INFO by default; a misspelt level is a problem, not a silent INFO."""
+    level = parse_level(raw)
+    if level is None:
+        problems.append(f"LOG_LEVEL should be one of {', '.join(LEVELS)} (got {raw.strip()!r})")
+        return "INFO"
+    return level
+
+
+def _inbox_stale_seconds(raw: str, problems: list[str]) -> int:
+    """INBOX_STALE_SECONDS, 900 by default: 60 s to a week."""
+    text = raw.strip() or "900"
+    seconds = int(text) if text.isdigit() else 0
+    if not 60 <= seconds <= 604_800:
+        problems.append(f"INBOX_STALE_SECONDS should be 60 to 604800 seconds (got {text!r})")
+        return 900
+    return seconds
 
 
 def _read_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:

@@ -5,8 +5,10 @@ texts are worded on the Telegram side (bot/telegram/admin_texts.py).
 
 Every typed question is counted (time, language, intent, whether it was answered) so /stats can
 give the share answered; the text is kept only for misses, because that is what curators read.
-No user id, name or chat id is ever stored. SQLite from the standard library, one file under
-BOT_STATE_DIR; rows older than the retention are deleted on open and once a day after.
+No user id, name or chat id is ever stored, and the text is scrubbed of phone numbers,
+e-mail addresses, long numbers and @handles (bot/privacy.py). SQLite from the standard
+library, one file under BOT_STATE_DIR; rows older than the retention are deleted on open
+and once a day after.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from pathlib import Path
 
 from bot.decision import Answer, Intent
 from bot.missed_groups import MissedGroup, group_missed
+from bot.privacy import scrub
 
 log = logging.getLogger(__name__)
 
@@ -254,8 +257,9 @@ _SPACE = re.compile(r"\s+")
 
 
 def _clean(text: str) -> str:
-    """One line, trimmed, at most MAX_TEXT_CHARS."""
-    return _SPACE.sub(" ", text).strip()[:MAX_TEXT_CHARS]
+    """One line, trimmed, without phone numbers, e-mails, long numbers or @handles
+    (bot.privacy), at most MAX_TEXT_CHARS."""
+    return scrub(_SPACE.sub(" ", text).strip())[:MAX_TEXT_CHARS]
 
 
 def _utc(moment: datetime | None) -> datetime:

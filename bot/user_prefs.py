@@ -31,12 +31,19 @@ class UserPrefs:
         """The language the user chose, or None when they never chose one."""
         return self._languages.get(str(user_id))
 
-    def set_language(self, user_id: int, language: str) -> None:
-        """Remember the choice and write it to disk before returning."""
+    def set_language(self, user_id: int, language: str) -> bool:
+        """Remember the choice and write it to disk before returning; False when the disk
+        refused (a read-only state folder): the choice holds until the bot restarts, and the
+        user is not told of an error for a choice that was applied."""
         if language not in LANGUAGES:
             raise ValueError(f"unsupported language {language!r}")
         self._languages[str(user_id)] = language
-        self._save()
+        try:
+            self._save()
+        except OSError as exc:
+            log.warning("the /lang choice holds until a restart only: %s", exc)
+            return False
+        return True
 
     def forget(self, user_id: int) -> bool:
         """Erase the user's choice (/forget); whether there was one."""

@@ -84,8 +84,9 @@ def _subcommands() -> set[str]:
 # -- Dockerfile ------------------------------------------------------------------------------
 
 
-def test_the_image_is_python_311_slim() -> None:
-    assert _one("FROM") == "python:3.11-slim"
+def test_the_image_is_an_exact_python_311_slim_release() -> None:
+    """A moving tag (python:3.11-slim) would build a different image next month."""
+    assert re.fullmatch(r"python:3\.11\.\d+-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?", _one("FROM"))
 
 
 def test_the_command_is_a_real_subcommand_of_python_m_bot() -> None:
@@ -105,13 +106,50 @@ def test_the_bot_runs_as_a_user_that_is_not_root() -> None:
     assert re.search(rf"useradd\b.*\b{re.escape(user)}\b", creates)
 
 
-def test_dependencies_come_from_pyproject_not_a_second_list() -> None:
+LOCK = ROOT / "requirements.lock"
+
+
+def _locked() -> dict[str, str]:
+    """name (normalised) -> the line's hashes, from requirements.lock."""
+    text = LOCK.read_text(encoding="utf-8").replace("\\\n", " ")
+    entries: dict[str, str] = {}
+    for line in text.splitlines():
+        match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)\s+(.*)", line)
+        if match:
+            entries[re.sub(r"[-_.]+", "-", match.group(1)).lower()] = match.group(3)
+    return entries
+
+
+def test_dependencies_are_installed_from_the_lock_with_hashes_then_the_project() -> None:
     runs = [args for name, args in _instructions() if name == "RUN"]
-    assert any(re.search(r"pip install (--\S+ )*\.(\s|$)", run) for run in runs)
-    assert "requirements" not in DOCKERFILE.read_text(encoding="utf-8")
+    assert any("--require-hashes" in run and "-r requirements.lock" in run for run in runs)
+    assert any(re.search(r"pip install --no-deps \.(\s|$)", run) for run in runs)
     copies = " ".join(args for name, args in _instructions() if name == "COPY")
-    for needed in ("pyproject.toml", "README.md", "bot", "data"):
+    for needed in ("requirements.lock", "pyproject.toml", "README.md", "bot", "data"):
         assert needed in copies.split(), needed
+
+
+def test_the_lock_pins_every_dependency_of_pyproject_with_a_hash() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    locked = _locked()
+    for requirement in project["dependencies"]:
+        name = re.sub(r"[-_.]+", "-", re.split(r"[\[<>=!~; ]", requirement)[0]).lower()
+        assert name in locked, f"{name} is in pyproject.toml but not in requirements.lock"
+    assert all(re.search(r"--hash=sha256:[0-9a-f]{64}", hashes) for hashes in locked.values())
+
+
+def test_compose_runs_the_container_hardened() -> None:
+    """docker compose is not on the CI machine, so its file is checked here, key by key."""
+    service = _service()
+    assert service["read_only"] is True
+    assert any(str(mount).startswith("/tmp") for mount in service["tmpfs"])
+    assert service["cap_drop"] == ["ALL"]
+    assert "no-new-privileges:true" in service["security_opt"]
+    assert re.fullmatch(r"\d+[mg]", str(service["mem_limit"]))
+    assert 0 < int(service["pids_limit"]) <= 1024
+    assert service["stop_grace_period"] == "30s"  # tests/e2e/test_durable_intake.py's grace
 
 
 def test_the_state_folder_exists_and_belongs_to_the_bot_user() -> None:

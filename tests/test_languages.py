@@ -39,3 +39,12 @@ def test_a_language_the_bot_does_not_speak_is_english(tmp_path: Path) -> None:
     languages = Languages(UserPrefs(tmp_path))
     assert languages.of(User(8, "Kurator", False, language_code="de")) == "en"
     assert languages.of(None) == "en"
+
+
+def test_a_lang_choice_the_disk_refuses_still_holds_and_raises_nothing(tmp_path: Path) -> None:
+    """A read-only state folder used to make /lang answer with an error although the choice
+    was applied; now it holds until a restart and the log says why."""
+    (tmp_path / "user_prefs.json").mkdir()  # the file cannot be written where a folder is
+    prefs = UserPrefs(tmp_path)
+    assert prefs.set_language(7, "ky") is False
+    assert prefs.language(7) == "ky"

@@ -97,6 +97,8 @@ class Admin:
         self.data = data
         self.languages = languages
         self.missed_log = missed
+        self.conditions: Callable[[], list[tuple[str, dict[str, object]]]] = lambda: []
+        """What needs the operator's attention now, as (text key, values); /stats lists it."""
 
     # ------------------------------------------------------------------ commands
 
@@ -119,6 +121,15 @@ class Admin:
             text = words.get("tg_admin_log_off")
         else:
             text = format_stats(await asyncio.to_thread(self.missed_log.stats, days), words)
+        conditions = self.conditions()
+        if conditions:
+            lines = [words.get(key, **values) for key, values in conditions]
+            text += (
+                "\n\n"
+                + words.get("tg_health_degraded")
+                + "\n"
+                + "\n".join(f"• {line}" for line in lines)
+            )
         await self._reply(update, context, text)
         feature = getattr(context.bot_data, "news", None)
         news = None if feature is None else await asyncio.to_thread(stats_lines, feature, words)

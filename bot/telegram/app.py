@@ -8,13 +8,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import random
 import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError, TelegramError
@@ -30,12 +31,16 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
+from bot import logs as bot_logs
 from bot.answering import Answerer
 from bot.config import Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
+from bot.inbox import Inbox
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
+from bot.state_dir import make_private
 from bot.telegram import (
     buttons,
     commands,
@@ -53,12 +58,15 @@ from bot.telegram.admin import Admin, only_admins
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit
+from bot.telegram.intake import mark_done, open_inbox, replay
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
+from bot.telegram.liveness import Liveness
 from bot.telegram.menus import set_command_menus
 from bot.telegram.news_feature import build_news
-from bot.telegram.resilience import PatientRateLimiter, RedactToken
+from bot.telegram.polling import PollingBot
+from bot.telegram.resilience import PatientRateLimiter
 from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
 
@@ -67,9 +75,12 @@ log = logging.getLogger(__name__)
 BotApp = Application[ExtBot[int], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]
 
 POLL_TIMEOUT_SECONDS = 30
+POLL_STALL_SECONDS = POLL_TIMEOUT_SECONDS + 60
+"""A getUpdates returns within its timeout; this long without one means polling is wedged."""
+READ_TIMEOUT_SECONDS = 5.0
+"""httpx's and PTB's default: how long a reply may take (a long poll adds its own timeout)."""
 CONVERSATIONS_FILE = "conversations.json"
 """Where the conversations wait out a restart (bot.telegram.conversations.ConversationStore)."""
-NOISY_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler", "tornado.access")
 WATCH_SECONDS = 10.0
 """How often data/ is checked for changes between updates (each update checks too)."""
 MISSED_FILE = "missed.sqlite3"
@@ -97,15 +108,37 @@ def file_url_for(base_url: str) -> str:
     return f"{root}/file/bot"
 
 
+def polling_bot(
+    token: str,
+    api_base_url: str | None,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
+    inbox: Inbox | None = None,
+) -> PollingBot:
+    """The bot object, built as ApplicationBuilder would (the same connection pools), but a
+    PollingBot: one update that does not parse cannot wedge polling (bot/telegram/polling.py)."""
+    base_url = api_base_url or "https://api.telegram.org/bot"
+    return PollingBot(
+        token=token,
+        base_url=base_url,
+        base_file_url=file_url_for(base_url),
+        request=HTTPXRequest(connection_pool_size=256, read_timeout=read_timeout),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout),
+        rate_limiter=PatientRateLimiter(),
+        inbox=inbox,
+    )
+
+
 def build_application(
     settings: Settings,
     data: Answerer | DataReloader,
     *,
     watch_seconds: float = WATCH_SECONDS,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
     clock: Callable[[], float] = time.monotonic,
 ) -> BotApp:
     """The Application with every handler registered, in order; nothing runs until started.
 
+    `read_timeout` (seconds): how long one Bot API reply may take (tests make it short).
     `data` is a DataReloader for live data (`python -m bot run`), or a fixed Answerer. With a
     reloader, data/ is checked before every update and every `watch_seconds`, and the admins
     hear of broken edits. `clock` times the silence after which a conversation is forgotten
@@ -119,6 +152,7 @@ def build_application(
     token = settings.token.reveal()
     live = LiveData(data)
     missed = open_missed_log(settings)
+    inbox = open_inbox(settings.state_dir, settings.inbox_stale_seconds)
     languages = Languages(UserPrefs(settings.state_dir))
     admin = Admin(settings.admin_ids, live, languages, missed)
     subscriptions = build_news(settings, live)
@@ -134,7 +168,17 @@ def build_application(
         task.add_done_callback(tasks.discard)
 
     async def post_init(application: BotApp) -> None:
-        background["heartbeat"] = asyncio.create_task(heartbeat(settings.state_dir))
+        if inbox is not None:
+            await replay(inbox, application)  # before polling fetches anything new
+        liveness = Liveness(
+            processor,
+            lambda: bot.last_poll,
+            lambda: settings.mode == "polling" and bot_is_polling(),
+            POLL_STALL_SECONDS,
+        )
+        background["heartbeat"] = asyncio.create_task(
+            heartbeat(settings.state_dir, liveness.check)
+        )
         if live.reloader is not None:
             background["watch"] = asyncio.create_task(
                 watch(live.reloader, admin, application, watch_seconds)
@@ -168,21 +212,27 @@ def build_application(
         conversations.save(settings.state_dir / CONVERSATIONS_FILE)
 
     background: dict[str, asyncio.Task[None]] = {}
+    processor = FreshDataUpdateProcessor(
+        live, report_later, mark_done(inbox) if inbox is not None else None
+    )
     builder = (
         Application.builder()
-        .token(token)
+        .bot(polling_bot(token, settings.api_base_url, read_timeout, inbox))
         .context_types(CONTEXT_TYPES)
-        .rate_limiter(PatientRateLimiter())
-        .concurrent_updates(FreshDataUpdateProcessor(live, report_later))
+        .concurrent_updates(processor)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
     )
-    if settings.api_base_url:
-        builder = builder.base_url(settings.api_base_url).base_file_url(
-            file_url_for(settings.api_base_url)
-        )
-    application: BotApp = builder.build()
+    application = cast(BotApp, builder.build())  # a PollingBot is an ExtBot[int]
+    bot = cast(PollingBot, application.bot)
+
+    def bot_is_polling() -> bool:
+        return application.updater is not None and application.updater.running
+
+    bot.watch_polling(bot_is_polling)
+    if inbox is not None:  # what is not started at a stop waits in the inbox for the next run
+        processor.leave_unstarted_when(lambda: not application.running)
     conversations = ConversationStore(settings.conversation_minutes * 60, clock=clock)
     conversations.load(settings.state_dir / CONVERSATIONS_FILE)
     application.bot_data.services = Services(
@@ -190,8 +240,37 @@ def build_application(
     )
     application.bot_data.news = subscriptions
     application.bot_data.evening = evening
+    admin.conditions = lambda: conditions(settings.state_dir, live, missed, inbox, bot)
     register(application, AbuseGuard(settings.limits), admin)
     return application
+
+
+BACKLOG_ATTENTION_SECONDS = 60.0
+"""An update unanswered this long means the bot is far behind: /stats says so."""
+
+
+def conditions(
+    state_dir: Path,
+    live: LiveData,
+    missed: MissedLog | None,
+    inbox: Inbox | None,
+    bot: PollingBot,
+) -> list[tuple[str, dict[str, object]]]:
+    """The degraded states /stats reports (text key, values); empty when all is well."""
+    found: list[tuple[str, dict[str, object]]] = []
+    if missed is None:
+        found.append(("tg_health_missed_off", {}))
+    if live.reloader is not None and live.reloader.problems:
+        found.append(("tg_health_old_data", {}))
+    if not os.access(state_dir, os.W_OK):
+        found.append(("tg_health_state_readonly", {}))
+    if inbox is None or bot.inbox_failed:
+        found.append(("tg_health_inbox_off", {}))
+    else:
+        age = inbox.oldest_pending_age()
+        if age is not None and age > BACKLOG_ATTENTION_SECONDS:
+            found.append(("tg_health_backlog", {"seconds": round(age)}))
+    return found
 
 
 def register(application: BotApp, guard: AbuseGuard, admin: Admin) -> None:
@@ -270,13 +349,22 @@ async def watch(reloader: DataReloader, admin: Admin, application: BotApp, secon
             log.exception("checking data/ for changes failed")
 
 
-async def heartbeat(state_dir: Path) -> None:
-    """Touch BOT_STATE_DIR/heartbeat while the event loop turns: Docker's health check."""
+async def heartbeat(state_dir: Path, progress: Callable[[], str]) -> None:
+    """Touch BOT_STATE_DIR/heartbeat when the bot makes progress (bot/telegram/liveness.py):
+    Docker's health check. A stall withholds it and says why, once per stall."""
+    stalled = False
     while True:
-        try:
-            write_heartbeat(state_dir)
-        except OSError as exc:
-            log.warning("could not write the heartbeat: %s", exc)
+        problem = progress()
+        if problem:
+            if not stalled:
+                log.warning("heartbeat withheld: %s", problem)
+            stalled = True
+        else:
+            stalled = False
+            try:
+                write_heartbeat(state_dir)
+            except OSError as exc:
+                log.warning("could not write the heartbeat: %s", exc)
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 
@@ -285,19 +373,13 @@ async def heartbeat(state_dir: Path) -> None:
 BOOTSTRAP_RETRIES = 3
 
 
-def configure_logging(token: str | None) -> None:
-    """INFO for the bot, WARNING for libraries (httpx logs URLs, which hold the token)."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for name in NOISY_LOGGERS:
-        logging.getLogger(name).setLevel(logging.WARNING)
-    if token:
-        redact = RedactToken(token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(redact)
+def configure_logging(token: str | None, level: str = "INFO") -> None:
+    """LOG_LEVEL for the bot, WARNING for libraries unless DEBUG (httpx logs URLs, which hold
+    the token); bot.logs keeps the token and the webhook secret out of every line."""
+    bot_logs.configure(level, (token,) if token else ())
     for handler in logging.getLogger().handlers:
-        handler.addFilter(_network_trace_to_one_line)
+        if _network_trace_to_one_line not in handler.filters:
+            handler.addFilter(_network_trace_to_one_line)
 
 
 def _network_trace_to_one_line(record: logging.LogRecord) -> bool:
@@ -330,7 +412,8 @@ def run(settings: Settings) -> int:
             "TELEGRAM_BOT_TOKEN is not set — get a token from @BotFather and put it in .env "
             "(see .env.example)"
         )
-    configure_logging(settings.token.reveal())
+    configure_logging(settings.token.reveal(), settings.log_level)
+    make_private(settings.state_dir)  # files 0600 in a 0700 folder; problems are logged
     from bot.catalog import DataError  # here: a bad token fails before loading
 
     try:

@@ -183,6 +183,8 @@ class AbuseGuard:
             if not addressed_to_bot(message, context.bot.username, context.bot.id):
                 return  # chatter: the handlers stay silent, so there is nothing to limit
         verdict = self.users.hit(user.id) if user is not None else Verdict.ALLOW
+        if verdict is Verdict.NOTICE and not private and not self._group_may_speak(message):
+            verdict = Verdict.SILENT  # a notice is a message the group sees: it counts too
         if verdict is Verdict.NOTICE and user is not None:
             seconds = max(1, math.ceil(self.users.retry_in(user.id)))
             slow_down = context.texts.get("tg_slow_down", seconds=seconds)
@@ -198,6 +200,10 @@ class AbuseGuard:
             raise ApplicationHandlerStop
 
     # ----------------------------------------------------------------- helpers
+
+    def _group_may_speak(self, message: Message) -> bool:
+        """Count one more message to the group against its limit; False when it is spent."""
+        return self.groups.hit(message.chat.id) is Verdict.ALLOW
 
     async def _say(self, message: Message, text: str, context: BotContext, *, quote: bool) -> None:
         """Plain text (no parse mode: nothing to escape); in groups, quoting the asker."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.answering import Answerer
 from bot.reloading import DataReloader, ReloadResult
-from bot.telegram.resilience import PerChatUpdateProcessor
+from bot.telegram.scheduling import FairUpdateProcessor
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +29,18 @@ class LiveData:
         return self._fixed
 
 
-class FreshDataUpdateProcessor(PerChatUpdateProcessor):
+class FreshDataUpdateProcessor(FairUpdateProcessor):
     """Before every update: look whether data/ changed and, if so, validate and switch, so the
     update that follows a curator's edit already answers from it. Updates of one chat keep
-    their order (PerChatUpdateProcessor)."""
+    their order, and a busy chat never starves the others (FairUpdateProcessor)."""
 
     def __init__(
-        self, data: LiveData, on_reload: Callable[[ReloadResult], Awaitable[None]]
+        self,
+        data: LiveData,
+        on_reload: Callable[[ReloadResult], Awaitable[None]],
+        finished: Callable[[object], None] | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(finished=finished)
         self.data = data
         self.on_reload = on_reload
 

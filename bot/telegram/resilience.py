@@ -1,14 +1,15 @@
-"""Staying up when Telegram is busy, slow or briefly down, and keeping the token out of logs."""
+"""Staying up when Telegram is busy, slow or briefly down: what to retry, and for how long."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
+import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 import httpx
-from telegram import Update
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -20,12 +21,14 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.ext import AIORateLimiter
 
 log = logging.getLogger(__name__)
 
-NETWORK_RETRIES = 2
-RETRY_AFTER_RETRIES = 3
+RETRY_BUDGET_SECONDS = 60.0
+"""How long one call may spend waiting between its retries before the user gets an apology."""
+FIRST_BACKOFF_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 8.0
 
 # Calls that are safe to repeat when their outcome is unknown (a timeout, or a connection that
 # broke after the request went out): doing them twice shows nobody anything twice. An edit
@@ -100,33 +103,63 @@ def query_expired(error: BaseException) -> bool:
     return "query is too old" in message or "query id is invalid" in message
 
 
+class _OwnRetries(logging.Filter):
+    """AIORateLimiter logs a 429 as an ERROR with a traceback once its own retries (none, here)
+    are used up; PatientRateLimiter decides and logs the retry itself."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Rate limit hit after maximum of")
+
+
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_OwnRetries())
+
 JSONish = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class PatientRateLimiter(AIORateLimiter):
-    """AIORateLimiter (≤ 30 messages/s overall, ≤ 20/min per group, waits out 429s) that also
-    retries a call after a 5xx or a network failure, with a short backoff.
+    """AIORateLimiter (≤ 30 messages/s overall, ≤ 20/min per group) whose retries have a
+    budget in time instead of a count.
 
-    A call whose outcome is unknown (timed out, or the connection broke after the request
-    went out) is repeated only when it is idempotent: a repeated sendMessage whose first copy
-    did arrive would show the user the answer twice. It is raised instead, and on_error
-    (errors.py) takes it as "may have arrived" rather than apologising.
+    A 429 is waited out as Telegram asks (retry_after), and a 5xx or a network failure is
+    repeated after an exponential back-off with jitter, until RETRY_BUDGET_SECONDS of waiting
+    would be exceeded; only then is the error raised (and on_error apologises). A call whose
+    outcome is unknown (timed out, or the connection broke after the request went out) is
+    repeated only when it is idempotent: a repeated sendMessage whose first copy did arrive
+    would show the user the answer twice. It is raised at once, and on_error (errors.py)
+    takes it as "may have arrived" rather than apologising.
+
+    `sleep`, `clock` and `rng` are injected so tests run the policy without real waiting.
     """
 
     def __init__(
         self,
-        backoff: float = 0.5,
+        backoff: float = FIRST_BACKOFF_SECONDS,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        *,
+        budget: float = RETRY_BUDGET_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        rng: random.Random | None = None,
     ) -> None:
+        # AIORateLimiter only paces; every retry is decided here, so it tries once.
         super().__init__(
             overall_max_rate=30,
             overall_time_period=1,
             group_max_rate=20,
             group_time_period=60,
-            max_retries=RETRY_AFTER_RETRIES,
+            max_retries=0,
         )
         self._backoff = backoff
-        self._sleep = sleep  # tests pass their own clock: no real waiting between retries
+        self._sleep = sleep
+        self._budget = budget
+        self._clock = clock
+        self._rng = rng or random.Random()
+
+    def backoff(self, attempt: int) -> float:
+        """The pause before retry `attempt` (0-based) after a 5xx or a network failure:
+        doubling from `backoff` up to MAX_BACKOFF_SECONDS, with jitter so that many chats
+        failing together do not retry in step."""
+        ceiling = min(MAX_BACKOFF_SECONDS, self._backoff * 2**attempt)
+        return self._rng.uniform(ceiling / 2, ceiling)
 
     async def process_request(
         self,
@@ -137,97 +170,48 @@ class PatientRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> JSONish:
-        for attempt in range(NETWORK_RETRIES + 1):
+        started = self._clock()
+        failures = 0
+        retried = False
+        while True:
             try:
                 return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
             except BadRequest as exc:
-                if attempt > 0 and endpoint in QUERY_ANSWERS and query_expired(exc):
+                if retried and endpoint in QUERY_ANSWERS and query_expired(exc):
                     # Our first attempt most likely got through and only its response was
                     # lost: the query is answered, and there is nothing left to do.
                     log.info("%s: retry refused (%s); taken as done", endpoint, exc.message)
                     return True
                 raise  # Telegram answered: repeating the same call would get the same answer
-            except (Forbidden, InvalidToken, Conflict, ChatMigrated, RetryAfter):
+            except RetryAfter as exc:
+                wait = exc.retry_after
+                pause = (wait if isinstance(wait, int | float) else wait.total_seconds()) + 0.1
+                failure: TelegramError = exc
+            except (Forbidden, InvalidToken, Conflict, ChatMigrated):
                 raise  # Telegram answered: repeating the same call would get the same answer
             except NetworkError as exc:  # TimedOut included
-                if attempt == NETWORK_RETRIES or not may_repeat(endpoint, exc):
+                if not may_repeat(endpoint, exc):
                     raise
-                log.info("%s failed (%s); retrying (%d)", endpoint, exc.message, attempt + 1)
-            await self._sleep(self._backoff * (attempt + 1))
-        raise AssertionError("unreachable")  # pragma: no cover
+                pause = self.backoff(failures)
+                failures += 1
+                failure = exc
+            spent = self._clock() - started
+            if spent + pause > self._budget:
+                log.warning(
+                    "%s: giving up after %.0f s of retries (the next wait would be %.1f s)",
+                    endpoint,
+                    spent,
+                    pause,
+                )
+                raise failure
+            log.info("%s failed; retrying in %.1f s", endpoint, pause)
+            retried = True
+            await self._sleep(pause)
 
 
 def may_repeat(endpoint: str, error: NetworkError) -> bool:
     """Whether a call that failed with `error` can be made again without risk of doing it twice:
     always for idempotent calls, else only when Telegram surely did not carry it out."""
     return endpoint in IDEMPOTENT or not outcome_unknown(error)
-
-
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Updates run concurrently, except that updates of one chat keep their order.
-
-    A slow or retried reply to one user then never holds up the others, and a user who types
-    three questions quickly still gets three answers in order.
-    """
-
-    def __init__(self, max_concurrent_updates: int = 64) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
-        if key is None:
-            await coroutine
-            return
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]  # forget idle chats, so memory does not grow with users
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    async def initialize(self) -> None:
-        """Nothing to set up."""
-
-    async def shutdown(self) -> None:
-        """Nothing to tear down."""
-
-
-def _chat_key(update: object) -> int | None:
-    if not isinstance(update, Update):
-        return None
-    if update.effective_chat is not None:
-        return update.effective_chat.id
-    if update.effective_user is not None:
-        return update.effective_user.id  # inline queries have a user but no chat
-    return None
-
-
-class RedactToken(logging.Filter):
-    """Replaces the bot token in every log record, whichever library wrote it."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if not self._token:
-            return True
-        message = record.getMessage()
-        if self._token in message:
-            record.msg = message.replace(self._token, "<token>")
-            record.args = None
-        if record.exc_info and record.exc_info[1] is not None:
-            text = str(record.exc_info[1])
-            if self._token in text:
-                record.exc_text = None
-                record.exc_info = None
-                record.msg = f"{record.msg} ({text.replace(self._token, '<token>')})"
-        return True

@@ -18,6 +18,8 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.logs import REDACTOR
+from bot.telegram.webhook_edges import harden
 
 log = logging.getLogger(__name__)
 
@@ -31,9 +33,12 @@ def webhook_secret(settings: Settings) -> str:
     """WEBHOOK_SECRET, else a random one for this run: without a secret anyone who finds the
     address could post fake updates, and the bot tells Telegram the secret itself at start."""
     if settings.webhook_secret is not None:
-        return settings.webhook_secret.reveal()
-    log.warning("WEBHOOK_SECRET is not set: using a random secret for this run")
-    return secrets.token_urlsafe(32)
+        secret = settings.webhook_secret.reveal()
+    else:
+        log.warning("WEBHOOK_SECRET is not set: using a random secret for this run")
+        secret = secrets.token_urlsafe(32)
+    REDACTOR.add(secret)  # PTB's request log prints setWebhook's secret_token at DEBUG
+    return secret
 
 
 def run_webhook(
@@ -55,6 +60,7 @@ def run_webhook(
         settings.webhook_port,
         path,
     )
+    harden(getattr(application.bot, "inbox", None))  # 400s, timeouts, the inbox: webhook_edges
     application.run_webhook(
         listen=settings.webhook_listen,
         port=settings.webhook_port,

@@ -104,6 +104,7 @@ class Fault:
     delay: float = 0.0
     times: int = 1
     drop: bool = False  # carry the call out, then close the socket without a response
+    chat_id: int | None = None  # only calls to this chat (None: any call of the method)
 
 
 @dataclass
@@ -160,7 +161,7 @@ class BotApiServer(NewsApi):
         class Handler(_Handler):
             api = server
 
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd = _Server(("127.0.0.1", 0), Handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, args=(0.05,), daemon=True
@@ -299,6 +300,14 @@ class BotApiServer(NewsApi):
         )
         return query_id
 
+    def push_raw(self, body: JSON) -> int:
+        """Queue an update exactly as given (it may be malformed); returns its update_id."""
+        with self._cond:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **body})
+            self._cond.notify_all()
+        return update_id
+
     def answer_poll(self, user: JSON, message: JSON, option_ids: list[int]) -> None:
         """The user votes in the bot's poll; the bot gets a poll_answer update, as Telegram
         sends only for non-anonymous polls. A vote on a closed poll is impossible."""
@@ -381,15 +390,17 @@ class BotApiServer(NewsApi):
         delay: float = 0.0,
         times: int = 1,
         drop: bool = False,
+        chat_id: int | None = None,
     ) -> None:
         """Make the next `times` calls of `method` slow and/or fail with `status`.
 
         With drop=True the call is carried out (a getUpdates waits and collects updates as a
         long poll does; a sendMessage delivers the message), then the connection is closed
-        without a response: what the bot sees when a connection breaks mid-request.
+        without a response: what the bot sees when a connection breaks mid-request. With
+        chat_id only the calls to that chat are affected.
         """
         with self._cond:
-            self.faults.append(Fault(method, status, retry_after, delay, times, drop))
+            self.faults.append(Fault(method, status, retry_after, delay, times, drop, chat_id))
 
     # ----------------------------------------------------------------- test side: reading
 
@@ -506,17 +517,20 @@ class BotApiServer(NewsApi):
             "username": self.username,
         }
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, params: JSON) -> Fault | None:
         with self._cond:
             for fault in self.faults:
-                if fault.method == method and fault.times > 0:
+                wrong_chat = fault.chat_id is not None and str(params.get("chat_id")) != str(
+                    fault.chat_id
+                )
+                if fault.method == method and fault.times > 0 and not wrong_chat:
                     fault.times -= 1
                     return fault
         return None
 
     def handle(self, method: str, params: JSON) -> tuple[int, JSON]:
         """Answer one Bot API call: (HTTP status, response JSON)."""
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, params)
         if fault and fault.delay:
             time.sleep(fault.delay)
         try:
@@ -1161,6 +1175,13 @@ def _decode(params: dict[str, str]) -> JSON:
         except ValueError:
             out[name] = raw
     return out
+
+
+class _Server(ThreadingHTTPServer):
+    """A listen backlog for bursts: with the default 5, a burst of new connections (many
+    chats answered at once) overflows it and the kernel makes the bot wait seconds to retry."""
+
+    request_queue_size = 512
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -283,6 +283,23 @@ async def test_a_user_flooding_a_group_gets_one_quoted_notice(
         assert len(api.bot_messages(GROUP_ID)) == 3
 
 
+async def test_slow_down_notices_in_a_group_count_against_the_groups_limit(
+    api: BotApiServer, answerer: Answerer, state_dir: Path
+) -> None:
+    """Fifty flooders would otherwise add fifty notices to a group already at its limit."""
+    async with limited(
+        api, answerer, state_dir, user_messages=1, user_seconds=60, group_answers=3
+    ):
+        group = api.group_chat(GROUP_ID)
+        for n in range(6):
+            flooder = api.user(600 + n, f"Flood{n}", "en")
+            api.send_text(flooder, f"@{api.username} films", chat=group)
+            api.send_text(flooder, f"@{api.username} concerts", chat=group)
+        await api.replies(GROUP_ID, 3)
+        await api.idle(0.5)
+        assert len(api.bot_messages(GROUP_ID)) == 3  # answers and notices together
+
+
 # --------------------------------------------------------------------- long messages
 
 

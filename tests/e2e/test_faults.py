@@ -18,7 +18,6 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from telegram.ext import Application, ApplicationBuilder
 
 from bot.answering import Answerer
 from bot.telegram.app import BotApp, build_application
@@ -34,18 +33,9 @@ SORRY = "Sorry, something went wrong"
 async def quick_to_give_up(
     api: BotApiServer, answerer: Answerer, state_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> AsyncIterator[BotApp]:
-    """The real bot with 1 s read timeouts (PTB's default is 5 s), so a timeout test is quick.
-
-    app.py builds with Application.builder(); the patched one is the same builder with the
-    read timeouts already set, through PTB's public builder methods.
-    """
-    real = Application.builder
-
-    def builder() -> ApplicationBuilder:
-        return real().read_timeout(1.0).get_updates_read_timeout(1.0)
-
-    monkeypatch.setattr(Application, "builder", staticmethod(builder))
-    async with running(build_application(settings_for(api, state_dir), answerer)) as app:
+    """The real bot with 1 s read timeouts (PTB's default is 5 s), so a timeout test is quick."""
+    application = build_application(settings_for(api, state_dir), answerer, read_timeout=1.0)
+    async with running(application) as app:
         yield app
 
 
