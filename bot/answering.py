@@ -207,10 +207,13 @@ class Answerer:
             confidence=query.confidence,
         )
 
-    def _quote(self, question: str, ids: tuple[str, ...], intent: Intent, language: str) -> str:
+    def _quote(
+        self, question: str, query: Query, ids: tuple[str, ...], intent: Intent, language: str
+    ) -> str:
         """For a question about one event that asks more than its date or card ("the Benelux
-        release of Centaur", "which edition"), the summary's sentence that says it."""
-        if len(ids) != 1 or intent not in _QUOTED or not question:
+        release of Centaur", "which edition"), the summary's sentence that says it. Only when
+        the parse left words unexplained: "concerts in Brussels 2015" asks nothing beyond."""
+        if len(ids) != 1 or intent not in _QUOTED or not question or not query.loose_words:
             return ""
         event = self._event(ids[0])
         own = self._own_words.get(event.id)
@@ -305,7 +308,7 @@ class Answerer:
             intent = Intent.DETAIL  # one event found: its card (who, what), not a list of one
 
         no_match = not ids and (query.has_filters() or intent is not Intent.OVERVIEW)
-        quote = self._quote(question, ids, intent, language) if not facts else ""
+        quote = self._quote(question, query, ids, intent, language) if not facts else ""
         return Answer(
             quote=quote,
             question=question,

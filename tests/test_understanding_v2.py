@@ -209,6 +209,21 @@ def test_the_benelux_release_is_not_the_festivals_dates(answerer: Answerer) -> N
         assert "2018" in text.splitlines()[0], question
 
 
+def test_a_question_the_parse_explains_whole_gets_no_quote_before_the_card(
+    answerer: Answerer,
+) -> None:
+    """ "concerts in Brussels 2015" finds one event: its card, not first a sentence of its
+    summary that the card repeats; a quote answers only what the parse could not."""
+    questions = load_question_set(Path(__file__).parent / "questions.yaml")
+    quoted = [
+        case.question
+        for case in questions
+        if not answerer.understand(case.question).loose_words
+        and answerer.answer(case.question, case.language).quote
+    ]
+    assert quoted == []
+
+
 def test_which_came_first_puts_two_events_in_order(answerer: Answerer) -> None:
     answer = answerer.answer("which came first, Centaur or Nooruz")
     assert answer.intent.value == "compare"
