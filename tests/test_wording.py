@@ -45,7 +45,7 @@ RUSSIAN_FORMS = {
     ("gen", "many"): "событий",
 }
 GENITIVE_PREPOSITIONS = {"у", "из", "для", "от", "до", "без", "около"}
-LATIN_THEN_CYRILLIC = re.compile(r"[A-Za-z][\u0400-\u04ff]")
+LATIN_THEN_CYRILLIC = re.compile(r"[A-Za-z][»”’]?[\u0400-\u04ff]")  # «Integralpo»нун too
 FRENCH_SIGN_WITHOUT_NARROW_SPACE = re.compile(r"(?<![\u202f/:\d])[:;?!»]|«(?!\u202f)")
 TAG = re.compile(r"<[^>]+>")
 QUOTE = re.compile(r"<blockquote[^>]*>.*?</blockquote>", re.S)
