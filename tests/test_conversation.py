@@ -400,3 +400,37 @@ def test_every_slot_a_question_can_fill_belongs_to_a_fragment_group() -> None:
     not_slots = {"intent", "language", "events", "confidence"}  # events: kept or dropped apart
     slots = {f.name for f in fields(Query) if f.compare} - not_slots
     assert slots <= grouped, sorted(slots - grouped)
+
+
+@pytest.mark.parametrize("question", ["who directed it?", "кто это сделал?", "wie was het?"])
+def test_who_after_a_film_or_an_exhibition_names_its_maker_first(
+    answerer: Answerer, question: str
+) -> None:
+    """Nobody was on stage at a film or an exhibition: "who?" names its director or
+    photographer in the first line, not the date."""
+    from bot.catalog.model import Role
+
+    makers = (Role.DIRECTOR, Role.PHOTOGRAPHER)
+    on_stage = (Role.PERFORMER, Role.PARTICIPANT, Role.DELEGATION)
+    events = [
+        e
+        for e in answerer.catalog.events
+        if any(e.with_role(r) for r in makers) and not any(e.with_role(r) for r in on_stage)
+    ]
+    assert events
+    for event in events:
+        card = answerer.card(event.id, "en")
+        assert card is not None
+        conversation = Conversation(language="en", card=event.id, listed=(event.id,))
+        answer, _ = answerer.converse(question, conversation, "en")
+        first = reply(answerer, answer).splitlines()[0]
+        names = [
+            answerer.catalog.entity("person", who)
+            for role in makers
+            for who in event.with_role(role)
+        ]
+        assert any(n is not None and n.name(answer.language) in first for n in names), (
+            question,
+            event.id,
+            first,
+        )

@@ -301,6 +301,9 @@ def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts, m: Mark
         first = first or texts.get("about_no_organisers")
     elif aspect == "people" and taking_part:
         first = texts.get("about_people", names=taking_part)
+    elif aspect == "people" and _makers(catalog, event, texts):
+        # "who directed it?", "who was the photographer?": nobody on stage, the maker by role
+        first = _makers(catalog, event, texts)
     elif aspect == "place":
         place = event_place(catalog, event, lang)
         first = texts.get("about_place", place=place) if place else texts.get("about_no_place")
@@ -316,6 +319,21 @@ def _about(answer: Answer, event: Event, catalog: Catalog, texts: Texts, m: Mark
     lines.append("")
     lines.append(m.text(in_language(event.summary, lang)))
     return "\n".join(lines)
+
+
+def _makers(catalog: Catalog, event: Event, texts: Texts) -> str:
+    """ "Director: Aktan Arym Kubat": those who made what was shown, under their role's label."""
+    lines = []
+    for role in _MAKERS:
+        who = event.with_role(role)
+        if who:
+            names = _names(catalog, event, (role,), texts.language)
+            label = role_label(texts, role, len(who))
+            lines.append(texts.get("label_value", label=label, value=names))
+    return "\n".join(lines)
+
+
+_MAKERS = (Role.DIRECTOR, Role.PHOTOGRAPHER)
 
 
 def _names(catalog: Catalog, event: Event, roles: tuple[Role, ...], language: str) -> str:
