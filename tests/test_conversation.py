@@ -434,3 +434,4 @@ def test_who_after_a_film_or_an_exhibition_names_its_maker_first(
             event.id,
             first,
         )
+        assert str(event.start.year) not in first, first  # the maker, not "title — date"
