@@ -964,17 +964,20 @@ class BotApiServer(NewsApi):
                 message["reply_markup"] = markup
             return _poll(message["poll"])
 
+    def _file_bytes(self, sent: object) -> bytes:
+        """An uploaded file's bytes, or those of a file sent before and named by its file_id."""
+        if isinstance(sent, bytes):
+            return sent
+        if isinstance(sent, str) and sent in self.files:
+            return self.files[sent]
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
     def _api_sendphoto(self, params: JSON) -> JSON:
         self._require(params, "chat_id")
         chat = self._chat(params["chat_id"])
         self._check_posting(chat)
         photo = params.get("photo")
-        if isinstance(photo, bytes):
-            data = photo
-        elif isinstance(photo, str) and photo in self.files:
-            data = self.files[photo]  # sent again by file_id
-        else:
-            raise bad_request("wrong file identifier/HTTP URL specified")
+        data = self._file_bytes(photo)
         width, height = _image_size(data)
         caption: JSON = {}
         if params.get("caption") not in (None, ""):
@@ -1006,12 +1009,7 @@ class BotApiServer(NewsApi):
         chat = self._chat(params["chat_id"])
         self._check_posting(chat)
         document = params.get("document")
-        if isinstance(document, bytes):
-            data = document
-        elif isinstance(document, str) and document in self.files:
-            data = self.files[document]
-        else:
-            raise bad_request("wrong file identifier/HTTP URL specified")
+        data = self._file_bytes(document)
         if not data:
             raise bad_request("file must be non-empty")
         if len(data) > MAX_DOCUMENT_BYTES:
