@@ -140,7 +140,10 @@ class News:
 
     async def run(self, latest: Callable[[], Catalog], transport: Transport) -> None:
         """Until cancelled: record each new catalog, plan reminders, deliver what is due."""
-        self.store.recover()
+        if self.store.recover() or self.store.pending_count():
+            # A broadcast resumed after a stop or a crash: what the last run sent in its last
+            # second still counts with Telegram, per chat and overall; start a second later.
+            self.pacer.pause(self.clock.now() + self.pacer.chat_seconds)
         courier = Courier(self.store, transport, self.clock, self.pacer)
         while True:
             try:
