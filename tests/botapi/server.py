@@ -40,6 +40,9 @@ JSON = dict[str, Any]
 
 DEFAULT_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKENtest12"
 MAX_TEXT = 4096
+WAIT_SECONDS = 15.0
+"""How long a test waits for the bot by default: an upper bound, not a speed check (speed is the
+benchmarks' job); generous because CI runs the e2e tests on two busy cores."""
 MAX_CALLBACK_DATA = 64
 MAX_INLINE_RESULTS = 50
 MAX_CAPTION = 1024
@@ -424,7 +427,7 @@ class BotApiServer(NewsApi):
             return [c for c in self.calls if c.method == method]
 
     async def wait_for(
-        self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "condition"
+        self, predicate: Callable[[], Any], timeout: float = WAIT_SECONDS, what: str = "condition"
     ) -> Any:
         """Poll until `predicate()` is truthy; return its value or fail the test."""
         deadline = time.monotonic() + timeout
@@ -437,7 +440,9 @@ class BotApiServer(NewsApi):
                 raise AssertionError(f"timed out after {timeout}s waiting for {what}")
             await asyncio.sleep(0.02)
 
-    async def replies(self, chat_id: int, count: int = 1, timeout: float = 5.0) -> list[JSON]:
+    async def replies(
+        self, chat_id: int, count: int = 1, timeout: float = WAIT_SECONDS
+    ) -> list[JSON]:
         """The next `count` new messages the bot sent to the chat since the last call."""
         seen = self._cursors.get(chat_id, 0)
 
@@ -453,10 +458,10 @@ class BotApiServer(NewsApi):
         self._cursors[chat_id] = found[count - 1]["message_id"]
         return found[:count]
 
-    async def reply(self, chat_id: int, timeout: float = 5.0) -> JSON:
+    async def reply(self, chat_id: int, timeout: float = WAIT_SECONDS) -> JSON:
         return (await self.replies(chat_id, 1, timeout))[0]
 
-    async def edited(self, message: JSON, timeout: float = 5.0) -> JSON:
+    async def edited(self, message: JSON, timeout: float = WAIT_SECONDS) -> JSON:
         """Wait until the bot edits `message`; return the edited version."""
         key = (message["chat"]["id"], message["message_id"])
         before = (message.get("edit_date"), message.get("text"), message.get("reply_markup"))
@@ -469,13 +474,13 @@ class BotApiServer(NewsApi):
         result: JSON = await self.wait_for(changed, timeout, f"an edit of {key}")
         return result
 
-    async def callback_answer(self, query_id: str, timeout: float = 5.0) -> JSON:
+    async def callback_answer(self, query_id: str, timeout: float = WAIT_SECONDS) -> JSON:
         result: JSON = await self.wait_for(
             lambda: self.callback_answers.get(query_id), timeout, f"answerCallbackQuery {query_id}"
         )
         return result
 
-    async def inline_answer(self, query_id: str, timeout: float = 5.0) -> JSON:
+    async def inline_answer(self, query_id: str, timeout: float = WAIT_SECONDS) -> JSON:
         result: JSON = await self.wait_for(
             lambda: self.inline_answers.get(query_id), timeout, f"answerInlineQuery {query_id}"
         )
