@@ -2,25 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from .server import BotApiServer
-
-
-@pytest.fixture
-def api() -> Iterator[BotApiServer]:
-    with BotApiServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(api: BotApiServer) -> AsyncIterator[Bot]:
-    async with Bot(api.token, base_url=api.base_url) as real_bot:
-        yield real_bot
 
 
 async def test_a_user_who_blocked_the_bot_gets_nothing_and_the_bot_hears_403(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
 from telegram import (
     Bot,
@@ -16,18 +14,6 @@ from telegram.error import BadRequest, InvalidToken, NetworkError, RetryAfter
 
 from .server import BotApiServer
 from .telegram_html import EntityError, parse_html
-
-
-@pytest.fixture
-def api() -> Iterator[BotApiServer]:
-    with BotApiServer() as server:
-        yield server
-
-
-@pytest.fixture
-async def bot(api: BotApiServer) -> AsyncIterator[Bot]:
-    async with Bot(api.token, base_url=api.base_url) as real_bot:
-        yield real_bot
 
 
 @pytest.fixture
