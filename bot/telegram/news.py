@@ -57,18 +57,28 @@ async def may_manage(update: Update, context: BotContext) -> bool:
     return member.status in (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
-async def subscribe(update: Update, context: BotContext) -> None:
-    """/subscribe [kind or city]: news of new events here, in the chat's language."""
-    message = update.effective_message
-    if message is None or update.effective_chat is None:
-        return
+async def _managed(update: Update, context: BotContext) -> tuple[Message, int] | None:
+    """The message and chat of a subscription command, once the sender may manage this
+    chat's news (anyone in a private chat, an admin in a group); else told so, and None."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return None
     if not await may_manage(update, context):
         await context.reply(message, esc(context.texts.get("news_admins_only")))
+        return None
+    return message, chat.id
+
+
+async def subscribe(update: Update, context: BotContext) -> None:
+    """/subscribe [kind or city]: news of new events here, in the chat's language."""
+    managed = await _managed(update, context)
+    if managed is None:
         return
+    message, chat_id = managed
     news = feature(context).news
     wanted = " ".join(context.args or [])
     reply = await asyncio.to_thread(
-        news.subscribe, context.catalog, update.effective_chat.id, context.language, wanted
+        news.subscribe, context.catalog, chat_id, context.language, wanted
     )
     news.poke()
     await context.reply(message, esc(reply.say(context.texts)))
@@ -76,13 +86,11 @@ async def subscribe(update: Update, context: BotContext) -> None:
 
 async def unsubscribe(update: Update, context: BotContext) -> None:
     """/unsubscribe: no more news here."""
-    message = update.effective_message
-    if message is None or update.effective_chat is None:
+    managed = await _managed(update, context)
+    if managed is None:
         return
-    if not await may_manage(update, context):
-        await context.reply(message, esc(context.texts.get("news_admins_only")))
-        return
-    reply = await asyncio.to_thread(feature(context).news.unsubscribe, update.effective_chat.id)
+    message, chat_id = managed
+    reply = await asyncio.to_thread(feature(context).news.unsubscribe, chat_id)
     await context.reply(message, esc(reply.say(context.texts)))
 
 
