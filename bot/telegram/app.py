@@ -55,6 +55,7 @@ from bot.telegram import (
     timeline,
 )
 from bot.telegram.admin import Admin, only_admins
+from bot.telegram.connections import TakingTurns
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit
@@ -114,14 +115,15 @@ def polling_bot(
     read_timeout: float = READ_TIMEOUT_SECONDS,
     inbox: Inbox | None = None,
 ) -> PollingBot:
-    """The bot object, built as ApplicationBuilder would (the same connection pools), but a
-    PollingBot: one update that does not parse cannot wedge polling (bot/telegram/polling.py)."""
+    """The bot object, built as ApplicationBuilder would, but a PollingBot: one update that
+    does not parse cannot wedge polling (bot/telegram/polling.py); and its requests take turns
+    on a few connections, not 256 (bot/telegram/connections.py)."""
     base_url = api_base_url or "https://api.telegram.org/bot"
     return PollingBot(
         token=token,
         base_url=base_url,
         base_file_url=file_url_for(base_url),
-        request=HTTPXRequest(connection_pool_size=256, read_timeout=read_timeout),
+        request=TakingTurns(read_timeout=read_timeout),
         get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout),
         rate_limiter=PatientRateLimiter(),
         inbox=inbox,
