@@ -304,12 +304,16 @@ def side_by_side(
     per_user: int,
     profile: Path | None = None,
     report: Callable[[str], None] = print,
+    only: str | None = None,
 ) -> dict[str, Any]:
-    """`rounds` runs of each contender, interleaved (the order alternates), and their medians."""
+    """`rounds` runs of each contender, interleaved (the order alternates), and their medians.
+    `only` runs one of them (for a profiler attached from outside, such as py-spy)."""
     contenders: dict[str, Build] = {
         "bot": bot_builder(answerer),
         "echo": echo_builder(),
     }
+    if only is not None:
+        contenders = {only: contenders[only]}
     runs: dict[str, list[dict[str, Any]]] = {name: [] for name in contenders}
     profiler = cProfile.Profile() if profile is not None else None
     load_before = os.getloadavg()
@@ -344,6 +348,8 @@ def side_by_side(
         }
         for name, results in runs.items()
     }
+    if only is not None:
+        return {"medians": medians, "runs": runs}
     bot, echo = medians["bot"], medians["echo"]
     return {
         "users": users,
@@ -365,6 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--per-user", type=int, default=50)
     parser.add_argument("--profile", type=Path, help="write the bot's cProfile stats here")
     parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--only", choices=("bot", "echo"), help="run one contender only")
     args = parser.parse_args(argv)
     questions = [c.question for c in load_question_set(QUESTIONS) if c.question.strip()]
     answerer = Answerer.from_directory(DEFAULT_DATA_DIR)
@@ -377,7 +384,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             users=args.users,
             per_user=args.per_user,
             profile=args.profile,
+            only=args.only,
         )
+    if args.only is not None:
+        print(json.dumps(result["medians"], indent=1))
+        return 0
     bot, echo = result["medians"]["bot"], result["medians"]["echo"]
     print(
         f"\n{args.users} users x {args.per_user} questions, medians of {args.rounds} "
