@@ -91,10 +91,15 @@ class Inbox:
 
     def done(self, update_id: int) -> None:
         """Mark an update answered (its text is dropped). Unknown ids are ignored."""
+        self.done_all((update_id,))
+
+    def done_all(self, update_ids: Iterable[int]) -> None:
+        """Mark several updates answered in one commit (a commit per update cost more than
+        the update's own bookkeeping under load). Unknown ids are ignored."""
         with self._lock, self._db:
-            cursor = self._db.execute(
+            cursor = self._db.executemany(
                 "UPDATE updates SET state = ?, body = NULL WHERE update_id = ? AND state = ?",
-                (DONE, update_id, PENDING),
+                ((DONE, update_id, PENDING) for update_id in update_ids),
             )
             self._pending -= cursor.rowcount
 
