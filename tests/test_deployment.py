@@ -22,7 +22,15 @@ import pytest
 import yaml
 
 from bot.__main__ import _parser
-from bot.health import MAX_AGE_SECONDS, check, heartbeat_path, write_heartbeat
+from bot.health import (
+    DEGRADED,
+    MAX_AGE_SECONDS,
+    MUST_ACT,
+    check,
+    heartbeat_path,
+    notices,
+    write_heartbeat,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -313,6 +321,28 @@ def test_a_fresh_heartbeat_is_healthy_and_a_stale_or_missing_one_is_not(tmp_path
     assert heartbeat_path(tmp_path).read_text(encoding="ascii").startswith("1000 ")
 
 
+def test_degraded_states_the_operator_must_act_on_fail_the_check_the_others_do_not(
+    tmp_path: Path,
+) -> None:
+    for name in DEGRADED:
+        write_heartbeat(tmp_path, now=1000.0, degraded=[name])
+        problem = check(tmp_path, now=1001.0)
+        assert bool(problem) == (name in MUST_ACT), name
+        said = problem or " ".join(notices(tmp_path))
+        assert said == DEGRADED[name]
+    write_heartbeat(tmp_path, now=1000.0)
+    assert check(tmp_path, now=1001.0) == "" and notices(tmp_path) == []
+
+
+def test_every_degraded_state_stats_reports_is_one_the_health_check_knows() -> None:
+    """The heartbeat lists /stats's states by name: each must have a wording and a verdict."""
+    english = yaml.safe_load(
+        (ROOT / "data" / "locales" / "telegram" / "en.yaml").read_text(encoding="utf-8")
+    )
+    reported = {key.removeprefix("tg_health_") for key in english if key.startswith("tg_health_")}
+    assert reported - {"degraded"} == set(DEGRADED)
+
+
 def _health(state_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BOT_STATE_DIR": str(state_dir), "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -334,6 +364,13 @@ def test_python_m_bot_health_reads_bot_state_dir_and_exits_by_freshness(tmp_path
 
     write_heartbeat(state)
     assert _health(state, tmp_path).returncode == 0
+
+    write_heartbeat(state, degraded=["missed_off"])
+    minor = _health(state, tmp_path)
+    assert minor.returncode == 0 and minor.stdout.startswith("healthy; degraded: ")
+    write_heartbeat(state, degraded=["missed_off", "backlog"])
+    urgent = _health(state, tmp_path)
+    assert urgent.returncode == 1 and DEGRADED["backlog"] in urgent.stderr
 
     stale = time.time() - MAX_AGE_SECONDS - 30
     os.utime(heartbeat_path(state), (stale, stale))
