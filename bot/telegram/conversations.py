@@ -12,6 +12,7 @@ clock readings, so a restart keeps the silence counting).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -29,6 +30,9 @@ MAX_MESSAGES_PER_CHAT = 10
 """Bot messages per chat whose context a reply can take: older replies start afresh."""
 MAX_MESSAGES = 5_000
 """Bot messages remembered in all; the chat silent longest loses its messages first."""
+
+RECENT = 256
+"""Conversations of the chats talking now, kept as objects too (serialised and read back once)."""
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ class ConversationStore:
         self._chats: OrderedDict[Key, tuple[float, str]] = OrderedDict()
         self._messages: OrderedDict[int, list[tuple[int, str]]] = OrderedDict()
         self._message_count = 0
-        self._last: tuple[Conversation, str] | None = None
+        self._recent: dict[int, tuple[Conversation, str]] = {}
 
     def __len__(self) -> int:
         return len(self._chats)
@@ -186,14 +190,21 @@ class ConversationStore:
             del self._chats[key]
 
     def _frozen(self, conversation: Conversation) -> str:
-        """The compact form kept in memory; the same conversation stored twice in a row (the
-        chat's and its new message's) is serialised once and shared."""
-        if self._last is not None and self._last[0] is conversation:
-            return self._last[1]
+        """The compact form kept in memory; a conversation stored twice (the chat's, then its
+        new message's once sent, other chats' updates in between) is serialised once and the
+        text shared. The cache holds the objects, so an id is not reused while in it."""
+        recent = self._recent.get(id(conversation))
+        if recent is not None and recent[0] is conversation:
+            return recent[1]
         stored = conversation.to_json()
-        self._last = (conversation, stored)
+        self._recent[id(conversation)] = (conversation, stored)
+        if len(self._recent) > RECENT:
+            del self._recent[next(iter(self._recent))]
         return stored
 
     @staticmethod
+    @functools.lru_cache(maxsize=RECENT)
     def _thawed(stored: str) -> Conversation:
+        """The conversation a stored text stands for; the texts of the chats talking now are
+        read again and again, and a Conversation is immutable, so one object serves them."""
         return Conversation.from_json(stored)
