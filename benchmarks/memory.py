@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import multiprocessing
@@ -29,6 +30,7 @@ import sys
 import tempfile
 import threading
 import time
+import tracemalloc
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -59,8 +61,9 @@ STALL_SECONDS = 60.0
 # --------------------------------------------------------------------------- child: the bot
 
 
-def run_bot(token: str, base_url: str, state: str, conn: Connection) -> None:
-    """The bot as `python -m bot run` builds it (fixed data, rate limiter off)."""
+def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: bool) -> None:
+    """The bot as `python -m bot run` builds it (fixed data, rate limiter off). With `trace`,
+    where the memory allocated during the run was allocated (tracemalloc) goes to stderr."""
     logging.basicConfig(
         filename=Path(state) / "bot.log", level=logging.INFO, format=bot_logs.FORMAT, force=True
     )
@@ -72,8 +75,18 @@ def run_bot(token: str, base_url: str, state: str, conn: Connection) -> None:
         app = build_application(settings, answerer)
         app.bot._rate_limiter = None  # see the module docstring
         async with running(app):
+            if trace:
+                tracemalloc.start(8)
+                before = tracemalloc.take_snapshot()
             conn.send("ready")
             await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+            if trace:
+                gc.collect()
+                grown = tracemalloc.take_snapshot().compare_to(before, "traceback")
+                for stat in grown[:12]:
+                    print(f"{stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+d} blocks")
+                    for line in stat.traceback.format()[-6:]:
+                        print("    ", line)
 
     asyncio.run(main())
     conn.send("stopped")
@@ -120,14 +133,14 @@ def slope_per_10k(samples: list[tuple[int, float]]) -> float:
     return slope * 10_000
 
 
-def soak(messages: int, users: int) -> dict[str, Any]:
+def soak(messages: int, users: int, trace: bool = False) -> dict[str, Any]:
     questions = [c.question for c in load_question_set(QUESTIONS) if c.question.strip()]
     context = multiprocessing.get_context("spawn")
     with CountingServer() as api, tempfile.TemporaryDirectory() as state:
         api.__class__ = CountingServer  # __enter__ is typed as the base class
         parent, child = context.Pipe()
         process = context.Process(
-            target=run_bot, args=(api.token, api.base_url, state, child), daemon=True
+            target=run_bot, args=(api.token, api.base_url, state, child, trace), daemon=True
         )
         process.start()
         assert process.pid is not None
@@ -184,8 +197,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=100_000)
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--json", type=Path, help="write every figure (and the samples) here")
+    parser.add_argument(
+        "--trace", action="store_true", help="print where the bot's memory grew (tracemalloc)"
+    )
     args = parser.parse_args(argv)
-    result = soak(args.messages, args.users)
+    result = soak(args.messages, args.users, args.trace)
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=1))
     summary = {k: v for k, v in result.items() if k != "samples"}

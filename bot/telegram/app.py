@@ -55,6 +55,7 @@ from bot.telegram import (
     timeline,
 )
 from bot.telegram.admin import Admin, only_admins
+from bot.telegram.application import BotApplication
 from bot.telegram.connections import TakingTurns
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.conversations import ConversationStore
@@ -224,6 +225,7 @@ def build_application(
     processor = FreshDataUpdateProcessor(live, report_later, done_marks)
     builder = (
         Application.builder()
+        .application_class(BotApplication)  # no ids collected for a persistence we lack
         .bot(polling_bot(token, settings.api_base_url, read_timeout, inbox))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(processor)

@@ -31,7 +31,7 @@ MAX_MESSAGES_PER_CHAT = 10
 MAX_MESSAGES = 5_000
 """Bot messages remembered in all; the chat silent longest loses its messages first."""
 
-RECENT = 256
+RECENT = 64
 """Conversations of the chats talking now, kept as objects too (serialised and read back once)."""
 
 log = logging.getLogger(__name__)
