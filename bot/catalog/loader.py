@@ -56,6 +56,9 @@ SHORT_TITLE_MAX = 41
 EVENTS_FOLDER = "events"
 """data/events/*.yaml: more events, one `events:` list per file (e.g. one file per year)."""
 
+_EDITOR_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".bak")
+"""Editors' swap and backup files next to the data (as bot/reloading.py ignores them)."""
+
 PLACE_KINDS = ("city", "venue", "country", "region", "foreign")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 EVENT_ID = re.compile(r"^(\d{4})-(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -638,11 +641,19 @@ class _Loader:
         folder = self.data_dir / EVENTS_FOLDER
         if not folder.is_dir():
             return []
-        names = sorted(
-            path.name
-            for path in folder.iterdir()
-            if path.suffix == ".yaml" and not path.name.startswith(".")
-        )
+        names: list[str] = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.name.endswith(_EDITOR_SUFFIXES):
+                continue
+            if path.suffix == ".yaml" and path.is_file():
+                names.append(path.name)
+                continue
+            relative = f"{EVENTS_FOLDER}/{path.name}"
+            Doc(self.display(relative), self.problems).report(
+                1,
+                f"only .yaml files are read in {self.display(EVENTS_FOLDER)}/ — rename it to "
+                f"{path.stem}.yaml if it holds events, or move it elsewhere",
+            )
         return [f"{EVENTS_FOLDER}/{name}" for name in names]
 
     def event_list(self, doc: Doc, value: Node, run: _EventRun) -> None:
