@@ -328,3 +328,23 @@ def test_the_real_data_reloads_an_edit_to_events_yaml(tmp_path: Path) -> None:
     broken = reloader.check()
     assert broken.status is ReloadStatus.INVALID
     assert KALLENS in reloader.current.answer("exhibitions in Bruges").event_ids
+
+
+def test_updates_look_at_the_files_at_most_once_a_second_and_still_see_an_edit(
+    data: Path,
+) -> None:
+    now = [100.0]
+    reloader = DataReloader(
+        data, clock=lambda: time.time() + 60, poll_seconds=1.0, monotonic=lambda: now[0]
+    )
+    assert reloader.maybe_changed() is False
+    _edit(data / "events.yaml", "cities: [ghent]", "cities: [brussels]")
+    now[0] += 0.5
+    assert reloader.maybe_changed() is False  # within the second: the files are not looked at
+    now[0] += 0.6
+    assert reloader.maybe_changed() is True  # a second on: the edit is seen
+    now[0] += 0.1
+    assert reloader.maybe_changed() is True  # and stays seen until a check loads it
+    assert reloader.check().status is ReloadStatus.RELOADED
+    assert reloader.maybe_changed() is False
+    assert reloader.current.answer("exhibitions in brussels").event_ids == (KALLENS,)
