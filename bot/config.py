@@ -6,6 +6,7 @@ starts without a token and `bot.telegram.app.run` can print one clear line and e
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -15,6 +16,8 @@ from pathlib import Path
 from bot.catalog.model import LANGUAGES
 from bot.logs import LEVELS, parse_level
 from bot.paths import DEFAULT_DATA_DIR
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
 """What BotFather hands out: the bot's numeric id, a colon, a 35-character secret."""
@@ -164,6 +167,8 @@ class Settings:
     )
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    # WEBHOOK_TRUSTED_PROXIES: only a post from these may name its client in X-Forwarded-For
+    webhook_trusted_proxies: tuple[IPNetwork, ...] = ()
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
     conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
     quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
@@ -190,7 +195,8 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, the LIMIT_* values,
+        WEBHOOK_TRUSTED_PROXIES, MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS,
+        the LIMIT_* values,
         ANNOUNCE_CHANNEL, ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND,
         LOG_LEVEL and INBOX_STALE_SECONDS.
 
@@ -280,6 +286,7 @@ class Settings:
             )
             quiz_open = 30
 
+        trusted_proxies = _trusted_proxies(values.get("WEBHOOK_TRUSTED_PROXIES", ""), problems)
         limits = Limits.from_values(values, problems)
         log_level = _log_level(values.get("LOG_LEVEL", ""), problems)
         inbox_stale = _inbox_stale_seconds(values.get("INBOX_STALE_SECONDS", ""), problems)
@@ -297,6 +304,7 @@ class Settings:
             webhook_secret=webhook_secret,
             webhook_listen=values.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             webhook_port=port,
+            webhook_trusted_proxies=trusted_proxies,
             token=token,
             api_base_url=base_url,
             state_dir=_state_dir(values),
@@ -355,6 +363,21 @@ def _inbox_stale_seconds(raw: str, problems: list[str]) -> int:
         problems.append(f"INBOX_STALE_SECONDS should be 60 to 604800 seconds (got {text!r})")
         return 900
     return seconds
+
+
+def _trusted_proxies(raw: str, problems: list[str]) -> tuple[IPNetwork, ...]:
+    """WEBHOOK_TRUSTED_PROXIES: addresses or networks, separated by commas or spaces; none by
+    default, so a forged X-Forwarded-For never names a client in the log."""
+    networks: list[IPNetwork] = []
+    for item in raw.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            problems.append(
+                "WEBHOOK_TRUSTED_PROXIES should list IP addresses or networks, e.g. "
+                f"'127.0.0.1, 10.0.0.0/8' (got {item!r})"
+            )
+    return tuple(networks)
 
 
 def _read_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:
