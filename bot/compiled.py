@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import hashlib
-import io
 import logging
 import os
 import pickle
@@ -33,6 +32,7 @@ import tempfile
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from bot.answering import Answerer
 
@@ -70,6 +70,8 @@ _ALLOWED_GLOBALS = {
     ("copyreg", "_reconstructor"),
     ("re", "_compile"),
     ("datetime", "date"),
+    ("array", "array"),
+    ("array", "_array_reconstructor"),
 }
 
 
@@ -124,12 +126,12 @@ def code_version() -> str:
 def read_compiled(path: Path) -> Answerer | None:
     """The Answerer in a compiled file, or None when it is missing or cannot be trusted."""
     try:
-        with path.open("rb") as file:
-            blob = file.read()
+        file = path.open("rb")
     except OSError:
         return None
     try:
-        answerer = _decode(blob)
+        with file:
+            answerer = _decode(file)
     except Exception as error:  # whatever a damaged file does, the data is rebuilt
         log.warning("ignoring the compiled data %s (%s); building from data/", path, error)
         return None
@@ -158,21 +160,32 @@ def write_compiled(path: Path, answerer: Answerer) -> None:
         log.warning("could not keep the compiled data in %s: %s", path.parent, error)
 
 
-def _decode(blob: bytes) -> Answerer:
-    if len(blob) < _HEADER.size:
+def _decode(file: BinaryIO) -> Answerer:
+    """Check the header and the checksum reading the file in chunks, then unpickle from the
+    file itself: the payload is never held whole next to the objects it becomes."""
+    header = file.read(_HEADER.size)
+    if len(header) < _HEADER.size:
         raise ValueError("shorter than its header")
-    magic, version, length, checksum = _HEADER.unpack_from(blob)
+    magic, version, length, checksum = _HEADER.unpack(header)
     if magic != MAGIC or version != FORMAT:
         raise ValueError("not a compiled data file of this version")
-    payload = memoryview(blob)[_HEADER.size :]
-    if len(payload) != length:
-        raise ValueError(f"{len(payload)} bytes where the header says {length}")
-    if hashlib.blake2b(payload).digest()[:32] != checksum:
+    digest = hashlib.blake2b()
+    size = 0
+    while chunk := file.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    if size != length:
+        raise ValueError(f"{size} bytes where the header says {length}")
+    if digest.digest()[:32] != checksum:
         raise ValueError("checksum mismatch")
-    answerer = _RestrictedUnpickler(io.BytesIO(payload)).load()
+    file.seek(_HEADER.size)
+    answerer = _RestrictedUnpickler(file).load()
     if not isinstance(answerer, Answerer):
         raise ValueError(f"holds a {type(answerer).__name__}, not an Answerer")
     return answerer
+
+
+_CHUNK = 1 << 20
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
