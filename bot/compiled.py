@@ -5,7 +5,9 @@ Building means reading and validating every YAML file, then folding every text o
 into the vocabulary, the letter model and the text index: seconds at 10,000 events. None of it
 changes until data/ or the code does, so the result is kept in BOT_STATE_DIR/compiled/, named by
 a hash of the code and of every data file's path and bytes. Any change to either gives another
-name, so a stale file is never read: it is simply not found, and the data is built again.
+name, so a stale file is never read: it is simply not found, and the data is built again. (So
+that a start need not read 200 MB to hash them, the hash is remembered per stat of the files,
+see `stamp_key`.)
 
 The file is a pickle behind a header (magic word, format version, payload length, blake2b of the
 payload). pickle, because the Answerer is a graph of the project's own dataclasses and
@@ -26,6 +28,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import struct
 import sys
 import tempfile
@@ -44,8 +47,11 @@ FORMAT = 1
 MAGIC = b"KGBEIDX\0"
 _HEADER = struct.Struct(f"<{len(MAGIC)}sIQ32s")  # magic, format, payload length, blake2b-256
 SUFFIX = ".idx"
+STAMP_SUFFIX = ".stamp"  # holds the content key of the files as a stat saw them
+_HEX_KEY = re.compile(r"[0-9a-f]{40}")
 KEEP = 3
 """Compiled files kept: the current data's and the last few (a fallback copy, a revert)."""
+KEEP_STAMPS = 10  # a few bytes each: data/ and its last good copy, each after a few edits
 
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".bak")
 """Editors' swap and backup files: not data, not part of the key (as for reloading)."""
@@ -85,15 +91,61 @@ def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
     """
     if cache_dir is None:
         return Answerer.from_directory(data_dir)
-    key = data_key(data_dir)
+    stamp = stamp_key(data_dir)
+    key = _remembered_key(cache_dir, stamp) or data_key(data_dir)
     path = cache_dir / f"{key}{SUFFIX}"
     cached = read_compiled(path)
     if cached is not None:
+        _remember_key(cache_dir, stamp, key)
         return cached
     answerer = Answerer.from_directory(data_dir)
-    if data_key(data_dir) == key:  # not edited while we read: the file names what we built
+    if data_key(data_dir) == key and stamp_key(data_dir) == stamp:  # not edited meanwhile
         write_compiled(path, answerer)
+        _remember_key(cache_dir, stamp, key)
     return answerer
+
+
+def stamp_key(data_dir: Path) -> str:
+    """A hash of the code and of every data file's path, size, inode, mtime and ctime: a stat
+    each, no reading. Any write to a file changes its ctime, which no tool can set back, so the
+    same stamp means the same bytes as when it was seen; it stands for the content hash, which
+    reads every byte (a fifth of a second for 200 MB of YAML), only once per version of data/.
+    A copy or a checkout gives new stamps: the bytes are hashed again, to the same key."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(code_version().encode())
+    digest.update(str(data_dir.resolve()).encode())
+    for relative, path in _data_files(data_dir):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(relative.encode())
+        digest.update(
+            struct.pack("<QQqq", stat.st_size, stat.st_ino, stat.st_mtime_ns, stat.st_ctime_ns)
+        )
+    return digest.hexdigest()
+
+
+def _remembered_key(cache_dir: Path, stamp: str) -> str | None:
+    """The content key last computed for these exact files, if it was kept."""
+    try:
+        key = (cache_dir / f"{stamp}{STAMP_SUFFIX}").read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return key if _HEX_KEY.fullmatch(key) else None
+
+
+def _remember_key(cache_dir: Path, stamp: str, key: str) -> None:
+    target = cache_dir / f"{stamp}{STAMP_SUFFIX}"
+    if _remembered_key(cache_dir, stamp) == key:
+        return
+    try:
+        staging = target.with_name(f".{target.name}.part")
+        staging.write_text(key, encoding="ascii")
+        os.replace(staging, target)
+        _clear_old(cache_dir, target, STAMP_SUFFIX, KEEP_STAMPS)
+    except OSError as error:
+        log.info("could not keep the data stamp in %s: %s", cache_dir, error)
 
 
 def data_key(data_dir: Path) -> str:
@@ -155,7 +207,7 @@ def write_compiled(path: Path, answerer: Answerer) -> None:
         except BaseException:
             Path(staging).unlink(missing_ok=True)
             raise
-        _clear_old(path.parent, keep=path)
+        _clear_old(path.parent, path, SUFFIX, KEEP)
     except (OSError, pickle.PicklingError, RecursionError) as error:
         log.warning("could not keep the compiled data in %s: %s", path.parent, error)
 
@@ -225,15 +277,15 @@ def _data_files(data_dir: Path) -> list[tuple[str, Path]]:
     return sorted(found)
 
 
-def _clear_old(folder: Path, keep: Path) -> None:
-    """Remove all but the KEEP most recently used compiled files."""
+def _clear_old(folder: Path, keep: Path, suffix: str, count: int) -> None:
+    """Remove all but the KEEP most recently used files of the kind (compiled data, stamps)."""
     try:
         compiled = sorted(
-            (p for p in folder.glob(f"*{SUFFIX}") if p != keep),
+            (p for p in folder.glob(f"*{suffix}") if p != keep),
             key=lambda p: p.stat().st_mtime,
             reverse=True,
         )
-        for old in compiled[KEEP - 1 :]:
+        for old in compiled[count - 1 :]:
             old.unlink(missing_ok=True)
     except OSError as error:
         log.info("could not clear old compiled data in %s: %s", folder, error)

@@ -63,6 +63,20 @@ def test_an_edit_is_never_answered_from_the_old_compiled_data(data: Path, tmp_pa
     assert len(_compiled(compiled)) == 2  # the previous version is kept for a revert
 
 
+def test_an_edit_that_keeps_size_and_modification_time_is_still_seen(
+    data: Path, tmp_path: Path
+) -> None:
+    compiled = tmp_path / "compiled"
+    assert _ghent(load_answerer(data, compiled)) == (KALLENS,)
+    events = data / "events.yaml"
+    before = events.stat()
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("cities: [ghent]", "cities: [paris]", 1), "utf-8")
+    os.utime(events, ns=(before.st_atime_ns, before.st_mtime_ns))  # as `touch -r` would
+    assert events.stat().st_size == before.st_size
+    assert _ghent(load_answerer(data, compiled)) == ()
+
+
 def test_the_key_follows_every_data_file_but_not_editors_backups(data: Path) -> None:
     key = data_key(data)
     (data / "events.yaml~").write_text("backup", encoding="utf-8")
