@@ -233,6 +233,19 @@ def test_the_good_copy_follows_clean_reloads_only(data: Path, tmp_path: Path) ->
     assert "status: hled" not in (good / "events.yaml").read_text(encoding="utf-8")
 
 
+def test_a_restart_with_the_same_data_keeps_the_good_copy_as_it_is(
+    data: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "state" / "last-good-data"
+    _reloader(data, fallback_dir=good)
+    copied = (good / "events.yaml").stat().st_ino
+    _reloader(data, fallback_dir=good)  # a restart: nothing to copy again
+    assert (good / "events.yaml").stat().st_ino == copied
+    _edit(data / "events.yaml", "en: Ak Maral at BOZAR,", "en: Ak Maral in Brussels,")
+    _reloader(data, fallback_dir=good)  # a restart after an edit: copied anew
+    assert "Ak Maral in Brussels" in (good / "events.yaml").read_text(encoding="utf-8")
+
+
 def test_an_unwritable_state_folder_does_not_stop_the_bot(data: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "state"
     blocker.write_text("a file where a folder should be", encoding="utf-8")
