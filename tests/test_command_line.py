@@ -72,8 +72,9 @@ def test_ask_prints_a_plain_reply() -> None:
     assert "<b>" not in result.stdout
 
 
-def test_chat_answers_until_quit() -> None:
-    result = run("chat", stdin="концерты в Брюсселе\n/quit\nnever read\n")
+@pytest.mark.parametrize("leave", ["/quit", "quit", "Exit", "/q"])
+def test_chat_answers_until_quit(leave: str) -> None:
+    result = run("chat", stdin=f"концерты в Брюсселе\n{leave}\nnever read\n")
     assert result.returncode == 0
     assert "Брюссель" in result.stdout
     assert "never read" not in result.stdout
