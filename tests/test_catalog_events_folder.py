@@ -7,7 +7,6 @@ from pathlib import Path
 
 import yaml
 
-from bot.answering import Answerer
 from bot.catalog import check_data, load_catalog
 from bot.paths import DEFAULT_DATA_DIR
 
@@ -32,16 +31,12 @@ def _split_by_year(source: Path, target: Path) -> None:
         )
 
 
-def test_the_real_events_split_by_year_give_the_same_catalog_and_answers(tmp_path: Path) -> None:
+def test_the_real_events_split_by_year_give_the_same_catalog(tmp_path: Path) -> None:
     split = tmp_path / "data"
     _split_by_year(DEFAULT_DATA_DIR, split)
     assert len(list((split / "events").glob("*.yaml"))) > 3
-    assert check_data(split) == []
-    whole, parts = load_catalog(DEFAULT_DATA_DIR), load_catalog(split)
-    assert parts.events == whole.events
-    one, other = Answerer(whole), Answerer(parts)
-    for question in ("concerts in Brussels", "what happened in 2017", "медали", "expo Gent"):
-        assert other.answer(question) == one.answer(question)
+    parts = load_catalog(split)  # raises with file:line problems if anything is wrong
+    assert parts == load_catalog(DEFAULT_DATA_DIR)  # so every answer is the same
 
 
 def test_events_yaml_may_keep_events_next_to_the_folder(tmp_path: Path) -> None:

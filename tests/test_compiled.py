@@ -17,7 +17,6 @@ import pytest
 from bot.answering import Answerer
 from bot.catalog import DataError
 from bot.compiled import _HEADER, FORMAT, MAGIC, SUFFIX, data_key, load_answerer, write_compiled
-from bot.paths import DEFAULT_DATA_DIR
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 KALLENS = "2015-09-kallens-exhibition-ghent"
@@ -45,10 +44,14 @@ def test_a_second_start_reads_the_compiled_file_of_the_same_data(
     first = load_answerer(data, compiled)
     assert [p.name for p in _compiled(compiled)] == [f"{data_key(data)}{SUFFIX}"]
     # Proof that the file is what a start reads: put other (valid) data under this key.
-    other = Answerer.from_directory(DEFAULT_DATA_DIR)
-    write_compiled(_compiled(compiled)[0], other)
-    assert len(load_answerer(data, compiled).catalog.events) == len(other.catalog.events)
+    other = tmp_path / "other"
+    shutil.copytree(data, other)
+    events = other / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("cities: [ghent]", "cities: [paris]", 1), "utf-8")
+    write_compiled(_compiled(compiled)[0], Answerer.from_directory(other))
     assert _ghent(first) == (KALLENS,)
+    assert _ghent(load_answerer(data, compiled)) == ()  # the planted data answered
 
 
 def test_an_edit_is_never_answered_from_the_old_compiled_data(data: Path, tmp_path: Path) -> None:
