@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # `python benchmarks/run.py` puts only benchmarks
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.bm25 import measure_bm25  # noqa: E402
+from benchmarks.checksum import checksum  # noqa: E402
 from benchmarks.core import measure_real, measure_synthetic  # noqa: E402
 from benchmarks.processes import chat_peak_memory, start_to_first_answer  # noqa: E402
 from bot.answering import Answerer  # noqa: E402
@@ -170,6 +171,8 @@ def run(plan: Plan) -> dict[str, Any]:
     held_out = load_question_set(HELD_OUT) if HELD_OUT.is_file() else []
     catalog = answerer.catalog
     results: dict[str, Any] = {"machine": machine(), "quick": plan is QUICK}
+    # first: every optimisation must leave this as it was (benchmarks/checksum.py)
+    results["replies_checksum"] = attempt("replies checksum", lambda: checksum(answerer))
     results["core_real"] = attempt(
         "answer latency, real data", lambda: measure_real(answerer, cases, plan.real_rounds)
     )
@@ -289,6 +292,12 @@ def table(results: dict[str, Any]) -> str:
         f"Peak memory of `python -m bot chat` after {memory.get('questions', '?')} questions: "
         + (_error(memory) or f"{memory['peak_rss_mb']} MB RSS"),
     ]
+
+    replies = results.get("replies_checksum", {})
+    lines.append(
+        "Replies checksum (`benchmarks/checksum.py`, must not move with an optimisation): "
+        + (_error(replies) or f"sha256 {replies['sha256']} over {replies['replies']} replies")
+    )
 
     bot, bm25, real = results["bot_accuracy"], results["bm25"], results["core_real"]
     held = results.get("bot_accuracy_held_out", {})
