@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from string import Formatter
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import bot.paths
+from bot.catalog import load_catalog
+from bot.catalog.locales import placeholders
+from bot.rendering.texts import Texts, _Lenient
 from bot.text import strip_accents
 from bot.understanding.normalise import _CYRILLIC_TO_LATIN, fold, transliterate
 
@@ -73,3 +78,27 @@ def test_typed_examples_meet() -> None:
     assert fold("Концерты в Брюсселе") == fold("koncerty v brjussele")
     assert fold("Liège") == fold("Liege") == "liege"
     assert fold("Е\u0308лка") == fold("Ёлка")  # a mark typed apart from its letter
+
+
+def test_every_interface_text_formats_as_the_plain_formatter_does() -> None:
+    """Texts.get uses str.format_map: for every text of every language, with all its names
+    given, with one left out (kept as {name}) and with a plural count, the result is
+    string.Formatter's."""
+    catalog = load_catalog(bot.paths.DEFAULT_DATA_DIR)
+    checked = 0
+    for language, own in catalog.locales.items():
+        texts = Texts(catalog, language)
+        for key, template in own.items():
+            names = sorted(placeholders(template) or ())
+            given_all: dict[str, object] = {name: f"<{name}>" for name in names}
+            if "count" in given_all:
+                given_all["count"] = 3
+            variants = [given_all, {name: v for name, v in given_all.items() if name != names[0]}]
+            for values in variants if names else [{}]:
+                base = key.partition(".")[0]
+                expected_template = texts._template(base, values.get("count"))
+                assert expected_template is not None
+                expected = Formatter().vformat(expected_template, (), _Lenient(values))
+                assert texts.get(base, **values) == expected, (language, key)
+                checked += 1
+    assert checked > 500
