@@ -183,7 +183,7 @@ class Answerer:
             future=False,
             planned=False,  # "quoi de prévu cette année": what is planned after the record
         )
-        ids = self.index.select(timeless)[-1:] or self.index.ordered(self.index.all_ids)[-1:]
+        ids = self.index.last(timeless) or self.index.latest()
         # only beside a kind of event ("next chess tournament") or an off-topic word ("match de
         # foot"): a bare "что будет в этом году" still gets the latest event
         unknown = (
@@ -286,9 +286,7 @@ class Answerer:
         facts: tuple[Fact, ...] = ()
         not_stated: tuple[str, ...] = ()
         if intent is Intent.OVERVIEW:
-            ids = self.index.ordered(
-                self.index.by_section.get(query.topic, set()) if query.topic else ids
-            )
+            ids = self.index.section(query.topic) if query.topic else ids
         elif intent is Intent.FIRST:
             ids = ids[:1]
         elif intent is Intent.LATEST:
@@ -386,7 +384,7 @@ class Answerer:
         if not ids:
             return ()
         event = self._event(ids[0])
-        current = set(ids)
+        current = self.index.bits(ids)
         candidates = [("year", Query("list", years=(event.start.year,)))]
         if event.cities:
             candidates.append(("city", Query("list", places=(event.cities[0],))))
@@ -394,7 +392,7 @@ class Answerer:
             candidates.append(("category", Query("list", categories=(event.categories[0],))))
         suggestions = []
         for kind, follow_up in candidates:
-            found = set(self.index.select(follow_up))
+            found = self.index.select_bits(follow_up)  # a follow-up names no event
             if found and found != current:
                 suggestions.append(Suggestion(kind, follow_up, self.tokens.encode(follow_up)))
         return tuple(suggestions)
@@ -410,7 +408,7 @@ class Answerer:
         return tuple(
             Suggestion(kind, alone, self.tokens.encode(alone))
             for kind, alone in parts
-            if self.index.select(alone)
+            if self.index.count(alone)
         )
 
     def _event(self, event_id: str) -> Event:
