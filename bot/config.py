@@ -6,6 +6,7 @@ starts without a token and `bot.telegram.app.run` can print one clear line and e
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
@@ -15,6 +16,8 @@ from pathlib import Path
 from bot.catalog.model import LANGUAGES
 from bot.logs import LEVELS, parse_level
 from bot.paths import DEFAULT_DATA_DIR
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 TOKEN_PATTERN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,64}")
 """What BotFather hands out: the bot's numeric id, a colon, a 35-character secret."""
@@ -63,32 +66,37 @@ class Limits:
     def from_values(cls, values: Mapping[str, str], problems: list[str]) -> Limits:
         """The LIMIT_* values; a malformed one is added to `problems` and keeps its default."""
 
-        def read(key: str, default: float, *, seconds: bool = False) -> float:
-            raw = values.get(key, "").strip()
-            if not raw:
-                return default
-            try:
-                number = float(raw) if seconds else int(raw)
-            except ValueError:
-                number = -1
-            if seconds and not 0 < number <= 86400:
-                problems.append(f"{key} should be a number of seconds above 0 (got {raw!r})")
-                return default
-            if not seconds and not 0 <= number <= 1_000_000:
-                problems.append(f"{key} should be a whole number, 0 for no limit (got {raw!r})")
-                return default
-            return number
+        def count(key: str, default: int) -> int:
+            return _whole_number(
+                values,
+                key,
+                default,
+                problems,
+                within=(0, 1_000_000),
+                should="a whole number, 0 for no limit",
+            )
+
+        def seconds(key: str, default: float) -> float:
+            return _number(
+                values,
+                key,
+                default,
+                problems,
+                within=(0, 86400),
+                above_lowest=True,
+                should="a number of seconds above 0",
+            )
 
         d = cls()
         return cls(
-            user_messages=int(read("LIMIT_USER_MESSAGES", d.user_messages)),
-            user_seconds=read("LIMIT_USER_SECONDS", d.user_seconds, seconds=True),
-            group_answers=int(read("LIMIT_GROUP_ANSWERS", d.group_answers)),
-            group_seconds=read("LIMIT_GROUP_SECONDS", d.group_seconds, seconds=True),
-            inline_queries=int(read("LIMIT_INLINE_QUERIES", d.inline_queries)),
-            inline_seconds=read("LIMIT_INLINE_SECONDS", d.inline_seconds, seconds=True),
-            message_chars=int(read("LIMIT_MESSAGE_CHARS", d.message_chars)),
-            user_taps=int(read("LIMIT_USER_TAPS", d.user_taps)),
+            user_messages=count("LIMIT_USER_MESSAGES", d.user_messages),
+            user_seconds=seconds("LIMIT_USER_SECONDS", d.user_seconds),
+            group_answers=count("LIMIT_GROUP_ANSWERS", d.group_answers),
+            group_seconds=seconds("LIMIT_GROUP_SECONDS", d.group_seconds),
+            inline_queries=count("LIMIT_INLINE_QUERIES", d.inline_queries),
+            inline_seconds=seconds("LIMIT_INLINE_SECONDS", d.inline_seconds),
+            message_chars=count("LIMIT_MESSAGE_CHARS", d.message_chars),
+            user_taps=count("LIMIT_USER_TAPS", d.user_taps),
         )
 
 
@@ -127,19 +135,15 @@ class NewsSettings:
         if raw_reminders not in ("on", "off", "1", "0", "true", "false", "yes", "no"):
             problems.append(f"NEWS_REMINDERS should be on or off (got {raw_reminders!r})")
             raw_reminders = "on"
-        raw_rate = values.get("NEWS_MESSAGES_PER_SECOND", "").strip()
-        rate = d.messages_per_second
-        if raw_rate:
-            try:
-                rate = float(raw_rate)
-            except ValueError:
-                rate = -1.0
-            if not 0 < rate <= 30:
-                problems.append(
-                    "NEWS_MESSAGES_PER_SECOND should be above 0 and at most 30, Telegram's limit "
-                    f"(got {raw_rate!r})"
-                )
-                rate = d.messages_per_second
+        rate = _number(
+            values,
+            "NEWS_MESSAGES_PER_SECOND",
+            d.messages_per_second,
+            problems,
+            within=(0, 30),
+            above_lowest=True,
+            should="above 0 and at most 30, Telegram's limit",
+        )
         return cls(
             channel=channel,
             channel_language=language,
@@ -164,6 +168,8 @@ class Settings:
     )
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
+    # WEBHOOK_TRUSTED_PROXIES: only a post from these may name its client in X-Forwarded-For
+    webhook_trusted_proxies: tuple[IPNetwork, ...] = ()
     missed_retention_days: int = 180  # how long the missed-question log keeps a question
     conversation_minutes: float = 30.0  # silence after which follow-ups start afresh; 0: never
     quiz_open_seconds: int = 30  # how long each quiz-game poll stays open (Telegram: 5..600)
@@ -190,7 +196,8 @@ class Settings:
     ) -> Settings:
         """Read TELEGRAM_BOT_TOKEN, TELEGRAM_API_BASE_URL, BOT_STATE_DIR, BOT_DATA_DIR, ADMIN_IDS,
         BOT_MODE, WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN, WEBHOOK_PORT,
-        MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS, the LIMIT_* values,
+        WEBHOOK_TRUSTED_PROXIES, MISSED_RETENTION_DAYS, CONVERSATION_MINUTES, QUIZ_OPEN_SECONDS,
+        the LIMIT_* values,
         ANNOUNCE_CHANNEL, ANNOUNCE_CHANNEL_LANGUAGE, NEWS_REMINDERS, NEWS_MESSAGES_PER_SECOND,
         LOG_LEVEL and INBOX_STALE_SECONDS.
 
@@ -245,44 +252,50 @@ class Settings:
             problems.append(
                 "WEBHOOK_SECRET may only use A-Z, a-z, 0-9, _ and - (1-256 characters)"
             )
-        raw_port = values.get("WEBHOOK_PORT", "").strip() or "8443"
-        port = int(raw_port) if raw_port.isdigit() and 0 < int(raw_port) < 65536 else 8443
-        if str(port) != raw_port:
-            problems.append(f"WEBHOOK_PORT should be a port number (got {raw_port!r})")
+        port = _whole_number(
+            values,
+            "WEBHOOK_PORT",
+            8443,
+            problems,
+            within=(1, 65535),
+            should="a port number",
+        )
+        retention = _whole_number(
+            values,
+            "MISSED_RETENTION_DAYS",
+            180,
+            problems,
+            within=(1, 36500),
+            should="a whole number of days, 1 or more",
+        )
+        minutes = _number(
+            values,
+            "CONVERSATION_MINUTES",
+            30.0,
+            problems,
+            within=(0, 7 * 24 * 60),
+            should="a number of minutes, 0 to turn follow-ups off",
+        )
+        quiz_open = _whole_number(
+            values,
+            "QUIZ_OPEN_SECONDS",
+            30,
+            problems,
+            within=(5, 600),
+            should="5 to 600 seconds, as Telegram allows",
+        )
 
-        raw_retention = values.get("MISSED_RETENTION_DAYS", "").strip() or "180"
-        retention = int(raw_retention) if raw_retention.isdigit() else 0
-        if not 1 <= retention <= 36500:
-            problems.append(
-                "MISSED_RETENTION_DAYS should be a whole number of days, 1 or more (got "
-                f"{raw_retention!r})"
-            )
-            retention = 180
-
-        raw_minutes = values.get("CONVERSATION_MINUTES", "").strip() or "30"
-        try:
-            minutes = float(raw_minutes)
-        except ValueError:
-            minutes = -1.0
-        if not 0 <= minutes <= 7 * 24 * 60:
-            problems.append(
-                "CONVERSATION_MINUTES should be a number of minutes, 0 to turn follow-ups off "
-                f"(got {raw_minutes!r})"
-            )
-            minutes = 30.0
-
-        raw_open = values.get("QUIZ_OPEN_SECONDS", "").strip() or "30"
-        quiz_open = int(raw_open) if raw_open.isdigit() else 0
-        if not 5 <= quiz_open <= 600:
-            problems.append(
-                "QUIZ_OPEN_SECONDS should be 5 to 600 seconds, as Telegram allows (got "
-                f"{raw_open!r})"
-            )
-            quiz_open = 30
-
+        trusted_proxies = _trusted_proxies(values.get("WEBHOOK_TRUSTED_PROXIES", ""), problems)
         limits = Limits.from_values(values, problems)
         log_level = _log_level(values.get("LOG_LEVEL", ""), problems)
-        inbox_stale = _inbox_stale_seconds(values.get("INBOX_STALE_SECONDS", ""), problems)
+        inbox_stale = _whole_number(
+            values,
+            "INBOX_STALE_SECONDS",
+            900,
+            problems,
+            within=(60, 604_800),
+            should="60 to 604800 seconds",
+        )
         news = NewsSettings.from_values(values, problems)
         return cls(
             log_level=log_level,
@@ -297,6 +310,7 @@ class Settings:
             webhook_secret=webhook_secret,
             webhook_listen=values.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
             webhook_port=port,
+            webhook_trusted_proxies=trusted_proxies,
             token=token,
             api_base_url=base_url,
             state_dir=Path(values.get("BOT_STATE_DIR", "").strip() or "state"),
@@ -315,14 +329,67 @@ def _log_level(raw: str, problems: list[str]) -> str:
     return level
 
 
-def _inbox_stale_seconds(raw: str, problems: list[str]) -> int:
-    """INBOX_STALE_SECONDS, 900 by default: 60 s to a week."""
-    text = raw.strip() or "900"
-    seconds = int(text) if text.isdigit() else 0
-    if not 60 <= seconds <= 604_800:
-        problems.append(f"INBOX_STALE_SECONDS should be 60 to 604800 seconds (got {text!r})")
-        return 900
-    return seconds
+def _whole_number(
+    values: Mapping[str, str],
+    key: str,
+    default: int,
+    problems: list[str],
+    *,
+    within: tuple[int, int],
+    should: str,
+) -> int:
+    """_number for a whole number."""
+    return int(_number(values, key, default, problems, within=within, should=should, whole=True))
+
+
+def _number(
+    values: Mapping[str, str],
+    key: str,
+    default: float,
+    problems: list[str],
+    *,
+    within: tuple[float, float],
+    should: str,
+    whole: bool = False,
+    above_lowest: bool = False,
+) -> float:
+    """A numeric setting within `within` (the lowest excluded when `above_lowest`); unset gives
+    the default, and so does a malformed or out-of-range value, after adding "KEY should be
+    <should> (got '...')" to `problems`."""
+    raw = values.get(key, "").strip()
+    if not raw:
+        return default
+    number: float | None
+    try:
+        number = int(raw) if whole else float(raw)
+    except ValueError:
+        number = None
+    lowest, highest = within
+    if (
+        number is None
+        or number != number  # NaN
+        or number < lowest
+        or (above_lowest and number == lowest)
+        or number > highest
+    ):
+        problems.append(f"{key} should be {should} (got {raw!r})")
+        return default
+    return number
+
+
+def _trusted_proxies(raw: str, problems: list[str]) -> tuple[IPNetwork, ...]:
+    """WEBHOOK_TRUSTED_PROXIES: addresses or networks, separated by commas or spaces; none by
+    default, so a forged X-Forwarded-For never names a client in the log."""
+    networks: list[IPNetwork] = []
+    for item in raw.replace(",", " ").split():
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            problems.append(
+                "WEBHOOK_TRUSTED_PROXIES should list IP addresses or networks, e.g. "
+                f"'127.0.0.1, 10.0.0.0/8' (got {item!r})"
+            )
+    return tuple(networks)
 
 
 def _read_values(environ: Mapping[str, str] | None, env_file: Path | None) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
@@ -10,21 +12,27 @@ from pathlib import Path
 import pytest
 
 import bot.paths
+from bot.__main__ import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The command line in this process: the same `main` that `python -m bot` calls.
+
+    In-process because a new interpreter per test costs half a second of start-up; the entry
+    point itself is run as a real process by the tests of broken data below."""
     data = str(bot.paths.DEFAULT_DATA_DIR)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", "--data", data, *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+    argv = ["--data", data, *args]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    real_stdin = sys.stdin
+    sys.stdin = io.StringIO(stdin)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = main(argv)
+    finally:
+        sys.stdin = real_stdin
+    return subprocess.CompletedProcess(argv, code, stdout.getvalue(), stderr.getvalue())
 
 
 def test_ask_json_reads_stdin_and_answers_every_line_in_order() -> None:

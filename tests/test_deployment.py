@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +22,15 @@ import pytest
 import yaml
 
 from bot.__main__ import _parser
-from bot.health import MAX_AGE_SECONDS, check, heartbeat_path, write_heartbeat
+from bot.health import (
+    DEGRADED,
+    MAX_AGE_SECONDS,
+    MUST_ACT,
+    check,
+    heartbeat_path,
+    notices,
+    write_heartbeat,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCKERFILE = ROOT / "Dockerfile"
@@ -85,8 +94,9 @@ def _subcommands() -> set[str]:
 
 
 def test_the_image_is_an_exact_python_311_slim_release() -> None:
-    """A moving tag (python:3.11-slim) would build a different image next month."""
-    assert re.fullmatch(r"python:3\.11\.\d+-slim(-[a-z]+)?(@sha256:[0-9a-f]{64})?", _one("FROM"))
+    """A moving tag (python:3.11-slim) would build a different image next month, and a tag can
+    be pushed again: the digest names the very bytes."""
+    assert re.fullmatch(r"python:3\.11\.\d+-slim(-[a-z]+)?@sha256:[0-9a-f]{64}", _one("FROM"))
 
 
 def test_the_command_is_a_real_subcommand_of_python_m_bot() -> None:
@@ -141,7 +151,7 @@ def test_the_lock_pins_every_dependency_of_pyproject_with_a_hash() -> None:
 
 
 def test_compose_runs_the_container_hardened() -> None:
-    """docker compose is not on the CI machine, so its file is checked here, key by key."""
+    """What the hardening needs, key by key (docker compose config, below, checks the schema)."""
     service = _service()
     assert service["read_only"] is True
     assert any(str(mount).startswith("/tmp") for mount in service["tmpfs"])
@@ -150,6 +160,49 @@ def test_compose_runs_the_container_hardened() -> None:
     assert re.fullmatch(r"\d+[mg]", str(service["mem_limit"]))
     assert 0 < int(service["pids_limit"]) <= 1024
     assert service["stop_grace_period"] == "30s"  # tests/e2e/test_durable_intake.py's grace
+
+
+def _compose_command() -> list[str]:
+    """`docker compose` (the plugin) or `docker-compose`; skipped where neither is installed,
+    failed in CI, whose .ci/run installs docker-compose."""
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    docker = shutil.which("docker")
+    if (
+        docker
+        and subprocess.run([docker, "compose", "version"], capture_output=True).returncode == 0
+    ):
+        return [docker, "compose"]
+    missing = "neither `docker compose` nor `docker-compose` is installed"
+    if os.environ.get("CI"):
+        pytest.fail(f"{missing}: .ci/run should have installed docker-compose")
+    pytest.skip(f"{missing} (apt-get install docker-compose)")
+
+
+def _compose_config(folder: Path, text: str) -> subprocess.CompletedProcess[str]:
+    """`config --quiet`: compose's own schema check of the file, with no Docker engine needed."""
+    (folder / "docker-compose.yml").write_text(text, encoding="utf-8")
+    (folder / ".env").write_text("", encoding="utf-8")  # env_file: .env must exist
+    return subprocess.run(
+        [*_compose_command(), "config", "--quiet"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_docker_compose_accepts_the_file(tmp_path: Path) -> None:
+    result = _compose_config(tmp_path, COMPOSE.read_text(encoding="utf-8"))
+    assert result.returncode == 0, result.stderr
+
+
+def test_docker_compose_would_refuse_a_misspelt_key(tmp_path: Path) -> None:
+    """The check above is live: a key the key-by-key tests would never look at is refused."""
+    text = COMPOSE.read_text(encoding="utf-8").replace("cap_drop:", "cap_dorp:", 1)
+    result = _compose_config(tmp_path, text)
+    assert result.returncode != 0 and "cap_dorp" in result.stderr + result.stdout
 
 
 def test_the_state_folder_exists_and_belongs_to_the_bot_user() -> None:
@@ -268,6 +321,28 @@ def test_a_fresh_heartbeat_is_healthy_and_a_stale_or_missing_one_is_not(tmp_path
     assert heartbeat_path(tmp_path).read_text(encoding="ascii").startswith("1000 ")
 
 
+def test_degraded_states_the_operator_must_act_on_fail_the_check_the_others_do_not(
+    tmp_path: Path,
+) -> None:
+    for name in DEGRADED:
+        write_heartbeat(tmp_path, now=1000.0, degraded=[name])
+        problem = check(tmp_path, now=1001.0)
+        assert bool(problem) == (name in MUST_ACT), name
+        said = problem or " ".join(notices(tmp_path))
+        assert said == DEGRADED[name]
+    write_heartbeat(tmp_path, now=1000.0)
+    assert check(tmp_path, now=1001.0) == "" and notices(tmp_path) == []
+
+
+def test_every_degraded_state_stats_reports_is_one_the_health_check_knows() -> None:
+    """The heartbeat lists /stats's states by name: each must have a wording and a verdict."""
+    english = yaml.safe_load(
+        (ROOT / "data" / "locales" / "telegram" / "en.yaml").read_text(encoding="utf-8")
+    )
+    reported = {key.removeprefix("tg_health_") for key in english if key.startswith("tg_health_")}
+    assert reported - {"degraded"} == set(DEGRADED)
+
+
 def _health(state_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "BOT_STATE_DIR": str(state_dir), "PYTHONPATH": str(ROOT)}
     return subprocess.run(
@@ -289,6 +364,13 @@ def test_python_m_bot_health_reads_bot_state_dir_and_exits_by_freshness(tmp_path
 
     write_heartbeat(state)
     assert _health(state, tmp_path).returncode == 0
+
+    write_heartbeat(state, degraded=["missed_off"])
+    minor = _health(state, tmp_path)
+    assert minor.returncode == 0 and minor.stdout.startswith("healthy; degraded: ")
+    write_heartbeat(state, degraded=["missed_off", "backlog"])
+    urgent = _health(state, tmp_path)
+    assert urgent.returncode == 1 and DEGRADED["backlog"] in urgent.stderr
 
     stale = time.time() - MAX_AGE_SECONDS - 30
     os.utime(heartbeat_path(state), (stale, stale))

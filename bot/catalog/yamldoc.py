@@ -341,7 +341,12 @@ def read_yaml(path: Path, doc: Doc, expected: str) -> Node | None:
     try:
         try:
             root = yaml.compose(text, Loader=_SAFE_LOADER)
-        except yaml.YAMLError:
+        except yaml.YAMLError as error:
+            if _SAFE_LOADER is not yaml.SafeLoader and refused_as_too_deep(error):
+                # Past libyaml's 1000 levels: the pure-Python loader would only recurse out,
+                # slowly (its flow scanner is quadratic in the depth), so name the line now.
+                doc.report(line_past_max_depth(text), nesting_hint(None))
+                return None
             # The pure-Python loader words syntax errors better; the slow path is rare.
             root = yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
@@ -379,12 +384,43 @@ MAX_DEPTH = 32
 yaml's composer recurses once per level (it runs out of stack near 500)."""
 
 
-def nesting_hint(depth: int) -> str:
-    """The message for a file nested far too deep."""
+LIBYAML_MAX_DEPTH = 1000
+"""libyaml refuses to nest deeper than this ('exceeded maximum nesting depth')."""
+
+
+def nesting_hint(depth: int | None) -> str:
+    """The message for a file nested far too deep (None: past libyaml's limit, not counted)."""
+    levels = f"more than {LIBYAML_MAX_DEPTH}" if depth is None else str(depth)
     return (
-        f"the file nests lists/mappings {depth} levels deep; data files need at most a few "
+        f"the file nests lists/mappings {levels} levels deep; data files need at most a few "
         "levels — look for unclosed brackets"
     )
+
+
+def refused_as_too_deep(error: yaml.YAMLError) -> bool:
+    """Whether libyaml stopped because the nesting passed its limit, not for bad syntax."""
+    return "maximum nesting depth" in str(getattr(error, "problem", "") or "")
+
+
+def line_past_max_depth(text: str) -> int:
+    """The line where the nesting passes MAX_DEPTH, read only that far.
+
+    The parse stops as soon as it gets there, so its cost stays linear in the text: the
+    pure-Python scanner's work per token grows with the depth only up to MAX_DEPTH.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return int(mark.line) + 1 if mark is not None else 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return 1
 
 
 def too_deep(root: Node) -> tuple[int, int] | None:

@@ -177,7 +177,7 @@ def build_application(
             POLL_STALL_SECONDS,
         )
         background["heartbeat"] = asyncio.create_task(
-            heartbeat(settings.state_dir, liveness.check)
+            heartbeat(settings.state_dir, liveness.check, lambda: degraded_names(admin))
         )
         if live.reloader is not None:
             background["watch"] = asyncio.create_task(
@@ -349,9 +349,17 @@ async def watch(reloader: DataReloader, admin: Admin, application: BotApp, secon
             log.exception("checking data/ for changes failed")
 
 
-async def heartbeat(state_dir: Path, progress: Callable[[], str]) -> None:
+def degraded_names(admin: Admin) -> list[str]:
+    """/stats's degraded states as the heartbeat lists them (bot.health.DEGRADED's names)."""
+    return [key.removeprefix("tg_health_") for key, _ in admin.conditions()]
+
+
+async def heartbeat(
+    state_dir: Path, progress: Callable[[], str], degraded: Callable[[], list[str]]
+) -> None:
     """Touch BOT_STATE_DIR/heartbeat when the bot makes progress (bot/telegram/liveness.py):
-    Docker's health check. A stall withholds it and says why, once per stall."""
+    Docker's health check. A stall withholds it and says why, once per stall. The beat lists
+    the degraded states, so the check can fail on those the operator must act on."""
     stalled = False
     while True:
         problem = progress()
@@ -362,7 +370,7 @@ async def heartbeat(state_dir: Path, progress: Callable[[], str]) -> None:
         else:
             stalled = False
             try:
-                write_heartbeat(state_dir)
+                write_heartbeat(state_dir, degraded=degraded())
             except OSError as exc:
                 log.warning("could not write the heartbeat: %s", exc)
         await asyncio.sleep(HEARTBEAT_SECONDS)

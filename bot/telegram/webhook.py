@@ -60,7 +60,8 @@ def run_webhook(
         settings.webhook_port,
         path,
     )
-    harden(getattr(application.bot, "inbox", None))  # 400s, timeouts, the inbox: webhook_edges
+    # 400s, timeouts, the inbox, who a refused post came from: webhook_edges
+    harden(getattr(application.bot, "inbox", None), settings.webhook_trusted_proxies)
     application.run_webhook(
         listen=settings.webhook_listen,
         port=settings.webhook_port,

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from bot.answering import Answerer
+from bot.health import check, notices
 from bot.inbox import Inbox
 from bot.telegram.app import build_application, conditions
 from bot.telegram.intake import INBOX_FILE
@@ -63,3 +64,7 @@ async def test_an_inbox_and_a_missed_log_that_cannot_open_are_reported(
     assert ATTENTION in text
     assert "the missed-question log is off" in text
     assert "the inbox is off" in text
+    # The container's health check fails on the inbox (questions could be lost), and names it.
+    problem = check(state)
+    assert "the inbox is off" in problem and "missed-question" not in problem
+    assert any("missed-question log is off" in notice for notice in notices(state))

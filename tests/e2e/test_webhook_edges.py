@@ -19,7 +19,9 @@ DEEP = b"[" * 100_000 + b"]" * 100_000
 async def test_bad_posts_get_400_and_good_ones_are_answered_once(
     api: BotApiServer, webhook: Webhook
 ) -> None:
-    headers = {HEADER: SECRET, "Content-Type": "application/json"}
+    # Anyone can write X-Forwarded-For: with no trusted proxy set, the log names the peer.
+    forged = "203.0.113.7"
+    headers = {HEADER: SECRET, "Content-Type": "application/json", "X-Forwarded-For": forged}
     no_chat = update_for(api, 405, "films")
     del no_chat["message"]["chat"]
     bad_bodies = [
@@ -49,3 +51,4 @@ async def test_bad_posts_get_400_and_good_ones_are_answered_once(
     _, err = await asyncio.to_thread(webhook.process.communicate, timeout=30)
     assert "Traceback" not in err and "CRITICAL" not in err
     assert err.count("refused a post that is not an update") == len(bad_bodies)
+    assert err.count("from 127.0.0.1") >= len(bad_bodies) and forged not in err
