@@ -132,8 +132,8 @@ class EventIndex:
         return tuple(self.ids[rank] for rank in ranks)
 
     def read(self, bits: Bits) -> tuple[str, ...]:
-        """The ids of a bit set, in date order: a scan of its non-zero bytes when few are set,
-        else one pass of `compress` over all ids (C speed either way, no sort)."""
+        """The ids of a bit set, in date order: a scan of its non-zero bytes when at most 2% are
+        set, else one pass of `compress` over all ids (C speed either way, no sort)."""
         if bits == self.everything:
             return self.ids
         count = bits.bit_count()
@@ -175,6 +175,13 @@ class EventIndex:
                 return self.read(narrowed)
             return self.ordered(set(query.events))
         return self.read(self.select_bits(query))
+
+    def first(self, query: Query) -> tuple[str, ...]:
+        """The earliest event `select` would give (its lowest bit, nothing else read out)."""
+        if query.unknown_place or query.events:
+            return self.select(query)[:1]
+        bits = self.select_bits(query)
+        return (self.ids[(bits & -bits).bit_length() - 1],) if bits else ()
 
     def last(self, query: Query) -> tuple[str, ...]:
         """The latest event `select` would give (its highest bit, nothing else read out)."""
@@ -335,7 +342,7 @@ class EventIndex:
         return event
 
 
-_DENSE = 20  # read by scanning bytes when at most 1 event in 20 is found, else by compress
+_DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else by compress
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")

@@ -3,7 +3,7 @@
 bot/search.py keeps its indexes as bit sets and reads results out in date order without
 sorting; here each query is also answered the slow, obvious way (every event tested against
 every slot, kept in the catalog's date order) over a few hundred synthetic events, and the two
-must agree, as must `last`, `count` and `select_bits`.
+must agree, as must `first`, `last`, `count` and `select_bits`.
 """
 
 from __future__ import annotations
@@ -257,6 +257,7 @@ def test_indexed_search_is_the_brute_force_filter(data: st.DataObject) -> None:
     index, catalog = _index(), _catalog()
     expected = brute_force(catalog, query)
     assert index.select(query) == expected
+    assert index.first(query) == expected[:1]
     assert index.last(query) == expected[-1:]
     assert index.count(query) == len(expected)
     if not query.events and not query.unknown_place:
