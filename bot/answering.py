@@ -323,7 +323,9 @@ class Answerer:
             else self._follow_ups(ids, query)
             if len(ids) == 1
             else (),
-            token=self.tokens.encode(replace(query, intent=intent.value)),
+            token=self.tokens.encode(
+                query if query.intent == intent.value else replace(query, intent=intent.value)
+            ),
             confidence=query.confidence,
             asks_who=(query.asks_who or "organiser") if intent is Intent.ORGANISER else None,
         )

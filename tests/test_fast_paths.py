@@ -19,7 +19,7 @@ from bot.catalog import load_catalog
 from bot.catalog.locales import placeholders
 from bot.rendering.texts import Texts, _Lenient
 from bot.text import strip_accents
-from bot.understanding.normalise import _CYRILLIC_TO_LATIN, fold, transliterate
+from bot.understanding.normalise import _CYRILLIC_TO_LATIN, fold, fold_both, transliterate
 
 _PLAIN_VARIANTS = (
     (re.compile(r"(?<=[a-z])j(?=[aeiou])"), "y"),
@@ -64,6 +64,7 @@ TYPED = st.text(
 def test_fold_is_the_plain_definition(text: str) -> None:
     assert fold(text) == plain_fold(text)
     assert fold(text, variants=False) == plain_fold(text, variants=False)
+    assert fold_both(text) == (plain_fold(text), plain_fold(text, variants=False))
 
 
 @settings(max_examples=300, deadline=None)

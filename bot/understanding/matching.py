@@ -57,7 +57,7 @@ def find_matches(
     span = min(vocabulary.max_words, len(words))
 
     def free(i: int, n: int) -> bool:
-        return all(j not in used for j in range(i, i + n))
+        return used.isdisjoint(range(i, i + n))
 
     def claim(match: Match) -> None:
         found.append(match)

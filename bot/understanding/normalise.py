@@ -48,14 +48,31 @@ def fold(text: str, *, variants: bool = True) -> str:
     With `variants`, Latin spellings of Russian sounds are unified (c -> k/ts, x -> ks, w -> v),
     so that "koncerty" meets "концерты"; typo matching uses the plain form without them.
     """
+    latin = _latin(text)
+    return _words_of(_with_variants(latin) if variants else latin)
+
+
+def fold_both(text: str) -> tuple[str, str]:
+    """`fold(text)` and `fold(text, variants=False)`, sharing the work they have in common."""
+    latin = _latin(text)
+    return _words_of(_with_variants(latin)), _words_of(latin)
+
+
+def _latin(text: str) -> str:
     lowered = unicodedata.normalize("NFC", text).casefold()
     # Keep Kyrgyz letters intact through accent stripping (ө, ү decompose otherwise differently).
     latin = transliterate(lowered)
-    latin = strip_accents(latin).replace("ß", "ss")
-    if variants:
-        for letter, pattern, replacement in _LATIN_VARIANTS:
-            if letter in latin:
-                latin = pattern.sub(replacement, latin)
+    return strip_accents(latin).replace("ß", "ss")
+
+
+def _with_variants(latin: str) -> str:
+    for letter, pattern, replacement in _LATIN_VARIANTS:
+        if letter in latin:
+            latin = pattern.sub(replacement, latin)
+    return latin
+
+
+def _words_of(latin: str) -> str:
     return _NON_WORD.sub(" ", latin).strip()
 
 
