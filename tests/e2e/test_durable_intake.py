@@ -1,7 +1,8 @@
 """A backlog and a crash lose no question: each update is in the inbox before Telegram hears it
 arrived, so SIGKILL in the middle of a backlog and a restart still answer everyone (the probe
-lost 1,377 of 1,500 this way, and 473 with a docker-style stop). Bounded: 300 questions over
-loopback."""
+lost 1,377 of 1,500 this way, and 473 with a docker-style stop). The crash gets the probe's
+1,500 questions; the stop 300 (a stop leaves the same inbox behind at any size). At Telegram's
+30 messages a second the restart needs about 50 s for the crash's backlog."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pytest
 from tests.botapi import BotApiServer
 from tests.e2e.test_run import start_bot
 
-QUESTIONS = 300
+QUESTIONS = {signal.SIGKILL: 1500, signal.SIGTERM: 300}
 KILL_AFTER = 40
 GRACE_SECONDS = 30
 """docker-compose.yml's stop_grace_period: SIGKILL follows if the bot is not done by then."""
@@ -38,7 +39,8 @@ async def test_a_stop_in_a_backlog_then_restart_answers_every_question(
     """SIGKILL: a crash. SIGTERM: `docker stop`, which must end well within the 30 s grace
     (the running updates finish, the rest stay in the inbox)."""
     state = tmp_path / "state"
-    chats = {30_000 + n for n in range(QUESTIONS)}
+    questions = QUESTIONS[stop]
+    chats = {30_000 + n for n in range(questions)}
     for chat in sorted(chats):
         api.send_text(api.user(chat, f"U{chat}"), "films")
     first = start_bot(api, state, api.token)
@@ -54,14 +56,14 @@ async def test_a_stop_in_a_backlog_then_restart_answers_every_question(
     if stop is signal.SIGTERM:
         assert first.returncode == 0, first_err
     answered_before = len(answers_per_chat(api, chats))
-    assert answered_before < QUESTIONS  # the kill came in the middle of the backlog
+    assert answered_before < questions  # the kill came in the middle of the backlog
     assert (state / "inbox.sqlite3").is_file()
 
     second = start_bot(api, state, api.token)
     try:
         await api.wait_for(
-            lambda: len(answers_per_chat(api, chats)) == QUESTIONS,
-            timeout=60,
+            lambda: len(answers_per_chat(api, chats)) == questions,
+            timeout=questions / 30 * 2.5,  # 2.5 times Telegram's pace: a bound, not a goal
             what="every question answered after the restart",
         )
         await api.idle(0.5)

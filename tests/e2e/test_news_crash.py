@@ -9,7 +9,6 @@ import os
 import shutil
 import signal
 import sqlite3
-import subprocess
 import sys
 from collections import Counter
 from datetime import date
@@ -22,6 +21,7 @@ from bot.news.filters import Filter
 from bot.news.store import NewsStore
 from bot.paths import DEFAULT_DATA_DIR, PROJECT_ROOT
 from tests.botapi import BotApiServer
+from tests.e2e.processes import BotProcess
 from tests.news_helpers import add_event_to
 
 SUBSCRIBERS = 500
@@ -29,7 +29,7 @@ FIRST_CHAT = 20_001
 LANGUAGES = ("en", "ru", "ky", "fr", "nl")
 
 
-def start_bot(api: BotApiServer, state_dir: Path, data_dir: Path) -> subprocess.Popen[str]:
+def start_bot(api: BotApiServer, state_dir: Path, data_dir: Path) -> BotProcess:
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": api.token,
@@ -39,14 +39,7 @@ def start_bot(api: BotApiServer, state_dir: Path, data_dir: Path) -> subprocess.
         "PYTHONUNBUFFERED": "1",
         "PYTHONPATH": str(PROJECT_ROOT),
     }
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=state_dir.parent,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return BotProcess(env, cwd=state_dir.parent, log_dir=state_dir.parent / "logs")
 
 
 def announced_to(api: BotApiServer) -> Counter[int]:

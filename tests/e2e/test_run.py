@@ -7,8 +7,6 @@ import os
 import re
 import signal
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from bot.config import Secret, Settings
 from bot.paths import PROJECT_ROOT
 from bot.telegram.app import run
 from tests.botapi import DEFAULT_TOKEN, BotApiServer
+from tests.e2e.processes import BotProcess
 
 TOKEN = DEFAULT_TOKEN
 
@@ -64,9 +63,7 @@ def test_bad_settings_are_reported_not_raised() -> None:
     assert [p.split()[0] for p in webhook.problems] == ["BOT_MODE=webhook", "WEBHOOK_PORT"]
 
 
-def start_bot(
-    api: BotApiServer, state_dir: Path, token: str, **extra: str
-) -> subprocess.Popen[str]:
+def start_bot(api: BotApiServer, state_dir: Path, token: str, **extra: str) -> BotProcess:
     env = {
         **os.environ,
         **extra,
@@ -74,16 +71,11 @@ def start_bot(
         "TELEGRAM_API_BASE_URL": api.base_url,
         "BOT_STATE_DIR": str(state_dir),
         "PYTHONUNBUFFERED": "1",
+        "PYTHONPATH": str(PROJECT_ROOT),
     }
     env.pop("BOT_DATA_DIR", None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", "run"],
-        cwd=state_dir.parent,  # not the project: the data is found all the same
-        env={**env, "PYTHONPATH": str(PROJECT_ROOT)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # cwd is not the project: the data is found all the same.
+    return BotProcess(env, cwd=state_dir.parent, log_dir=state_dir.parent / "logs")
 
 
 async def test_python_m_bot_run_talks_to_the_bot_api_and_stops_cleanly(
