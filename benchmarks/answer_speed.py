@@ -34,18 +34,26 @@ FEW = 8  # "few results": they fit on one page (rendering's DEFAULT_PAGE_SIZE)
 LATEST_FIRST = ("latest event", "the first event", "последнее мероприятие", "premier événement")
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
+def _percentiles(samples: list[float], per_question: int = 0) -> dict[str, float]:
+    """p50/p99/max of all samples; with `per_question` (samples come in rounds of that many
+    questions) also p50/p99 of each question's fastest round: on a shared machine a question
+    preempted once (a few ms, one time slice of another process) then counts at its own cost."""
     from benchmarks.stats import percentile
 
     ms = [s * 1000 for s in samples]
     if not ms:
         return {}
-    return {
+    result = {
         "n": len(ms),
         "p50_ms": round(percentile(ms, 50), 3),
         "p99_ms": round(percentile(ms, 99), 3),
         "max_ms": round(max(ms), 3),
     }
+    if per_question and len(ms) >= per_question:
+        best = [min(ms[i::per_question]) for i in range(per_question)]
+        result["best_of_rounds_p50_ms"] = round(percentile(best, 50), 3)
+        result["best_of_rounds_p99_ms"] = round(percentile(best, 99), 3)
+    return result
 
 
 def _time_one(answerer: Any, question: str, user_language: str | None = None) -> tuple[float, int]:
@@ -68,6 +76,7 @@ def question_sets(answerer: Any, tests: Path, rounds: int) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for path in sorted(tests.glob("questions*.yaml")) + sorted(tests.glob("dialogues*.yaml")):
         samples: list[float] = []
+        per_round = 0
         if is_dialogue_set(path):
             dialogues = load_dialogue_set(path)
             for round_ in range(rounds + 1):
@@ -79,13 +88,15 @@ def question_sets(answerer: Any, tests: Path, rounds: int) -> dict[str, Any]:
                         render_html(answer, answerer.catalog)
                         if round_:  # round 0 warms up
                             samples.append(time.perf_counter() - start)
+            per_round = sum(len(dialogue.turns) for dialogue in dialogues)
         else:
             cases = load_question_set(path)
             for case in cases:
                 _time_one(answerer, case.question, case.user_language)
             for _ in range(rounds):
                 samples += [_time_one(answerer, c.question, c.user_language)[0] for c in cases]
-        results[path.name] = _percentiles(samples)
+            per_round = len(cases)
+        results[path.name] = _percentiles(samples, per_round)
     return results
 
 
@@ -137,8 +148,8 @@ def synthetic(base: Any, size: int, tests: Path, rounds: int, stride: int) -> di
     return {
         "events": len(catalog.events),
         "build_s": round(build, 2),
-        "all": _percentiles(every),
-        "few_results": _percentiles(few),
+        "all": _percentiles(every, len(cases)),
+        "few_results": _percentiles(few, len(few) // max(1, rounds)),  # same ones each round
         "latest_first_ms": latest,
         "slowest": [
             {"ms": round(s * 1000, 2), "question": q, "results": n} for s, q, n in slowest[:5]

@@ -100,6 +100,7 @@ class EventIndex:
         self.planned = _bits_of(planned, size)
         self._widen(catalog, _bit_sets(by_country, size))
         self.years = sorted(self.by_year)
+        self._last_read: tuple[Bits, tuple[str, ...]] = (0, ())
         # for periods anchored on events or months: each event's start and end, by rank
         self._starts = [_start_key(event) for event in catalog.events]
         self._ends = [_end_key(event) for event in catalog.events]
@@ -139,6 +140,14 @@ class EventIndex:
         count = bits.bit_count()
         if count == 0:
             return ()
+        last_bits, last_ids = self._last_read
+        if bits == last_bits:  # an overview reads its section twice; "more" pages re-read
+            return last_ids
+        ids = self._read(bits, count)
+        self._last_read = (bits, ids)  # one pair, swapped whole (threads may share this)
+        return ids
+
+    def _read(self, bits: Bits, count: int) -> tuple[str, ...]:
         if count * _DENSE <= len(self.ids):
             data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
             found: list[str] = []
