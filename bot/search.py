@@ -25,8 +25,11 @@ K = TypeVar("K")
 class EventIndex:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        # rank = position in the catalog, which the loader sorts by date
-        self.ids: tuple[str, ...] = tuple(event.id for event in catalog.events)
+        # rank = position in the catalog, which the loader sorts by date. The ids are copied in
+        # that order: a result read out touches each of its ids (its reference count), and the
+        # catalog's own id strings lie wherever parsing (and sorting) left them, so reading
+        # 80,000 ids took 10 ms where these, side by side in memory, take 2.
+        self.ids: tuple[str, ...] = tuple(_copy(event.id) for event in catalog.events)
         self.order = {event_id: rank for rank, event_id in enumerate(self.ids)}
         self.all_ids = frozenset(self.order)
         self.everything: Bits = (1 << len(self.ids)) - 1
@@ -355,6 +358,11 @@ _DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else 
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+
+
+def _copy(text: str) -> str:
+    """A new string object equal to `text` (slicing or joining would return `text` itself)."""
+    return text.encode("utf-8").decode("utf-8")
 
 
 def _bits_of(ranks: Iterable[int], size: int) -> Bits:
