@@ -1,13 +1,12 @@
-"""A sha256 over every reply the bot gives to the question and dialogue sets in tests/.
+"""A checksum of every reply to every question in tests/questions*.yaml: an optimisation that
+changes no answer leaves it as it was.
 
-    python benchmarks/checksum.py            # one line: the checksum and how many replies
-    python benchmarks/checksum.py --verbose  # also one short hash per reply, to find a change
-    python benchmarks/checksum.py --events 10000  # over a synthetic catalog, first pages
+    python benchmarks/checksum.py [--data DIR]
 
-An optimisation must not change a single answer: print this before and after, the two must be
-equal. Each reply counts with what a user sees of it (the first Telegram HTML page and the whole
-plain-text reply, in the reply's language) and what the adapters act on (intent, event ids, the
-replay token, the suggestions' tokens).
+Each question is answered as the user of its entry (its Telegram language when given) and
+rendered as Telegram HTML (page 1) and as plain text; the checksum covers the language, intent,
+event ids, replay token and suggestions' tokens, and both renderings. It prints the checksum of
+the Answerer built from data/ and of the one loaded from its compiled file, which must agree.
 """
 
 from __future__ import annotations
@@ -15,95 +14,59 @@ from __future__ import annotations
 import argparse
 import hashlib
 import sys
-from collections.abc import Iterator
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/checksum.py` puts only benchmarks/ on the path
     sys.path.insert(0, str(ROOT))
 
-from benchmarks.core import synthetic_catalog  # noqa: E402
 from bot.answering import Answerer  # noqa: E402
-from bot.catalog.dialogue_set import is_dialogue_set, load_dialogue_set  # noqa: E402
 from bot.catalog.question_set import load_question_set  # noqa: E402
-from bot.conversation import Conversation  # noqa: E402
-from bot.decision import Answer  # noqa: E402
+from bot.compiled import load_answerer  # noqa: E402
 from bot.paths import DEFAULT_DATA_DIR  # noqa: E402
 from bot.rendering import render_html, render_text  # noqa: E402
 
-TESTS = ROOT / "tests"
+QUESTION_SETS = sorted((ROOT / "tests").glob("questions*.yaml"))
 
 
-def reply_text(answer: Answer, answerer: Answerer, *, whole: bool = True) -> str:
-    """Everything of one reply that an optimisation must leave as it was; without `whole`, the
-    first page only (at 10,000 synthetic events a whole list is 10,000 lines)."""
-    catalog = answerer.catalog
-    suggestions = "|".join(f"{s.kind}:{s.token}" for s in answer.suggestions)
-    return "\x1e".join(
-        (
-            answer.question,
-            answer.language,
-            answer.intent.value,
-            ",".join(answer.event_ids),
-            answer.token,
-            suggestions,
-            render_html(answer, catalog).text,
-            render_text(answer, catalog) if whole else "",
-        )
-    )
-
-
-def replies(
-    answerer: Answerer, tests: Path = TESTS, *, whole: bool = True
-) -> Iterator[tuple[str, str]]:
-    """(where, reply) for every question of every set, and every turn of every dialogue."""
-    for path in sorted(tests.glob("questions*.yaml")) + sorted(tests.glob("dialogues*.yaml")):
-        if is_dialogue_set(path):
-            for dialogue in load_dialogue_set(path):
-                conversation = Conversation()
-                for number, turn in enumerate(dialogue.turns, start=1):
-                    answer, conversation = answerer.converse(turn.question, conversation)
-                    where = f"{path.name} dialogue {dialogue.number} turn {number}"
-                    yield where, reply_text(answer, answerer, whole=whole)
-        else:
-            for number, case in enumerate(load_question_set(path), start=1):
-                answer = answerer.answer(case.question, case.user_language)
-                yield f"{path.name} #{number}", reply_text(answer, answerer, whole=whole)
-
-
-def checksum(
-    answerer: Answerer, *, whole: bool = True, verbose: bool = False
-) -> dict[str, str | int]:
-    """The sha256 over all replies, in file order, and how many there were."""
-    total = hashlib.sha256()
+def replies_checksum(answerer: Answerer, sets: list[Path] = QUESTION_SETS) -> tuple[str, int]:
+    """The sha256 of every reply (first 16 hex digits) and how many replies it covers."""
+    digest = hashlib.sha256()
     count = 0
-    for where, text in replies(answerer, whole=whole):
-        encoded = text.encode("utf-8")
-        total.update(len(encoded).to_bytes(8, "big"))
-        total.update(encoded)
-        count += 1
-        if verbose:
-            print(f"{hashlib.sha256(encoded).hexdigest()[:12]}  {where}")
-    return {"sha256": total.hexdigest(), "replies": count}
+    catalog = answerer.catalog
+    for path in sets:
+        for case in load_question_set(path):
+            answer = answerer.answer(case.question, case.user_language)
+            html = render_html(answer, catalog)
+            for part in (
+                path.name,
+                case.question,
+                answer.language,
+                ",".join(answer.event_ids),
+                html.text,
+                answer.intent.value,
+                answer.token,
+                "|".join(f"{s.kind}:{s.token}" for s in answer.suggestions),
+                render_text(answer, catalog),
+            ):
+                digest.update(part.encode("utf-8"))
+                digest.update(b"\0")
+            count += 1
+    return digest.hexdigest()[:16], count
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--verbose", action="store_true", help="one hash per reply")
-    parser.add_argument(
-        "--events",
-        type=int,
-        default=0,
-        help="answer over a synthetic catalog of this many events (first pages only)",
-    )
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory")
     args = parser.parse_args(argv)
-    answerer = Answerer.from_directory(DEFAULT_DATA_DIR)
-    if args.events:
-        answerer = Answerer(synthetic_catalog(answerer.catalog, args.events))
-    result = checksum(answerer, whole=not args.events, verbose=args.verbose)
-    where = f"{args.events:,} synthetic events" if args.events else "the real data"
-    print(f"replies checksum {result['sha256']} over {result['replies']} replies, {where}")
-    return 0
+    built, count = replies_checksum(Answerer.from_directory(args.data))
+    with tempfile.TemporaryDirectory() as compiled:
+        load_answerer(args.data, Path(compiled))  # builds and compiles
+        loaded, _ = replies_checksum(load_answerer(args.data, Path(compiled)))
+    print(f"replies checksum: {built} ({count} replies, built from {args.data})")
+    print(f"replies checksum: {loaded} (loaded from its compiled file)")
+    return 0 if built == loaded else 1
 
 
 if __name__ == "__main__":

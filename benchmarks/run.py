@@ -28,9 +28,11 @@ if str(ROOT) not in sys.path:  # `python benchmarks/run.py` puts only benchmarks
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.bm25 import measure_bm25  # noqa: E402
-from benchmarks.checksum import checksum  # noqa: E402
 from benchmarks.core import measure_real, measure_synthetic  # noqa: E402
 from benchmarks.processes import chat_peak_memory, start_to_first_answer  # noqa: E402
+from benchmarks.reply_checksum import checksum  # noqa: E402
+from benchmarks.scale import measure as measure_scale  # noqa: E402
+from benchmarks.scale import table as scale_table  # noqa: E402
 from bot.answering import Answerer  # noqa: E402
 from bot.catalog.question_set import Case, load_question_set  # noqa: E402
 from bot.evaluation import evaluate  # noqa: E402
@@ -53,10 +55,11 @@ class Plan:
     e2e_single: int
     e2e_each: int
     bm25_rounds: int
+    scale_sizes: tuple[int, ...] = (0, 10_000, 100_000)  # benchmarks/scale.py; 0: real data
 
 
 FULL = Plan(5, 3, 1, 1, 5, 300, 50, 5)
-QUICK = Plan(1, 1, 1, 4, 3, 50, 10, 1)
+QUICK = Plan(1, 1, 1, 4, 3, 50, 10, 1, scale_sizes=(0, 1_000))
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,27 @@ GOALS = [
     Goal("Answer p50, 10,000 events", ("core_10000", "p50_ms"), 10.0, "ms"),
     Goal("Start to first answer", ("start_to_first_answer", "median_s"), 0.5, "s"),
     Goal("Peak memory, terminal chat", ("chat_memory", "peak_rss_mb"), 80.0, "MB"),
+    Goal(
+        "Start to first answer, compiled, real data",
+        ("scale", "real", "warm_start_median_s"),
+        0.3,
+        "s",
+    ),
+    Goal(
+        "Start to first answer, 100,000 events",
+        ("scale", "100000", "warm_start_median_s"),
+        1.0,
+        "s",
+    ),
+    Goal(
+        "Reload, 100,000 events (data seen before)",
+        ("scale", "100000", "reload_unchanged_s"),
+        1.0,
+        "s",
+    ),
+    Goal(
+        "RSS at start, 100,000 events", ("scale", "100000", "warm_start_peak_rss_mb"), 120.0, "MB"
+    ),
     Goal(
         "Replies/s end to end, 20 users",
         ("end_to_end", "twenty_users", "replies_per_s"),
@@ -172,7 +196,7 @@ def run(plan: Plan) -> dict[str, Any]:
     held_out = load_question_set(HELD_OUT) if HELD_OUT.is_file() else []
     catalog = answerer.catalog
     results: dict[str, Any] = {"machine": machine(), "quick": plan is QUICK}
-    # first: every optimisation must leave this as it was (benchmarks/checksum.py)
+    # first: every optimisation must leave this as it was (benchmarks/reply_checksum.py)
     results["replies_checksum"] = attempt("replies checksum", lambda: checksum(answerer))
     results["core_real"] = attempt(
         "answer latency, real data", lambda: measure_real(answerer, cases, plan.real_rounds)
@@ -191,6 +215,10 @@ def run(plan: Plan) -> dict[str, Any]:
         "start to first answer", lambda: start_to_first_answer(ROOT, plan.start_runs)
     )
     results["chat_memory"] = attempt("peak memory, terminal chat", lambda: chat_peak_memory(ROOT))
+    results["scale"] = attempt(
+        "start, reload and memory at scale (data/events/YYYY-MM.yaml)",
+        lambda: {str(size or "real"): measure_scale(size, 3) for size in plan.scale_sizes},
+    )
     results["end_to_end"] = attempt(
         "end to end through the Bot API fixture", lambda: end_to_end(answerer, cases, plan)
     )
@@ -292,11 +320,14 @@ def table(results: dict[str, Any]) -> str:
         ),
         f"Peak memory of `python -m bot chat` after {memory.get('questions', '?')} questions: "
         + (_error(memory) or f"{memory['peak_rss_mb']} MB RSS"),
+        "",
     ]
+    scale = results.get("scale", {})
+    lines += [_error(scale)] if "error" in scale else scale_table(scale)
 
     replies = results.get("replies_checksum", {})
     lines.append(
-        "Replies checksum (`benchmarks/checksum.py`, must not move with an optimisation): "
+        "Replies checksum (`benchmarks/reply_checksum.py`, must not move with an optimisation): "
         + (_error(replies) or f"sha256 {replies['sha256']} over {replies['replies']} replies")
     )
 

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +26,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Kyrgyzstan–Belgium ties bot. Without a command: the Telegram bot when "
         "TELEGRAM_BOT_TOKEN is set, else the terminal chat.",
     )
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="data directory")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help=f"data directory (default: BOT_DATA_DIR, else {DEFAULT_DATA_DIR.name}/)",
+    )
     commands = parser.add_subparsers(dest="command")
 
     chat = commands.add_parser("chat", help="talk to the bot in this terminal")
@@ -46,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="run the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
 
     check = commands.add_parser("check-data", help="validate data/; exit 1 on problems")
-    check.add_argument("dir", nargs="?", type=Path, help="data directory (default: data/)")
+    check.add_argument(
+        "dir", nargs="?", type=Path, help="data directory (default: --data, BOT_DATA_DIR, data/)"
+    )
 
     export = commands.add_parser(
         "export", help="all events as JSON or CSV, or the timeline picture as PNG or SVG"
@@ -84,10 +91,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from bot.config import Folders
+
     args = _parser().parse_args(argv)
     command = args.command
+    folders = Folders.from_env()
+    data_dir: Path = args.data or folders.data_dir
     if command == "check-data":
-        return _check_data(args.dir or args.data)
+        return _check_data(args.dir or data_dir)
     if command == "qr":
         return _qr(args.username, args.start, args.output)
     if command is None:
@@ -98,9 +109,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.config import Settings
         from bot.telegram.app import run
 
-        return run(Settings.from_env())
+        settings = Settings.from_env()
+        if args.data is not None:
+            settings = replace(settings, data_dir=args.data)
+        return run(settings)
 
-    answerer = _load(args.data)
+    answerer = _load(data_dir, folders.compiled_dir)
     if answerer is None:
         return EXIT_DATA_ERROR
     if command == "chat":
@@ -137,12 +151,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _load(data_dir: Path) -> Answerer | None:
-    from bot.answering import Answerer
+def _load(data_dir: Path, compiled_dir: Path) -> Answerer | None:
+    """The Answerer for data_dir, compiled once per version of the data (bot/compiled.py)."""
     from bot.catalog import DataError
+    from bot.compiled import load_answerer
 
     try:
-        return Answerer.from_directory(data_dir)
+        return load_answerer(data_dir, compiled_dir)
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

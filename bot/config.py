@@ -313,11 +313,43 @@ class Settings:
             webhook_trusted_proxies=trusted_proxies,
             token=token,
             api_base_url=base_url,
-            state_dir=Path(values.get("BOT_STATE_DIR", "").strip() or "state"),
-            data_dir=Path(values.get("BOT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR),
+            state_dir=_state_dir(values),
+            data_dir=_data_dir(values),
             admin_ids=frozenset(admin_ids),
             problems=tuple(problems),
         )
+
+
+COMPILED_DIR = "compiled"
+"""Under BOT_STATE_DIR: the built Answerer per version of data/ (bot/compiled.py)."""
+
+
+@dataclass(frozen=True)
+class Folders:
+    """Where the data is read and the compiled data kept, for every command, with or without a
+    token: `python -m bot ask`, `evaluate`, `check-data` read BOT_DATA_DIR as `run` does."""
+
+    data_dir: Path
+    state_dir: Path
+
+    @property
+    def compiled_dir(self) -> Path:
+        return self.state_dir / COMPILED_DIR
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+    ) -> Folders:
+        values = _read_values(environ, env_file)
+        return cls(_data_dir(values), _state_dir(values))
+
+
+def _state_dir(values: Mapping[str, str]) -> Path:
+    return Path(values.get("BOT_STATE_DIR", "").strip() or "state")
+
+
+def _data_dir(values: Mapping[str, str]) -> Path:
+    return Path(values.get("BOT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR)
 
 
 def _log_level(raw: str, problems: list[str]) -> str:

@@ -1,11 +1,14 @@
 """Safe data reloads: curators edit data/ while the bot runs, and nothing they save can stop it.
 
-`DataReloader` holds the current `Answerer`. `check()` is cheap (one `stat` per file) and can run
-before every answer or from a periodic job: when the files changed and have settled, it loads and
-validates the new data in full and swaps the Answerer only when the data is clean. Broken data
-leaves the previous Answerer in place and returns the `file:line` problems, flagged for the admins
-once per distinct broken state. After every clean load a copy of data/ can be kept (`fallback_dir`)
-so that a restart with broken data still starts, from the last good copy.
+`DataReloader` holds the current `Answerer`. `maybe_changed()` is what runs before every answer:
+it looks at the files (one `stat` each) at most once a second, so a busy bot does not stat data/
+thousands of times a second, and an edit is still live within a second. `check()` (one `stat` per
+file) runs when that says so, or from a periodic job: when the files changed and have settled,
+it loads and validates the new data in full and swaps the Answerer only when the data is clean.
+Broken data leaves the previous Answerer in place and returns the `file:line` problems, flagged
+for the admins once per distinct broken state. After every clean load a copy of data/ can be kept
+(`fallback_dir`) so that a restart with broken data still starts, from the last good copy. Each
+version of data/ is built once and kept compiled (`compiled_dir`, bot/compiled.py).
 
 Pure: no Telegram, no environment; the adapter decides where messages go.
 """
@@ -25,11 +28,15 @@ from pathlib import Path
 
 from bot.answering import Answerer
 from bot.catalog import DataError, Problem
+from bot.compiled import load_answerer
 
 log = logging.getLogger(__name__)
 
 Fingerprint = tuple[tuple[str, int, int], ...]
 """(relative path, mtime in ns, size) of every file under data/, sorted: what `check` compares."""
+
+POLL_SECONDS = 1.0
+"""`maybe_changed` looks at the files at most this often; in between it repeats its last word."""
 
 SETTLE_SECONDS = 1.0
 """A change younger than this may be a file still being written; wait for the next check."""
@@ -75,6 +82,11 @@ class DataReloader:
             being saved is not read half-written (a change seen unchanged on two checks in a
             row is loaded whatever its age).
         clock: seconds since the epoch, comparable with file mtimes (tests pass their own).
+        poll_seconds: how often at most `maybe_changed` looks at the files (0: every call).
+        monotonic: the clock `poll_seconds` is measured on (tests pass their own).
+        compiled_dir: where the built data is kept per version of data/ (bot/compiled.py), so
+            a start or reload of data already seen loads in a fraction of a second; None
+            builds every time.
 
     Raises:
         DataError: at construction only, when data/ is broken and there is no good fallback
@@ -88,17 +100,25 @@ class DataReloader:
         fallback_dir: Path | None = None,
         settle_seconds: float = SETTLE_SECONDS,
         clock: Callable[[], float] = time.time,
+        poll_seconds: float = POLL_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        compiled_dir: Path | None = None,
     ) -> None:
         self.data_dir = data_dir
         self.fallback_dir = fallback_dir
         self.settle_seconds = settle_seconds
         self._clock = clock
+        self.poll_seconds = poll_seconds
+        self._monotonic = monotonic
+        self._next_poll = monotonic() + poll_seconds  # the files were just looked at
+        self._maybe_changed = False  # what the last look said
+        self.compiled_dir = compiled_dir
         self._lock = threading.Lock()
         self._seen: Fingerprint | None = None  # the files as the last check saw them
         self._loaded: Fingerprint | None = None  # the files as they were when last loaded
         self._reported: tuple[str, ...] | None = None  # the broken state admins were told of
         fingerprint = self.fingerprint()
-        answerer, problems = _load(data_dir)
+        answerer, problems = _load(data_dir, compiled_dir)
         self._loaded = self._seen = fingerprint
         if answerer is not None:
             self._answerer = answerer
@@ -145,14 +165,23 @@ class DataReloader:
                 return self._unchanged()
             return self._swap(fingerprint, forced=False)
         finally:
+            self._maybe_changed = self._seen != self._loaded  # a change not loaded yet: look again
             self._lock.release()
 
     def maybe_changed(self) -> bool:
-        """Whether data/ differs from what is loaded: a few stat calls, no lock, no thread.
+        """Whether data/ may differ from what is loaded; no lock, no thread.
 
-        Lets the per-update check skip the thread hop when nothing changed (nearly always).
+        Looks at the files (a stat each) at most once per `poll_seconds` and repeats its last
+        answer in between: the per-update check then costs a clock read, nearly always, and
+        an edit is noticed by the first update a second after it at most. True until a check
+        has loaded (or rejected) the change.
         """
-        return self.fingerprint() != self._loaded
+        now = self._monotonic()
+        if now < self._next_poll:
+            return self._maybe_changed
+        self._next_poll = now + self.poll_seconds
+        self._maybe_changed = self.fingerprint() != self._loaded
+        return self._maybe_changed
 
     async def check_async(self, *, wait: bool = False) -> ReloadResult:
         """`check` in a worker thread, so a long load does not stall the event loop."""
@@ -163,24 +192,14 @@ class DataReloader:
         with self._lock:
             fingerprint = self.fingerprint()
             self._seen = fingerprint
-            return self._swap(fingerprint, forced=True)
+            try:
+                return self._swap(fingerprint, forced=True)
+            finally:
+                self._maybe_changed = self._seen != self._loaded
 
     def fingerprint(self) -> Fingerprint:
         """Every file under data/ with its mtime and size; files vanishing meanwhile skipped."""
-        entries: list[tuple[str, int, int]] = []
-        for folder, dirs, files in os.walk(self.data_dir):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in files:
-                if name.startswith(".") or name.endswith(_IGNORED_SUFFIXES):
-                    continue
-                path = Path(folder, name)
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                relative = path.relative_to(self.data_dir).as_posix()
-                entries.append((relative, stat.st_mtime_ns, stat.st_size))
-        return tuple(sorted(entries))
+        return _fingerprint(self.data_dir)
 
     # -- inside the lock -----------------------------------------------------------------------
 
@@ -189,7 +208,7 @@ class DataReloader:
         return self._clock() - newest >= self.settle_seconds
 
     def _swap(self, fingerprint: Fingerprint, *, forced: bool) -> ReloadResult:
-        answerer, problems = _load(self.data_dir)
+        answerer, problems = _load(self.data_dir, self.compiled_dir)
         if self.fingerprint() != fingerprint and not forced:
             # Saved again while we read: what we read may mix two versions. Next check.
             self._seen = None
@@ -216,6 +235,8 @@ class DataReloader:
         if self.fallback_dir is None:
             return
         target = self.fallback_dir
+        if _fingerprint(target) == fingerprint:  # already a copy of this data (copies keep
+            return  # mtimes): 170 MB at 100,000 events need not be copied at every start
         staging = target.with_name(f"{target.name}.new")
         retired = target.with_name(f"{target.name}.old")
         try:
@@ -237,18 +258,20 @@ class DataReloader:
     def _load_fallback(self) -> Answerer | None:
         if self.fallback_dir is None or not self.fallback_dir.is_dir():
             return None
-        answerer, _ = _load(self.fallback_dir)
+        answerer, _ = _load(self.fallback_dir, self.compiled_dir)
         if answerer is None:
             log.warning("the last good copy %s does not load either", self.fallback_dir)
         return answerer
 
 
-def _load(data_dir: Path) -> tuple[Answerer | None, tuple[Problem, ...]]:
+def _load(
+    data_dir: Path, compiled_dir: Path | None
+) -> tuple[Answerer | None, tuple[Problem, ...]]:
     """An Answerer for data/, or None and the problems; nothing a curator saves escapes as an
     exception (a file deleted or cut short mid-read included)."""
     where = data_dir.name or str(data_dir)
     try:
-        return Answerer.from_directory(data_dir), ()
+        return load_answerer(data_dir, compiled_dir), ()
     except DataError as error:
         problems = tuple(error.problems)
         return None, problems or (Problem(where, 1, "the data could not be loaded"),)
@@ -263,6 +286,23 @@ def _load(data_dir: Path) -> tuple[Answerer | None, tuple[Problem, ...]]:
             "`python -m bot check-data` to see why"
         )
         return None, (Problem(where, 1, message),)
+
+
+def _fingerprint(root: Path) -> Fingerprint:
+    """Every file under `root` with its mtime and size; files vanishing meanwhile skipped."""
+    entries: list[tuple[str, int, int]] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if name.startswith(".") or name.endswith(_IGNORED_SUFFIXES):
+                continue
+            path = Path(folder, name)
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            entries.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return tuple(sorted(entries))
 
 
 def _ignored_globs() -> list[str]:

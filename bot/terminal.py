@@ -11,6 +11,9 @@ from bot.conversation import Conversation
 from bot.rendering import render_text, texts
 
 _PROMPT = "› "
+_LEAVE = frozenset({"/quit", "/exit", "/q", "quit", "exit"})
+"""What ends the chat; bare "quit" and "exit" too, as in most terminal programs (neither is a
+question the bot could answer)."""
 
 
 def chat(answerer: Answerer, language: str | None, stdin: TextIO, stdout: TextIO) -> int:
@@ -35,7 +38,7 @@ def chat(answerer: Answerer, language: str | None, stdin: TextIO, stdout: TextIO
         if not line:
             break
         question = line.strip()
-        if question in ("/quit", "/exit", "/q"):
+        if question.lower() in _LEAVE:
             break
         if question.startswith("/lang"):
             asked = question.removeprefix("/lang").strip().lower()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -71,8 +72,9 @@ def test_ask_prints_a_plain_reply() -> None:
     assert "<b>" not in result.stdout
 
 
-def test_chat_answers_until_quit() -> None:
-    result = run("chat", stdin="концерты в Брюсселе\n/quit\nnever read\n")
+@pytest.mark.parametrize("leave", ["/quit", "quit", "Exit", "/q"])
+def test_chat_answers_until_quit(leave: str) -> None:
+    result = run("chat", stdin=f"концерты в Брюсселе\n{leave}\nnever read\n")
     assert result.returncode == 0
     assert "Брюссель" in result.stdout
     assert "never read" not in result.stdout
@@ -151,3 +153,33 @@ def test_broken_data_gives_file_line_errors_not_a_traceback(
     )
     assert result.returncode == 1
     assert "events.yaml:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_bot_data_dir_points_every_command_at_another_data_folder(tmp_path: Path) -> None:
+    other = tmp_path / "other-data"
+    subprocess.run(
+        ["cp", "-r", str(ROOT / "tests" / "fixtures" / "minimal"), str(other)], check=True
+    )
+    env = {**os.environ, "BOT_DATA_DIR": str(other), "BOT_STATE_DIR": str(tmp_path / "state")}
+
+    def run_bot(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+
+    asked = run_bot("ask", "--json", "exhibitions in ghent")
+    assert json.loads(asked.stdout)["event_ids"] == ["2015-09-kallens-exhibition-ghent"]
+    assert (tmp_path / "state" / "compiled").is_dir()  # compiled under BOT_STATE_DIR
+    exported = json.loads(run_bot("export").stdout)
+    assert len(exported) == 3  # the minimal data's events, not the real ones
+    # check-data reads it too, and --data wins over it
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    checked = run_bot("--data", str(empty), "check-data")
+    assert checked.returncode == 1 and "empty/events.yaml:1:" in checked.stdout

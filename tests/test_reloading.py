@@ -233,6 +233,19 @@ def test_the_good_copy_follows_clean_reloads_only(data: Path, tmp_path: Path) ->
     assert "status: hled" not in (good / "events.yaml").read_text(encoding="utf-8")
 
 
+def test_a_restart_with_the_same_data_keeps_the_good_copy_as_it_is(
+    data: Path, tmp_path: Path
+) -> None:
+    good = tmp_path / "state" / "last-good-data"
+    _reloader(data, fallback_dir=good)
+    copied = (good / "events.yaml").stat().st_ino
+    _reloader(data, fallback_dir=good)  # a restart: nothing to copy again
+    assert (good / "events.yaml").stat().st_ino == copied
+    _edit(data / "events.yaml", "en: Ak Maral at BOZAR,", "en: Ak Maral in Brussels,")
+    _reloader(data, fallback_dir=good)  # a restart after an edit: copied anew
+    assert "Ak Maral in Brussels" in (good / "events.yaml").read_text(encoding="utf-8")
+
+
 def test_an_unwritable_state_folder_does_not_stop_the_bot(data: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "state"
     blocker.write_text("a file where a folder should be", encoding="utf-8")
@@ -328,3 +341,23 @@ def test_the_real_data_reloads_an_edit_to_events_yaml(tmp_path: Path) -> None:
     broken = reloader.check()
     assert broken.status is ReloadStatus.INVALID
     assert KALLENS in reloader.current.answer("exhibitions in Bruges").event_ids
+
+
+def test_updates_look_at_the_files_at_most_once_a_second_and_still_see_an_edit(
+    data: Path,
+) -> None:
+    now = [100.0]
+    reloader = DataReloader(
+        data, clock=lambda: time.time() + 60, poll_seconds=1.0, monotonic=lambda: now[0]
+    )
+    assert reloader.maybe_changed() is False
+    _edit(data / "events.yaml", "cities: [ghent]", "cities: [brussels]")
+    now[0] += 0.5
+    assert reloader.maybe_changed() is False  # within the second: the files are not looked at
+    now[0] += 0.6
+    assert reloader.maybe_changed() is True  # a second on: the edit is seen
+    now[0] += 0.1
+    assert reloader.maybe_changed() is True  # and stays seen until a check loads it
+    assert reloader.check().status is ReloadStatus.RELOADED
+    assert reloader.maybe_changed() is False
+    assert reloader.current.answer("exhibitions in brussels").event_ids == (KALLENS,)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -52,6 +52,12 @@ TITLE_MAX = 80
 
 SHORT_TITLE_MAX = 41
 """A button shows "2017 · " (7 characters) and the short title; clients cut labels after 48."""
+
+EVENTS_FOLDER = "events"
+"""data/events/*.yaml: more events, one `events:` list per file (e.g. one file per year)."""
+
+_EDITOR_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".bak")
+"""Editors' swap and backup files next to the data (as bot/reloading.py ignores them)."""
 
 PLACE_KINDS = ("city", "venue", "country", "region", "foreign")
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -222,7 +228,8 @@ class _Loader:
         categories = [_french_names(category) for category in categories]
         people = [_french_names(person) for person in people]
         organisations = [_french_names(organisation) for organisation in organisations]
-        events = [_french_event(event) for event in events]
+        shared = _Shared()
+        events = [shared.event(_french_event(event)) for event in events]
         topics = [_french_topic(topic) for topic in topics]
         locales["fr"] = {key: french_spacing(text) for key, text in locales.get("fr", {}).items()}
         catalog = Catalog(
@@ -606,38 +613,71 @@ class _Loader:
     # -- events and topics ---------------------------------------------------------------------
 
     def events(self, refs: _Refs, seed: str | None) -> tuple[list[Topic], list[Event]]:
-        """`topics:` (the seed's sections) and `events:` from events.yaml."""
+        """`topics:` (the seed's sections) and `events:` from events.yaml, then the `events:` of
+        each data/events/*.yaml in name order. Ids and aliases are checked across all files."""
         doc, top = self.open_top("events.yaml", ("events", "topics"))
         if top is None:
             return [], []
         topics_node = self.top_value(doc, top, "topics")
         topics = self.topics(doc, topics_node, seed) if topics_node is not None else None
         refs.sections = {t.id for t in topics} if topics is not None else None
-        value = self.top_value(doc, top, "events")
-        items = doc.sequence(value, "'events:'") if value is not None else None
-        events: list[Event] = []
-        seen: dict[str, int] = {}
-        aliases: list[tuple[str, Record, list[tuple[str, Node]]]] = []
+        files = self.event_files()
+        value = top.get("events") if files else self.top_value(doc, top, "events")
+        run = _EventRun(refs, seed)
+        if value is not None:
+            self.event_list(doc, value, run)
+        for relative in files:
+            part, part_top = self.open_top(relative, ("events",))
+            if part_top is None:
+                continue
+            part_value = self.top_value(part, part_top, "events")
+            if part_value is not None:
+                self.event_list(part, part_value, run)
+        run.ambiguous_aliases()
+        return topics or [], run.events
+
+    def event_files(self) -> list[str]:
+        """data/events/*.yaml in name order (hidden files, editors' locks, skipped)."""
+        folder = self.data_dir / EVENTS_FOLDER
+        if not folder.is_dir():
+            return []
+        names: list[str] = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith(".") or path.name.endswith(_EDITOR_SUFFIXES):
+                continue
+            if path.suffix == ".yaml" and path.is_file():
+                names.append(path.name)
+                continue
+            relative = f"{EVENTS_FOLDER}/{path.name}"
+            Doc(self.display(relative), self.problems).report(
+                1,
+                f"only .yaml files are read in {self.display(EVENTS_FOLDER)}/ — rename it to "
+                f"{path.stem}.yaml if it holds events, or move it elsewhere",
+            )
+        return [f"{EVENTS_FOLDER}/{name}" for name in names]
+
+    def event_list(self, doc: Doc, value: Node, run: _EventRun) -> None:
+        """One file's `events:` list, read into `run`."""
+        items = doc.sequence(value, "'events:'")
         for item in items or []:
             rec = doc.record(item, label(item, "event"), EVENT_KEYS, EVENT_REQUIRED)
             if rec is None:
                 continue
-            reader = _EventReader(doc, rec, refs, seed, self.display)
+            reader = _EventReader(doc, rec, run.refs, run.seed, self.display)
             event = reader.read()
             if event is None:
                 continue
-            if event.id in seen:
+            first = run.seen.get(event.id)
+            if first is not None:
                 doc.report(
                     rec.line("id"),
-                    f"the event id '{event.id}' is used twice (first on line {seen[event.id]}) "
-                    "— each event has its own id (see docs/event-ids.md)",
+                    f"the event id '{event.id}' is used twice (first on "
+                    f"{_where(first, doc)}) — each event has its own id (see docs/event-ids.md)",
                 )
                 continue
-            seen[event.id] = rec.line("id")
-            aliases.append((event.id, rec, reader.aliases))
-            events.append(event)
-        self.ambiguous_aliases(doc, "event", aliases, {})
-        return topics or [], events
+            run.seen[event.id] = (doc.name, rec.line("id"))
+            run.aliases.append((doc, event.id, reader.aliases))
+            run.events.append(event)
 
     def topics(self, doc: Doc, node: Node, seed: str | None) -> list[Topic] | None:
         """The seed's sections (culture, sports); None when the list itself is unusable."""
@@ -718,6 +758,86 @@ class _Refs:
     facts: set[str]
     broken: set[str]
     sections: set[str] | None = None
+
+
+@dataclass
+class _EventRun:
+    """What reading the event files gathers across files: events, where each id was first
+    seen (file, line), and every event's aliases."""
+
+    refs: _Refs
+    seed: str | None
+    events: list[Event] = field(default_factory=list)
+    seen: dict[str, tuple[str, int]] = field(default_factory=dict)
+    aliases: list[tuple[Doc, str, list[tuple[str, Node]]]] = field(default_factory=list)
+
+    def ambiguous_aliases(self) -> None:
+        """One alias on two events, in one file or two: the bot could not choose."""
+        owner: dict[str, tuple[str, tuple[str, int]]] = {}
+        for doc, event_id, alias_items in self.aliases:
+            for word, node in alias_items:
+                key = same_name(word)
+                if not key:
+                    continue
+                first = owner.setdefault(key, (event_id, (doc.name, line_of(node))))
+                if first[0] != event_id:
+                    doc.report(
+                        node,
+                        f"'{word}' names both event '{first[0]}' ({_where(first[1], doc)}) and "
+                        f"'{event_id}' — the bot could not tell which is meant; keep it on one "
+                        "of them only",
+                    )
+
+
+def _where(first: tuple[str, int], doc: Doc) -> str:
+    """ "line 12" in the same file, "data/events/2017.yaml line 12" in another."""
+    name, line = first
+    return f"line {line}" if name == doc.name else f"{name} line {line}"
+
+
+class _Shared:
+    """One copy of each equal value among the events: texts, sets of translations, dates, id
+    lists, facts. Copied events (the benchmark's synthetic catalog, a festival every year) then
+    cost no memory for their copies, and fewer objects to read from the compiled data. Safe
+    because every one of them is immutable once loaded (frozen dataclasses, tuples, strings;
+    nothing writes into a Localized)."""
+
+    def __init__(self) -> None:
+        self.values: dict[object, object] = {}
+        self.localized: dict[object, Localized] = {}
+
+    def one(self, value: _Value) -> _Value:
+        return cast(_Value, self.values.setdefault(value, value))
+
+    def texts(self, values: Localized) -> Localized:
+        key = tuple(values.items())
+        found = self.localized.get(key)
+        if found is None:
+            found = self.localized[key] = {lang: self.one(text) for lang, text in values.items()}
+        return found
+
+    def event(self, event: Event) -> Event:
+        one = self.one
+        return replace(
+            event,
+            start=one(event.start),
+            end=one(event.end) if event.end is not None else None,
+            categories=one(event.categories),
+            cities=one(event.cities),
+            mentions=one(event.mentions),
+            people=one(event.people),
+            organisations=one(event.organisations),
+            facts=one(event.facts),
+            roles=one(event.roles),
+            section=one(event.section),
+            title=self.texts(event.title),
+            summary=self.texts(event.summary),
+            short_title=self.texts(event.short_title),
+            source=one(event.source),
+        )
+
+
+_Value = TypeVar("_Value")
 
 
 class _EventReader:

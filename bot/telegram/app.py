@@ -35,7 +35,7 @@ from telegram.request import HTTPXRequest
 
 from bot import logs as bot_logs
 from bot.answering import Answerer
-from bot.config import Settings
+from bot.config import COMPILED_DIR, Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
 from bot.inbox import Inbox
 from bot.missed import MissedLog
@@ -425,7 +425,11 @@ def run(settings: Settings) -> int:
     from bot.catalog import DataError  # here: a bad token fails before loading
 
     try:
-        reloader = DataReloader(settings.data_dir, fallback_dir=settings.state_dir / FALLBACK_DIR)
+        reloader = DataReloader(
+            settings.data_dir,
+            fallback_dir=settings.state_dir / FALLBACK_DIR,
+            compiled_dir=settings.state_dir / COMPILED_DIR,
+        )
     except DataError as exc:
         return fail(f"the data in {settings.data_dir} has problems:\n{exc}", 1)
     application = build_application(settings, reloader)

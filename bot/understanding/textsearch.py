@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -44,16 +45,25 @@ class EventTexts:
     ) -> None:
         self.vocabulary = vocabulary
         self.min_coverage = min_coverage
-        index: dict[str, set[str]] = defaultdict(set)
-        for event in catalog.events:
-            for word in _words(_texts(event)):
-                if len(word) < _MIN_LENGTH or vocabulary.is_function_word(word):
-                    continue
-                for key in self._keys(word):
-                    index[key].add(event.id)
+        index: dict[str, set[int]] = defaultdict(set)
+        folded: dict[str, list[str]] = {}  # each distinct text folded once (copies share one)
+        keys: dict[str, set[str]] = {}  # each distinct word's index keys (none: not indexed)
+        for position, event in enumerate(catalog.events):
+            for word in _words(_texts(event), folded):
+                word_keys = keys.get(word)
+                if word_keys is None:
+                    indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(word)
+                    keys[word] = word_keys = self._keys(word) if indexed else set()
+                for key in word_keys:
+                    index[key].add(position)
         limit = max(1, int(len(catalog.events) * max_share))
-        self.index: dict[str, frozenset[str]] = {
-            key: frozenset(ids) for key, ids in index.items() if len(ids) <= limit
+        # Events by position in the catalog, 4 bytes each: at 100,000 events the word -> events
+        # table holds millions of entries, ten times smaller so than as sets of ids.
+        self._ids = tuple(event.id for event in catalog.events)
+        self.index: dict[str, array[int]] = {
+            key: array("I", sorted(positions))
+            for key, positions in index.items()
+            if len(positions) <= limit
         }
         self.common = frozenset(key for key, ids in index.items() if len(ids) > limit)
         by_prefix: dict[str, list[str]] = defaultdict(list)
@@ -72,6 +82,14 @@ class EventTexts:
             and not any(k in self.index or k in self.common for k in self._relatives(w))
             for w in words
         )
+
+    def _events_of(self, key: str) -> frozenset[str]:
+        """Ids of the events whose texts hold the index key."""
+        positions = self.index.get(key)
+        if not positions:
+            return frozenset()
+        ids = self._ids
+        return frozenset([ids[position] for position in positions])
 
     def _keys(self, word: str) -> set[str]:
         return {word, *self.vocabulary.stems(word)}
@@ -101,11 +119,11 @@ class EventTexts:
         for word in dict.fromkeys(w for w in words if len(w) >= _MIN_LENGTH and w.isalpha()):
             if word in self.common:
                 continue
-            exact = self.index.get(word, frozenset())
+            exact = self._events_of(word)
             stemmed: set[str] = set()
             for key in self._relatives(word) - {word}:
                 if key not in self.common:
-                    stemmed |= self.index.get(key, frozenset())
+                    stemmed |= self._events_of(key)
             stemmed -= exact
             if not exact and not stemmed:
                 total += unknown_weight
@@ -144,8 +162,15 @@ def _texts(event: Event) -> Iterable[str]:
     yield event.source
 
 
-def _words(texts: Iterable[str]) -> set[str]:
-    return {word for text in texts for word in fold(text).split()}
+def _words(texts: Iterable[str], folded: dict[str, list[str]]) -> set[str]:
+    """The folded words of the texts; `folded` remembers each text's words across events."""
+    words: set[str] = set()
+    for text in texts:
+        split = folded.get(text)
+        if split is None:
+            folded[text] = split = fold(text).split()
+        words.update(split)
+    return words
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s])")

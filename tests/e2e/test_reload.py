@@ -53,7 +53,9 @@ async def test_edits_go_live_and_broken_edits_reach_the_admins_not_the_users(
     api: BotApiServer, data: Path, state_dir: Path
 ) -> None:
     settings = dataclasses.replace(settings_for(api, state_dir), admin_ids=frozenset({ADMIN}))
-    reloader = DataReloader(data, fallback_dir=state_dir / "last-good-data", settle_seconds=0)
+    reloader = DataReloader(
+        data, fallback_dir=state_dir / "last-good-data", settle_seconds=0, poll_seconds=0
+    )
     app = build_application(settings, reloader, watch_seconds=0.2)
     user = api.user(301, "Nurlan", "en")
     admin = api.user(ADMIN, "Curator", "en")
