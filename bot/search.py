@@ -29,9 +29,7 @@ class EventIndex:
         # that order: a result read out touches each of its ids (its reference count), and the
         # catalog's own id strings lie wherever parsing (and sorting) left them, so reading
         # 80,000 ids took 10 ms where these, side by side in memory, take 2.
-        self.ids: tuple[str, ...] = tuple(_copy(event.id) for event in catalog.events)
-        self.order = {event_id: rank for rank, event_id in enumerate(self.ids)}
-        self.all_ids = frozenset(self.order)
+        self._name_events(tuple(_copy(event.id) for event in catalog.events))
         self.everything: Bits = (1 << len(self.ids)) - 1
         by_year: dict[int, list[int]] = defaultdict(list)
         by_start_year: dict[int, list[int]] = defaultdict(list)
@@ -103,7 +101,6 @@ class EventIndex:
         self.planned = _bits_of(planned, size)
         self._widen(catalog, _bit_sets(by_country, size))
         self.years = sorted(self.by_year)
-        self._last_read: tuple[Bits, tuple[str, ...]] = (0, ())
         # for periods anchored on events or months: each event's start and end, by rank
         self._starts = [_start_key(event) for event in catalog.events]
         self._ends = [_end_key(event) for event in catalog.events]
@@ -111,6 +108,24 @@ class EventIndex:
         self._end_months = [
             ((e.end or e.start).year, (e.end or e.start).month) for e in catalog.events
         ]
+
+    def _name_events(self, ids: tuple[str, ...]) -> None:
+        self.ids = ids
+        self.order = {event_id: rank for rank, event_id in enumerate(ids)}
+        self.all_ids = frozenset(self.order)
+        self._last_read: tuple[Bits, tuple[str, ...]] = (0, ())
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (bot/compiled.py) without the copied ids: pickle lays the catalog's own ids
+        side by side anyway, so a loaded engine uses those and holds no second copy."""
+        state = dict(self.__dict__)
+        for name in ("ids", "order", "all_ids", "_last_read"):
+            del state[name]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
+        self._name_events(tuple(event.id for event in self.catalog.events))
 
     def _widen(self, catalog: Catalog, by_country: dict[str, Bits]) -> None:
         """Broader names cover narrower ones: a category its sub-kinds (music its concerts), a
