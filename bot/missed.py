@@ -117,6 +117,9 @@ class MissedLog:
         self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Records are appended and read back only by /missed: a small page cache does, as in
+        # the inbox (SQLite's default of 2 MB grew with the log: RSS crept under a long load).
+        self._db.execute("PRAGMA cache_size=-256")
         with self._connect() as db:
             db.executescript(_SCHEMA)
         self.purge()
