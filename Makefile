@@ -29,9 +29,10 @@ test: $(STAMP)
 	$(BIN)/python -m bot evaluate tests/dialogues_blind.yaml --min 0.90 > /dev/null
 	$(BIN)/python -m pytest -n auto
 
-# The inner loop: the unit tests only (no end-to-end tests), on every core.
+# The inner loop: the unit tests only (no end-to-end tests), on every core, each property test
+# with a third of its examples (tests/examples.py); `make test` runs them all.
 unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not e2e" -n auto
+	PROPERTY_SCALE=0.3 $(BIN)/python -m pytest -m "not e2e" -n auto
 
 check-data: $(STAMP)
 	$(BIN)/python -m bot check-data

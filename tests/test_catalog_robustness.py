@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.catalog import check_data
+from tests.examples import examples
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 FILES = ["events.yaml", "lexicon/places.yaml", "lexicon/months.yaml", "locales/ru.yaml"]
@@ -36,7 +37,7 @@ def edits(draw: st.DrawFn) -> tuple[str, str]:
     return name, "".join(lines)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits())
 def test_any_edit_gives_problems_with_a_real_place_or_a_clean_load(edit: tuple[str, str]) -> None:
     name, text = edit

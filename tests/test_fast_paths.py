@@ -20,6 +20,7 @@ from bot.catalog.locales import placeholders
 from bot.rendering.texts import Texts, _Lenient
 from bot.text import strip_accents
 from bot.understanding.normalise import _CYRILLIC_TO_LATIN, fold, fold_both, transliterate
+from tests.examples import examples
 
 _PLAIN_VARIANTS = (
     (re.compile(r"(?<=[a-z])j(?=[aeiou])"), "y"),
@@ -59,7 +60,7 @@ TYPED = st.text(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(TYPED)
 def test_fold_is_the_plain_definition(text: str) -> None:
     assert fold(text) == plain_fold(text)
@@ -67,7 +68,7 @@ def test_fold_is_the_plain_definition(text: str) -> None:
     assert fold_both(text) == (plain_fold(text), plain_fold(text, variants=False))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(TYPED)
 def test_accents_and_cyrillic_as_defined(text: str) -> None:
     assert strip_accents(text) == plain_strip_accents(text)

@@ -8,7 +8,6 @@ properties meet the list, count, card and no-match paths, not only the out-of-sc
 
 from __future__ import annotations
 
-import os
 from functools import cache
 
 import pytest
@@ -20,11 +19,11 @@ from bot.answering import MAX_QUESTION_CHARS, Answer, Answerer
 from bot.catalog.model import LANGUAGES, Catalog
 from bot.rendering import render_html
 from tests.botapi.telegram_html import parse_html, utf16_length
+from tests.examples import examples
 
 TELEGRAM_LIMIT = 4096
 PROPERTY_SETTINGS = settings(
-    # PROPERTY_EXAMPLES=5000 for a deeper hunt; 200 keeps the suite quick.
-    max_examples=int(os.environ.get("PROPERTY_EXAMPLES", "200")),
+    max_examples=examples(200),  # tests/examples.py: fewer in `make unit`, more for a hunt
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -20,6 +20,7 @@ from bot.catalog import load_catalog
 from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
 from bot.search import EventIndex
 from bot.understanding.query import Period, Query
+from tests.examples import examples
 
 SIZE = 400
 
@@ -251,7 +252,7 @@ def _queries() -> st.SearchStrategy[Query]:
     )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(200), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_indexed_search_is_the_brute_force_filter(data: st.DataObject) -> None:
     query = data.draw(_queries())
