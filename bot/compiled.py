@@ -30,14 +30,13 @@ import os
 import pickle
 import re
 import struct
-import sys
 from collections.abc import Iterator
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from bot.answering import Answerer
-from bot.sealed import HEADER, read_sealed, write_sealed
+from bot.catalog import load_catalog
+from bot.sealed import HEADER, code_version, read_sealed, write_sealed
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +47,8 @@ MAGIC = b"KGBEIDX\0"
 _HEADER = HEADER  # magic, format, payload length, blake2b-256 (bot/sealed.py)
 SUFFIX = ".idx"
 STAMP_SUFFIX = ".stamp"  # holds the content key of the files as a stat saw them
+EVENTS_SUBFOLDER = "events"
+"""Where each event file's validated events are kept (bot/catalog/event_cache.py)."""
 _HEX_KEY = re.compile(r"[0-9a-f]{40}")
 KEEP = 3
 """Compiled files kept: the current data's and the last few (a fallback copy, a revert)."""
@@ -56,7 +57,6 @@ KEEP_STAMPS = 10  # a few bytes each: data/ and its last good copy, each after a
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".bak")
 """Editors' swap and backup files: not data, not part of the key (as for reloading)."""
 
-_PACKAGE = Path(__file__).resolve().parent
 
 
 def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
@@ -76,8 +76,8 @@ def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
     if cached is not None:
         _remember_key(cache_dir, stamp, key)
         return cached
-    with _collector_paused():
-        answerer = Answerer.from_directory(data_dir)
+    with _collector_paused():  # only the event files edited since are read (event_cache.py)
+        answerer = Answerer(load_catalog(data_dir, cache_dir / EVENTS_SUBFOLDER))
     if data_key(data_dir) == key and stamp_key(data_dir) == stamp:  # not edited meanwhile
         write_compiled(path, answerer)
         _remember_key(cache_dir, stamp, key)
@@ -139,18 +139,6 @@ def data_key(data_dir: Path) -> str:
         digest.update(relative.encode())
         digest.update(struct.pack("<Q", len(content)))
         digest.update(content)
-    return digest.hexdigest()
-
-
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A hash of the bot's own source and the Python running it: a compiled file from other
-    code, whose classes may differ, gets another name and is never read."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{FORMAT} {sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

@@ -16,8 +16,10 @@ import hashlib
 import os
 import pickle
 import struct
+import sys
 import tempfile
 from enum import Enum
+from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
@@ -46,6 +48,7 @@ _ALLOWED_GLOBALS = {
 }
 
 _CHUNK = 1 << 20
+_PACKAGE = Path(__file__).resolve().parent
 
 _Value = TypeVar("_Value")
 
@@ -98,6 +101,18 @@ def read_sealed(file: BinaryIO, magic: bytes, version: int, kind: type[_Value]) 
     if not isinstance(value, kind):
         raise ValueError(f"holds a {type(value).__name__}, not a {kind.__name__}")
     return value
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the bot's own source and the Python running it: a compiled file from other
+    code, whose classes may differ, gets another name and is never read."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 class _RestrictedUnpickler(pickle.Unpickler):
