@@ -78,7 +78,7 @@ def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
         return cached
     with _collector_paused():  # only the event files edited since are read (event_cache.py)
         answerer = Answerer(load_catalog(data_dir, cache_dir / EVENTS_SUBFOLDER))
-    if data_key(data_dir) == key and stamp_key(data_dir) == stamp:  # not edited meanwhile
+    if stamp_key(data_dir) == stamp:  # not edited meanwhile (a stat each, see stamp_key)
         write_compiled(path, answerer)
         _remember_key(cache_dir, stamp, key)
     return answerer

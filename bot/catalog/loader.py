@@ -233,8 +233,6 @@ class _Loader:
         categories = [_french_names(category) for category in categories]
         people = [_french_names(person) for person in people]
         organisations = [_french_names(organisation) for organisation in organisations]
-        shared = _Shared()
-        events = [shared.event(event) for event in events]  # French spacing done per file
         topics = [_french_topic(topic) for topic in topics]
         locales["fr"] = {key: french_spacing(text) for key, text in locales.get("fr", {}).items()}
         catalog = Catalog(
@@ -691,9 +689,11 @@ class _Loader:
         return [f"{EVENTS_FOLDER}/{name}" for name in names]
 
     def event_list(self, doc: Doc, value: Node, refs: _Refs, seed: str | None) -> list[ReadEvent]:
-        """One file's `events:` list: each valid event (French spacing done) with its id's line
-        and its aliases; ids used twice are checked by `_EventRun.add`."""
+        """One file's `events:` list: each valid event (French spacing done, equal values held
+        once) with its id's line and its aliases; ids used twice are checked by
+        `_EventRun.add`."""
         items = doc.sequence(value, "'events:'")
+        shared = _Shared()  # per file: what a reload reads back from the cache is shared already
         found: list[ReadEvent] = []
         for item in items or []:
             rec = doc.record(item, label(item, "event"), EVENT_KEYS, EVENT_REQUIRED)
@@ -704,7 +704,7 @@ class _Loader:
             if event is None:
                 continue
             aliases = tuple((word, line_of(node)) for word, node in reader.aliases)
-            found.append(ReadEvent(_french_event(event), rec.line("id"), aliases))
+            found.append(ReadEvent(shared.event(_french_event(event)), rec.line("id"), aliases))
         return found
 
     def topics(self, doc: Doc, node: Node, seed: str | None) -> list[Topic] | None:
@@ -861,11 +861,12 @@ def _where(first: tuple[str, int], doc: Doc) -> str:
 
 
 class _Shared:
-    """One copy of each equal value among the events: texts, sets of translations, dates, id
-    lists, facts. Copied events (the benchmark's synthetic catalog, a festival every year) then
-    cost no memory for their copies, and fewer objects to read from the compiled data. Safe
-    because every one of them is immutable once loaded (frozen dataclasses, tuples, strings;
-    nothing writes into a Localized)."""
+    """One copy of each equal value among the events of a file: texts, sets of translations,
+    dates, id lists, facts. Copied events (the benchmark's synthetic catalog, a festival every
+    year) then cost no memory for their copies, and fewer objects to read from the compiled
+    data. Per file, not across files: a file's cached events are read back shared, and a reload
+    after an edit pays for the edited file only. Safe because every one of them is immutable
+    once loaded (frozen dataclasses, tuples, strings; nothing writes into a Localized)."""
 
     def __init__(self) -> None:
         self.values: dict[object, object] = {}
