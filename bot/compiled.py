@@ -58,7 +58,6 @@ IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".bak")
 """Editors' swap and backup files: not data, not part of the key (as for reloading)."""
 
 
-
 def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
     """The Answerer for data/: the compiled one when there is one for exactly these files and
     this code, else built from data/ (and compiled for next time).
