@@ -13,10 +13,30 @@ import re
 import unicodedata
 
 
+class _AccentFree(dict[int, str]):
+    """Code point -> its NFKD decomposition without combining marks, worked out on first use.
+
+    Per character is the same as per text: NFKD decomposes each character on its own and only
+    reorders combining marks, which are all dropped.
+    """
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if code < _CACHED_BELOW:  # alphabets people type; a flood of rare symbols stays out
+            self[code] = stripped
+        return stripped
+
+
+_CACHED_BELOW = 0x3000
+_ACCENT_FREE = _AccentFree()
+
+
 def strip_accents(text: str) -> str:
     """ "Liège" -> "Liege": the combining marks after NFKD decomposition dropped."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text
+    return text.translate(_ACCENT_FREE)
 
 
 def same_name(text: str) -> str:

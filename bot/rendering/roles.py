@@ -54,10 +54,13 @@ def role_label(texts: Texts, role: Role, how_many: int, *, planned: bool = False
 
 def involved(catalog: Catalog, event: Event, language: str) -> list[tuple[Role, list[str]]]:
     """(role, names in the reply's language) for each role the event has, in ROLE_ORDER."""
+    by_role: dict[Role | None, list[str]] = {}
+    for who in (*event.people, *event.organisations):  # each one's role looked up once
+        by_role.setdefault(event.role_of(who), []).append(who)
     groups: list[tuple[Role, list[str]]] = []
     for role in ROLE_ORDER:
         names = []
-        for who in event.with_role(role):
+        for who in by_role.get(role, ()):
             kind = "person" if who in event.people else "organisation"
             entity = catalog.entity(kind, who)
             names.append(entity.name(language) if entity else who)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from string import Formatter
 
 from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog
 from bot.catalog.plurals import plural_category
@@ -34,7 +33,11 @@ class Texts:
         if template is None:
             log.warning("missing interface text %r", key)
             return key
-        return Formatter().vformat(template, (), _Lenient(values))
+        if "{" not in template and "}" not in template:
+            return template
+        # str.format_map, not string.Formatter().vformat: the same fields and the same lenient
+        # lookup of a missing name, about five times cheaper (it runs for every line shown)
+        return template.format_map(_Lenient(values))
 
     def _template(self, key: str, count: object) -> str | None:
         if isinstance(count, int) and not isinstance(count, bool):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, DamerauLevenshtein
@@ -56,7 +57,7 @@ def find_matches(
     span = min(vocabulary.max_words, len(words))
 
     def free(i: int, n: int) -> bool:
-        return all(j not in used for j in range(i, i + n))
+        return used.isdisjoint(range(i, i + n))
 
     def claim(match: Match) -> None:
         found.append(match)
@@ -173,6 +174,25 @@ def _word_by_word(
     )
 
 
+# Typo candidates per vocabulary and (length, edits): a handful of lists, built on first use
+# instead of on every fuzzy lookup; dropped with the vocabulary (a reload builds a new one).
+_CANDIDATES: WeakKeyDictionary[Vocabulary, dict[tuple[int, int], tuple[str, ...]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _candidates(vocabulary: Vocabulary, length: int, edits: int) -> tuple[str, ...]:
+    lists = _CANDIDATES.get(vocabulary)
+    if lists is None:
+        lists = _CANDIDATES[vocabulary] = {}
+    found = lists.get((length, edits))
+    if found is None:
+        found = tuple(vocabulary.plain_keys_near_length(length, edits))
+        if found:  # a pasted 4,000-letter "word" finds nothing and leaves nothing behind
+            lists[(length, edits)] = found
+    return found
+
+
 def _fuzzy(
     text: str,
     start: int,
@@ -186,7 +206,7 @@ def _fuzzy(
         return None
     hits = process.extract(
         text,
-        vocabulary.plain_keys_near_length(len(text), edits),
+        _candidates(vocabulary, len(text), edits),
         scorer=distance,
         score_cutoff=edits,
         limit=6,

@@ -19,14 +19,17 @@ _CYRILLIC_TO_LATIN = {
     "я": "ya", "і": "i", "ї": "i", "є": "e", "ґ": "g",
 }  # fmt: skip
 
+_TRANSLITERATION = str.maketrans(_CYRILLIC_TO_LATIN)
+
 # Spellings people use when typing Russian in Latin letters, folded onto the transliteration above.
+# Each with the letter it rewrites, so a text without that letter skips the pattern.
 _LATIN_VARIANTS = (
-    (re.compile(r"(?<=[a-z])j(?=[aeiou])"), "y"),  # brjussel -> bryussel
-    (re.compile(r"(?<=[aeiouy])j(?![aeiou])"), "i"),  # skripachej -> skripachei (й)
-    (re.compile(r"x"), "ks"),
-    (re.compile(r"w"), "v"),
-    (re.compile(r"c(?=[eiy])"), "ts"),  # koncerty -> kontserty (after 'ts' rule below too)
-    (re.compile(r"c(?![h])"), "k"),
+    ("j", re.compile(r"(?<=[a-z])j(?=[aeiou])"), "y"),  # brjussel -> bryussel
+    ("j", re.compile(r"(?<=[aeiouy])j(?![aeiou])"), "i"),  # skripachej -> skripachei (й)
+    ("x", re.compile(r"x"), "ks"),
+    ("w", re.compile(r"w"), "v"),
+    ("c", re.compile(r"c(?=[eiy])"), "ts"),  # koncerty -> kontserty (after 'ts' rule below too)
+    ("c", re.compile(r"c(?![h])"), "k"),
 )
 
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -36,7 +39,7 @@ KYRGYZ_LETTERS = re.compile(r"[ңөүҢӨҮ]")
 
 def transliterate(text: str) -> str:
     """Cyrillic letters to Latin, everything else untouched; expects lowercase input."""
-    return "".join(_CYRILLIC_TO_LATIN.get(ch, ch) for ch in text)
+    return text.translate(_TRANSLITERATION)
 
 
 def fold(text: str, *, variants: bool = True) -> str:
@@ -45,13 +48,31 @@ def fold(text: str, *, variants: bool = True) -> str:
     With `variants`, Latin spellings of Russian sounds are unified (c -> k/ts, x -> ks, w -> v),
     so that "koncerty" meets "концерты"; typo matching uses the plain form without them.
     """
+    latin = _latin(text)
+    return _words_of(_with_variants(latin) if variants else latin)
+
+
+def fold_both(text: str) -> tuple[str, str]:
+    """`fold(text)` and `fold(text, variants=False)`, sharing the work they have in common."""
+    latin = _latin(text)
+    return _words_of(_with_variants(latin)), _words_of(latin)
+
+
+def _latin(text: str) -> str:
     lowered = unicodedata.normalize("NFC", text).casefold()
     # Keep Kyrgyz letters intact through accent stripping (ө, ү decompose otherwise differently).
     latin = transliterate(lowered)
-    latin = strip_accents(latin).replace("ß", "ss")
-    if variants:
-        for pattern, replacement in _LATIN_VARIANTS:
+    return strip_accents(latin).replace("ß", "ss")
+
+
+def _with_variants(latin: str) -> str:
+    for letter, pattern, replacement in _LATIN_VARIANTS:
+        if letter in latin:
             latin = pattern.sub(replacement, latin)
+    return latin
+
+
+def _words_of(latin: str) -> str:
     return _NON_WORD.sub(" ", latin).strip()
 
 

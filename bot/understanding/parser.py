@@ -12,7 +12,7 @@ from bot.catalog.model import Catalog
 from bot.understanding.exclusion import split_exclusions
 from bot.understanding.language import LanguageDetector
 from bot.understanding.matching import Match, find_matches
-from bot.understanding.normalise import CYRILLIC, fold
+from bot.understanding.normalise import CYRILLIC, fold, fold_both
 from bot.understanding.query import Period, Query
 from bot.understanding.vocabulary import Sense, Vocabulary
 
@@ -93,12 +93,13 @@ class Understander:
 
     def understand(self, text: str) -> Query:
         language = self.detector.by_markers(text)
-        words = fold(text).split()[:MAX_WORDS]
+        folded, plain = fold_both(text)
+        words = folded.split()[:MAX_WORDS]
         if not words:
             return Query(intent="help", language=language, confidence=0.0)
 
         years, days_at, taken = self._numbers(words)
-        plain_words = fold(text, variants=False).split()[:MAX_WORDS]
+        plain_words = plain.split()[:MAX_WORDS]
         matches = find_matches(
             words,
             plain_words,
@@ -120,7 +121,7 @@ class Understander:
             self._build(text, language, words, years, days_at, variant, introduced)
             for variant in _rival_readings(matches)
         )
-        return replace(query, alternatives=alternatives)
+        return replace(query, alternatives=alternatives) if alternatives else query
 
     # --- numbers -------------------------------------------------------------------------
 
