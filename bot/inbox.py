@@ -22,6 +22,7 @@ from pathlib import Path
 
 PENDING, DONE, STALE = 0, 1, 2
 KEEP_DONE_SECONDS = 86_400.0
+CACHE_KIB = 256
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS updates (
@@ -56,6 +57,9 @@ class Inbox:
         self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Rows are appended and found by key: a small page cache does (SQLite's default of
+        # 2 MB filled up as a day of done rows piled up).
+        self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         with self._lock, self._db:
             self._db.executescript(_SCHEMA)
             (self._pending,) = self._db.execute(
@@ -91,10 +95,15 @@ class Inbox:
 
     def done(self, update_id: int) -> None:
         """Mark an update answered (its text is dropped). Unknown ids are ignored."""
+        self.done_all((update_id,))
+
+    def done_all(self, update_ids: Iterable[int]) -> None:
+        """Mark several updates answered in one commit (a commit per update cost more than
+        the update's own bookkeeping under load). Unknown ids are ignored."""
         with self._lock, self._db:
-            cursor = self._db.execute(
+            cursor = self._db.executemany(
                 "UPDATE updates SET state = ?, body = NULL WHERE update_id = ? AND state = ?",
-                (DONE, update_id, PENDING),
+                ((DONE, update_id, PENDING) for update_id in update_ids),
             )
             self._pending -= cursor.rowcount
 

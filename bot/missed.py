@@ -18,7 +18,7 @@ import re
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -117,6 +117,9 @@ class MissedLog:
         self._db = sqlite3.connect(path, timeout=5, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        # Records are appended and read back only by /missed: a small page cache does, as in
+        # the inbox (SQLite's default of 2 MB grew with the log: RSS crept under a long load).
+        self._db.execute("PRAGMA cache_size=-256")
         with self._connect() as db:
             db.executescript(_SCHEMA)
         self.purge()
@@ -150,28 +153,50 @@ class MissedLog:
         Returns:
             True when it was recorded as a miss.
         """
+        row = self._row(question, language, intent, matched, confidence, when)
+        self._insert([row])
+        return row[5] == 0
+
+    def record_answers(self, answers: Sequence[tuple[Answer, datetime]]) -> None:
+        """`record_answer` for several (answer, when) pairs in one commit: the Telegram
+        adapter collects the questions of a moment and writes them together. Never raises."""
+        rows = [
+            self._row(a.question, a.language, a.intent.value, len(a.event_ids), a.confidence, when)
+            for a, when in answers
+        ]
+        if rows:
+            self._insert(rows)
+
+    def _row(
+        self,
+        question: str,
+        language: str,
+        intent: str,
+        matched: int,
+        confidence: float,
+        when: datetime | None,
+    ) -> tuple[str, str, str, int, float, int, str | None]:
         moment = _utc(when)
         missed = is_miss(intent, matched, confidence, threshold=self.threshold)
-        text = _clean(question) if missed else None
+        return (
+            _iso(moment),
+            language[:16],
+            intent[:32],
+            max(0, matched),
+            float(confidence),
+            0 if missed else 1,
+            _clean(question) if missed else None,
+        )
+
+    def _insert(self, rows: list[tuple[str, str, str, int, float, int, str | None]]) -> None:
+        moment = _parse(max(row[0] for row in rows))
         try:
             with self._connect() as db:
-                db.execute(
-                    "INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        _iso(moment),
-                        language[:16],
-                        intent[:32],
-                        max(0, matched),
-                        float(confidence),
-                        0 if missed else 1,
-                        text,
-                    ),
-                )
+                db.executemany("INSERT INTO questions VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             if self._last_purge is None or moment - self._last_purge > timedelta(days=1):
                 self.purge(now=moment)
         except sqlite3.Error as error:
             log.warning("could not record a question in %s: %s", self.path, error)
-        return missed
 
     def record_answer(self, answer: Answer, when: datetime | None = None) -> bool:
         """`record` for an Answer to a typed question (its `question` is the text as typed)."""

@@ -116,3 +116,26 @@ def test_the_saved_file_is_read_once_so_forget_leaves_no_copy_on_disk(tmp_path: 
     assert not path.exists()  # in memory only while the bot runs
     again.forget(5, 5)
     assert again.get((5, 5)) == Conversation() and again.of_message(5, 40) is None
+
+
+def test_chats_silent_past_the_timeout_are_dropped_not_only_when_they_come_back() -> None:
+    clock = Clock()
+    store = ConversationStore(1800, clock=clock)
+    for chat in range(50):
+        store.put((chat, chat), said("en", "a"), message_id=1)
+    clock.now += 1000
+    store.put((100, 100), said("en", "b"))
+    assert len(store) == 51  # still within the 30 minutes
+    clock.now += 801
+    store.put((101, 101), said("en", "c"))  # anyone talking sweeps the silent ones
+    assert len(store) == 2
+    assert store.get((100, 100)).listed == ("b",)
+    assert store.of_message(7, 1) == said("en", "a")  # a reply names its message: kept
+
+
+def test_what_is_read_back_is_what_was_stored() -> None:
+    store = ConversationStore(1800, clock=Clock())
+    kept = Conversation(listed=("a", "b", "c"), page=1, card="b", language="ky")
+    store.put((5, 5), kept, message_id=9)
+    assert store.get((5, 5)) == kept
+    assert store.of_message(5, 9) == kept

@@ -58,3 +58,17 @@ def test_updates_that_waited_too_long_are_counted_not_answered(tmp_path: Path) -
     assert recovered.stale == 1 and inbox.stale_total == 1
     assert inbox.counts() == {"pending": 1, "done": 0, "stale": 1}
     assert inbox.pending == 1
+
+
+def test_updates_marked_done_together_are_not_answered_again_after_a_crash(
+    tmp_path: Path,
+) -> None:
+    inbox = Inbox(tmp_path / "inbox.sqlite3", stale_after=900, clock=Clock())
+    inbox.add((n, body(n)) for n in range(1, 7))
+    inbox.done_all([2, 4, 4, 99])  # a repeat and an unknown id change nothing
+    inbox.done_all([5])
+    assert inbox.pending == 3
+    inbox.close()
+
+    again = Inbox(tmp_path / "inbox.sqlite3", stale_after=900, clock=Clock())
+    assert [update_id for update_id, _ in again.recover().updates] == [1, 3, 6]

@@ -64,6 +64,14 @@ def chunks(text: str, limit: int = MessageLimit.MAX_TEXT_LENGTH - 96) -> list[st
     return [piece for piece in pieces if piece.strip()] or ["…"]
 
 
+async def _questions_written(context: BotContext) -> None:
+    """The questions still waiting to be written (bot/telegram/question_log.py), written: the
+    figures then count every question asked before the command."""
+    question_log = context.services.question_log
+    if question_log is not None:
+        await question_log.flush()
+
+
 def days_argument(args: list[str] | None, default: int) -> int:
     """`/missed 90` looks 90 days back; anything else is the default."""
     if args and args[0].isdigit():
@@ -109,6 +117,7 @@ class Admin:
         if self.missed_log is None:
             text = words.get("tg_admin_log_off")
         else:
+            await _questions_written(context)
             groups = await asyncio.to_thread(self.missed_log.top_missed, MISSED_LIMIT, days)
             text = format_missed(groups, days, words)
         await self._reply(update, context, text)
@@ -120,6 +129,7 @@ class Admin:
         if self.missed_log is None:
             text = words.get("tg_admin_log_off")
         else:
+            await _questions_written(context)
             text = format_stats(await asyncio.to_thread(self.missed_log.stats, days), words)
         conditions = self.conditions()
         if conditions:

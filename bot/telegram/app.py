@@ -55,10 +55,12 @@ from bot.telegram import (
     timeline,
 )
 from bot.telegram.admin import Admin, only_admins
+from bot.telegram.application import BotApplication
+from bot.telegram.connections import TakingTurns
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit
-from bot.telegram.intake import mark_done, open_inbox, replay
+from bot.telegram.intake import DoneMarks, open_inbox, replay
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
 from bot.telegram.live import FreshDataUpdateProcessor, LiveData
@@ -66,6 +68,7 @@ from bot.telegram.liveness import Liveness
 from bot.telegram.menus import set_command_menus
 from bot.telegram.news_feature import build_news
 from bot.telegram.polling import PollingBot
+from bot.telegram.question_log import QuestionLog
 from bot.telegram.resilience import PatientRateLimiter
 from bot.telegram.webhook import run_webhook
 from bot.user_prefs import UserPrefs
@@ -114,14 +117,15 @@ def polling_bot(
     read_timeout: float = READ_TIMEOUT_SECONDS,
     inbox: Inbox | None = None,
 ) -> PollingBot:
-    """The bot object, built as ApplicationBuilder would (the same connection pools), but a
-    PollingBot: one update that does not parse cannot wedge polling (bot/telegram/polling.py)."""
+    """The bot object, built as ApplicationBuilder would, but a PollingBot: one update that
+    does not parse cannot wedge polling (bot/telegram/polling.py); and its requests take turns
+    on a few connections, not 256 (bot/telegram/connections.py)."""
     base_url = api_base_url or "https://api.telegram.org/bot"
     return PollingBot(
         token=token,
         base_url=base_url,
         base_file_url=file_url_for(base_url),
-        request=HTTPXRequest(connection_pool_size=256, read_timeout=read_timeout),
+        request=TakingTurns(read_timeout=read_timeout),
         get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=read_timeout),
         rate_limiter=PatientRateLimiter(),
         inbox=inbox,
@@ -199,6 +203,8 @@ def build_application(
         await subscriptions.stop()
 
     async def post_shutdown(application: BotApp) -> None:
+        if done_marks is not None:
+            done_marks.flush()  # the updates that finished in the last turn of the loop
         await subscriptions.stop()  # when post_stop did not run (tests drive the steps)
         for name in ("watch", "heartbeat"):
             task = background.pop(name, None)
@@ -208,15 +214,18 @@ def build_application(
                     await task
         if tasks:
             await asyncio.gather(*tasks, return_exceptions=True)
+        if question_log is not None:
+            await question_log.flush()
         evening.close()
         conversations.save(settings.state_dir / CONVERSATIONS_FILE)
 
     background: dict[str, asyncio.Task[None]] = {}
-    processor = FreshDataUpdateProcessor(
-        live, report_later, mark_done(inbox) if inbox is not None else None
-    )
+    done_marks = DoneMarks(inbox) if inbox is not None else None
+    question_log = QuestionLog(missed) if missed is not None else None
+    processor = FreshDataUpdateProcessor(live, report_later, done_marks)
     builder = (
         Application.builder()
+        .application_class(BotApplication)  # no ids collected for a persistence we lack
         .bot(polling_bot(token, settings.api_base_url, read_timeout, inbox))
         .context_types(CONTEXT_TYPES)
         .concurrent_updates(processor)
@@ -236,7 +245,7 @@ def build_application(
     conversations = ConversationStore(settings.conversation_minutes * 60, clock=clock)
     conversations.load(settings.state_dir / CONVERSATIONS_FILE)
     application.bot_data.services = Services(
-        live, languages, missed, random.Random(), token, conversations
+        live, languages, missed, random.Random(), token, conversations, question_log
     )
     application.bot_data.news = subscriptions
     application.bot_data.evening = evening

@@ -31,6 +31,7 @@ from bot.telegram.evening import EveningKit, topic_of
 from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
 from bot.telegram.news_keyboards import with_calendar
+from bot.telegram.question_log import QuestionLog
 
 if TYPE_CHECKING:
     from bot.telegram.news_feature import TelegramNews
@@ -57,6 +58,8 @@ class Services:
     rng: random.Random
     token: str
     conversations: ConversationStore
+    question_log: QuestionLog | None = None
+    """Where typed questions go on their way to `missed` (None without a missed log)."""
 
 
 class BotData:

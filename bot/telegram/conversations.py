@@ -2,13 +2,17 @@
 message, forgotten after a while of silence, never more than a fixed number.
 
 Plain Python, no `telegram` import: the handlers pass ids in and get Conversations out. Every
-operation is O(1) (ordered dicts used as LRU lists). Kept in memory; `save` writes it to one
-JSON file at shutdown and `load` reads it back at start (ages, not clock readings, so a restart
-keeps the silence counting), which is cheap: a few hundred bytes per chat.
+operation is O(1) (ordered dicts used as LRU lists; a chat's few messages in a short list).
+Kept in memory as each conversation's compact JSON (Conversation.to_json, a few hundred bytes;
+the objects themselves took about three times that), so the caps bound the memory too: a full
+store is about MAX_CONVERSATIONS x 0.6 KB + MAX_MESSAGES x 0.4 KB (benchmarks/memory.py).
+`save` writes it to one JSON file at shutdown and `load` reads it back at start (ages, not
+clock readings, so a restart keeps the silence counting).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -18,12 +22,17 @@ from pathlib import Path
 
 from bot.conversation import Conversation
 
-MAX_CONVERSATIONS = 20_000
-"""Chats (users in groups) remembered at once; the longest silent is forgotten first."""
-MAX_MESSAGES_PER_CHAT = 50
+MAX_CONVERSATIONS = 5_000
+"""Chats (users in groups) remembered at once; the longest silent is forgotten first. At the
+30 messages a second Telegram allows a bot, more chats than this rarely talk within one
+conversation timeout."""
+MAX_MESSAGES_PER_CHAT = 10
 """Bot messages per chat whose context a reply can take: older replies start afresh."""
-MAX_MESSAGES = 100_000
+MAX_MESSAGES = 5_000
 """Bot messages remembered in all; the chat silent longest loses its messages first."""
+
+RECENT = 64
+"""Conversations of the chats talking now, kept as objects too (serialised and read back once)."""
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +61,10 @@ class ConversationStore:
         self.max_conversations = max_conversations
         self.max_messages_per_chat = max_messages_per_chat
         self.max_messages = max_messages
-        self._chats: OrderedDict[Key, tuple[float, Conversation]] = OrderedDict()
-        self._messages: OrderedDict[int, OrderedDict[int, tuple[float, Conversation]]] = (
-            OrderedDict()
-        )
+        self._chats: OrderedDict[Key, tuple[float, str]] = OrderedDict()
+        self._messages: OrderedDict[int, list[tuple[int, str]]] = OrderedDict()
         self._message_count = 0
+        self._recent: dict[int, tuple[Conversation, str]] = {}
 
     def __len__(self) -> int:
         return len(self._chats)
@@ -70,11 +78,11 @@ class ConversationStore:
         entry = self._chats.get(key)
         if entry is None:
             return Conversation()
-        seen, conversation = entry
+        seen, stored = entry
         if self._expired(seen):
             del self._chats[key]
             return Conversation()
-        return conversation
+        return self._thawed(stored)
 
     def of_message(self, chat_id: int, message_id: int) -> Conversation | None:
         """The conversation right after the bot sent this message; None when not remembered
@@ -82,8 +90,10 @@ class ConversationStore:
 
         A reply names the message it continues, so silence does not expire it: only the caps do.
         """
-        entry = self._messages.get(chat_id, OrderedDict()).get(message_id)
-        return None if entry is None else entry[1]
+        for remembered, stored in self._messages.get(chat_id, ()):
+            if remembered == message_id:
+                return self._thawed(stored)
+        return None
 
     def put(self, key: Key, conversation: Conversation, message_id: int | None = None) -> None:
         """After an answer: the chat's conversation, and (when given) the bot message's."""
@@ -91,9 +101,8 @@ class ConversationStore:
         if self.timeout <= 0:
             return
         self._chats.pop(key, None)
-        self._chats[key] = (now, conversation)
-        while len(self._chats) > self.max_conversations:
-            self._chats.popitem(last=False)
+        self._chats[key] = (now, self._frozen(conversation))
+        self._drop_silent(now)
         if message_id is not None:
             self.remember(key[0], message_id, conversation)
 
@@ -101,12 +110,11 @@ class ConversationStore:
         """The conversation behind one bot message, for replies to it (no expiry, only caps)."""
         if self.timeout <= 0:
             return
-        entry = (self.clock(), conversation)
-        messages = self._messages.pop(chat_id, None) or OrderedDict()
+        messages = self._messages.pop(chat_id, None) or []
         self._message_count -= len(messages)
-        messages[message_id] = entry
-        while len(messages) > self.max_messages_per_chat:
-            messages.popitem(last=False)
+        messages = [entry for entry in messages if entry[0] != message_id]
+        messages.append((message_id, self._frozen(conversation)))
+        del messages[: -self.max_messages_per_chat]
         self._messages[chat_id] = messages
         self._message_count += len(messages)
         while self._message_count > self.max_messages and self._messages:
@@ -127,14 +135,14 @@ class ConversationStore:
         losing the conversations costs a fuller question, never the shutdown."""
         now = self.clock()
         chats = [
-            [chat, user, round(now - seen, 1), conversation.to_json()]
-            for (chat, user), (seen, conversation) in self._chats.items()
+            [chat, user, round(now - seen, 1), stored]
+            for (chat, user), (seen, stored) in self._chats.items()
             if not self._expired(seen)
         ]
         messages = [
-            [chat, message_id, conversation.to_json()]
+            [chat, message_id, stored]
             for chat, entries in self._messages.items()
-            for message_id, (_, conversation) in entries.items()
+            for message_id, stored in entries
         ]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,7 +160,7 @@ class ConversationStore:
             for chat, user, age, text in raw.get("chats", []):
                 self._chats[(int(chat), int(user))] = (
                     now - float(age),
-                    Conversation.from_json(text),
+                    Conversation.from_json(text).to_json(),  # only what reads back
                 )
             for chat, message_id, text in raw.get("messages", []):
                 self.remember(int(chat), int(message_id), Conversation.from_json(text))
@@ -171,3 +179,32 @@ class ConversationStore:
 
     def _expired(self, seen: float) -> bool:
         return self.clock() - seen > self.timeout
+
+    def _drop_silent(self, now: float) -> None:
+        """Forget the chats silent past the timeout (the longest silent come first in the
+        LRU order, so this stops at the first one still talking) and any over the cap."""
+        while self._chats:
+            key, (seen, _) = next(iter(self._chats.items()))
+            if now - seen <= self.timeout and len(self._chats) <= self.max_conversations:
+                return
+            del self._chats[key]
+
+    def _frozen(self, conversation: Conversation) -> str:
+        """The compact form kept in memory; a conversation stored twice (the chat's, then its
+        new message's once sent, other chats' updates in between) is serialised once and the
+        text shared. The cache holds the objects, so an id is not reused while in it."""
+        recent = self._recent.get(id(conversation))
+        if recent is not None and recent[0] is conversation:
+            return recent[1]
+        stored = conversation.to_json()
+        self._recent[id(conversation)] = (conversation, stored)
+        if len(self._recent) > RECENT:
+            del self._recent[next(iter(self._recent))]
+        return stored
+
+    @staticmethod
+    @functools.lru_cache(maxsize=RECENT)
+    def _thawed(stored: str) -> Conversation:
+        """The conversation a stored text stands for; the texts of the chats talking now are
+        read again and again, and a Conversation is immutable, so one object serves them."""
+        return Conversation.from_json(stored)

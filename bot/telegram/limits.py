@@ -21,10 +21,11 @@ update with ApplicationHandlerStop. Group chatter not addressed to the bot is ne
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import logging
 import math
 import time
-from collections import deque
 from collections.abc import Callable
 from enum import Enum
 
@@ -47,6 +48,11 @@ INLINE_FLOOD_CACHE_SECONDS = 5
 
 SWEEP_AT = 1024
 """Forget idle keys once this many are tracked, so memory follows active users, not all users."""
+MAX_TRACKED = 10_000
+"""Keys remembered at most (about 1.5 MB): past it, idle keys go at once, and if that is not
+enough the ones quiet longest go too. They get a fresh window: leniency for a few of ten
+thousand people talking within one window, never a way out of a limit (keys at their limit
+are kept)."""
 
 
 class Verdict(Enum):
@@ -62,11 +68,18 @@ class SlidingWindow:
     window (the window never locks anyone out for longer than it is long).
     """
 
-    def __init__(self, limit: int, seconds: float, clock: Clock = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int,
+        seconds: float,
+        clock: Clock = time.monotonic,
+        max_tracked: int = MAX_TRACKED,
+    ) -> None:
         self.limit = limit
         self.seconds = seconds
+        self.max_tracked = max_tracked
         self._clock = clock
-        self._hits: dict[int, deque[float]] = {}
+        self._hits: dict[int, list[float]] = {}  # lists: a deque costs 600 bytes empty
         self._noticed: set[int] = set()
         self._swept = clock()
 
@@ -96,20 +109,34 @@ class SlidingWindow:
         """How many keys are remembered (tests check that idle ones are forgotten)."""
         return len(self._hits)
 
-    def _fresh(self, key: int, now: float) -> deque[float]:
-        stamps = self._hits.setdefault(key, deque())
-        while stamps and stamps[0] <= now - self.seconds:
-            stamps.popleft()
+    def _fresh(self, key: int, now: float) -> list[float]:
+        stamps = self._hits.get(key)
+        if stamps is None:
+            stamps = self._hits[key] = []
+        old = bisect.bisect_right(stamps, now - self.seconds)
+        if old:
+            del stamps[:old]
         return stamps
 
     def _sweep(self, now: float) -> None:
-        if len(self._hits) < SWEEP_AT or now - self._swept < self.seconds:
+        tracked = len(self._hits)
+        over = tracked > self.max_tracked
+        if not over and (tracked < SWEEP_AT or now - self._swept < self.seconds):
             return
         self._swept = now
         idle = [k for k, s in self._hits.items() if not s or s[-1] <= now - self.seconds]
         for key in idle:
             del self._hits[key]
             self._noticed.discard(key)
+        excess = len(self._hits) - self.max_tracked
+        if excess > 0:  # all busy within one window: the ones quiet longest go, and the
+            # ones at their limit last (a refusal is not recorded, so a flooder looks quiet)
+            quiet = heapq.nsmallest(
+                excess, self._hits.items(), key=lambda kv: (len(kv[1]) >= self.limit, kv[1][-1])
+            )
+            for key, _ in quiet:
+                del self._hits[key]
+                self._noticed.discard(key)
 
 
 class AbuseGuard:

@@ -79,6 +79,8 @@ class PollingBot(ExtBot[int]):
         self._reported: set[int] = set()
         self._backoff = 0.0
         self._skipped = 0
+        self._parsed: dict[int, Update] = {}
+        self._batch: tuple[Update, ...] = ()
 
     @property
     def skipped(self) -> int:
@@ -113,7 +115,21 @@ class PollingBot(ExtBot[int]):
             return result
         self._last_poll = self._clock()
         usable = await self.received(result)
-        return usable
+        # Parsed once, in `received`: get_updates hands PTB these, and PTB's own parse of
+        # the list returned here has nothing left to do.
+        self._batch = tuple(self._parsed[raw["update_id"]] for raw in usable)
+        self._parsed = {}
+        return []  # PTB's de_list of nothing
+
+    async def get_updates(self, *args: Any, **kwargs: Any) -> tuple[Update, ...]:
+        """The updates of the batch that parse and are new, parsed once (see `_post`)."""
+        self._batch = ()
+        await super().get_updates(*args, **kwargs)
+        batch: tuple[Update, ...] = self._batch
+        self._batch = ()
+        for item in batch:
+            self.insert_callback_data(item)  # what ExtBot.get_updates does to each
+        return batch
 
     @property
     def last_poll(self) -> float | None:
@@ -150,18 +166,21 @@ class PollingBot(ExtBot[int]):
         before PTB sees them, hence before the next getUpdates confirms them. The others are
         skipped once, with a pause when nothing in the batch was usable."""
         usable: list[JSONDict] = []
+        parsed: dict[int, Update] = {}
         highest = 0
         for raw in batch:
             update_id = raw.get("update_id") if isinstance(raw, dict) else None
             if isinstance(update_id, int):
                 highest = max(highest, update_id + 1)
             try:
-                read_update(raw, self)
+                update = read_update(raw, self)
             except ValueError as exc:  # anything the handlers cannot take is skipped, once
                 self._skip(update_id, exc)
                 continue
+            parsed[update.update_id] = update
             usable.append(raw)
         usable = self._store(usable)
+        self._parsed = parsed  # for _post: the batch's Updates, parsed once
         self._offset_floor = max(self._offset_floor, highest)  # only now: all is stored
         if batch and not usable and self._skipped_in(batch):
             self._backoff = min(MAX_BACKOFF_SECONDS, self._backoff * 2 or FIRST_BACKOFF_SECONDS)

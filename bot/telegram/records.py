@@ -4,7 +4,6 @@ typed question, its record in the missed-question log."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 
@@ -18,9 +17,9 @@ updates_log = logging.getLogger("bot.updates")
 async def record(update: Update, context: BotContext) -> None:
     """Log the update; count a typed question (BotContext.question) in the missed log."""
     log_update(update, context)
-    missed = context.services.missed
-    if context.question is not None and missed is not None:
-        await asyncio.to_thread(missed.record_answer, context.question)
+    question_log = context.services.question_log
+    if context.question is not None and question_log is not None:
+        question_log.add(context.question)  # written with the others of the moment
 
 
 def log_update(update: Update, context: BotContext, *, limited: bool = False) -> None:
