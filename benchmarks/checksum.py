@@ -6,16 +6,22 @@ changes no answer leaves it as it was.
 Each question is answered as the user of its entry (its Telegram language when given) and
 rendered as Telegram HTML (page 1) and as plain text; the checksum covers the language, intent,
 event ids, replay token and suggestions' tokens, and both renderings. It prints the checksum of
-the Answerer built from data/ and of the one loaded from its compiled file, which must agree.
+the Answerer built from data/ and of the one loaded from its compiled file, and, for a copy of
+data/ with its events split into data/events/YYYY.yaml, built with the per-file event cache,
+rebuilt after one file was edited (the others from the cache) and after the edit was reverted:
+all must agree.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # `python benchmarks/checksum.py` puts only benchmarks/ on the path
@@ -66,7 +72,43 @@ def main(argv: list[str] | None = None) -> int:
         loaded, _ = replies_checksum(load_answerer(args.data, Path(compiled)))
     print(f"replies checksum: {built} ({count} replies, built from {args.data})")
     print(f"replies checksum: {loaded} (loaded from its compiled file)")
-    return 0 if built == loaded else 1
+    split = _split_checksums(args.data)
+    for label, checksum in split.items():
+        print(f"replies checksum: {checksum} (events split by year, {label})")
+    return 0 if {built, loaded, *split.values()} == {built} else 1
+
+
+def _split_checksums(data: Path) -> dict[str, str]:
+    """The checksums of a copy of data/ with events.yaml's events moved to data/events/YYYY.yaml,
+    built through the per-file event cache: fresh, after an edit of one file, reverted."""
+    with tempfile.TemporaryDirectory() as scratch:
+        split, compiled = Path(scratch) / "data", Path(scratch) / "compiled"
+        shutil.copytree(data, split)
+        document = yaml.safe_load((split / "events.yaml").read_text(encoding="utf-8"))
+        by_year: dict[str, list[object]] = {}
+        for event in document.pop("events", None) or []:
+            by_year.setdefault(str(event["start"])[:4], []).append(event)
+        if not by_year:  # already split: edit its own files
+            files = sorted((split / "events").glob("*.yaml"))
+        else:
+            (split / "events.yaml").write_text(
+                yaml.safe_dump(document, allow_unicode=True), encoding="utf-8"
+            )
+            (split / "events").mkdir(exist_ok=True)
+            files = []
+            for year, events in by_year.items():
+                files.append(split / "events" / f"{year}.yaml")
+                files[-1].write_text(
+                    yaml.safe_dump({"events": events}, allow_unicode=True), encoding="utf-8"
+                )
+        results = {"fresh": replies_checksum(load_answerer(split, compiled))[0]}
+        edited = files[len(files) // 2]
+        original = edited.read_text(encoding="utf-8")
+        edited.write_text(original + "# a curator's note\n", encoding="utf-8")
+        results[f"{edited.name} edited"] = replies_checksum(load_answerer(split, compiled))[0]
+        edited.write_text(original, encoding="utf-8")
+        results["edit reverted"] = replies_checksum(load_answerer(split, compiled))[0]
+        return results
 
 
 if __name__ == "__main__":

@@ -23,7 +23,6 @@ an answer from other data.
 from __future__ import annotations
 
 import contextlib
-import datetime
 import gc
 import hashlib
 import logging
@@ -31,15 +30,13 @@ import os
 import pickle
 import re
 import struct
-import sys
-import tempfile
 from collections.abc import Iterator
-from enum import Enum
-from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
 
 from bot.answering import Answerer
+from bot.catalog import load_catalog
+from bot.sealed import HEADER, code_version, read_sealed, write_sealed
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +44,11 @@ FORMAT = 1
 """Bumped when the header changes; the code hash covers every change to the classes pickled."""
 
 MAGIC = b"KGBEIDX\0"
-_HEADER = struct.Struct(f"<{len(MAGIC)}sIQ32s")  # magic, format, payload length, blake2b-256
+_HEADER = HEADER  # magic, format, payload length, blake2b-256 (bot/sealed.py)
 SUFFIX = ".idx"
 STAMP_SUFFIX = ".stamp"  # holds the content key of the files as a stat saw them
+EVENTS_SUBFOLDER = "events"
+"""Where each event file's validated events are kept (bot/catalog/event_cache.py)."""
 _HEX_KEY = re.compile(r"[0-9a-f]{40}")
 KEEP = 3
 """Compiled files kept: the current data's and the last few (a fallback copy, a revert)."""
@@ -57,30 +56,6 @@ KEEP_STAMPS = 10  # a few bytes each: data/ and its last good copy, each after a
 
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", ".bak")
 """Editors' swap and backup files: not data, not part of the key (as for reloading)."""
-
-_PACKAGE = Path(__file__).resolve().parent
-
-# What the unpickler may resolve besides the project's own classes: the containers and
-# factories the Answerer's tables are made of. Nothing that runs code of its own choosing.
-_ALLOWED_GLOBALS = {
-    ("builtins", "set"),
-    ("builtins", "frozenset"),
-    ("builtins", "list"),
-    ("builtins", "dict"),
-    ("builtins", "tuple"),
-    ("builtins", "int"),
-    ("builtins", "float"),
-    ("builtins", "str"),
-    ("builtins", "object"),
-    ("collections", "defaultdict"),
-    ("collections", "Counter"),
-    ("collections", "OrderedDict"),
-    ("copyreg", "_reconstructor"),
-    ("re", "_compile"),
-    ("datetime", "date"),
-    ("array", "array"),
-    ("array", "_array_reconstructor"),
-}
 
 
 def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
@@ -100,9 +75,9 @@ def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
     if cached is not None:
         _remember_key(cache_dir, stamp, key)
         return cached
-    with _collector_paused():
-        answerer = Answerer.from_directory(data_dir)
-    if data_key(data_dir) == key and stamp_key(data_dir) == stamp:  # not edited meanwhile
+    with _collector_paused():  # only the event files edited since are read (event_cache.py)
+        answerer = Answerer(load_catalog(data_dir, cache_dir / EVENTS_SUBFOLDER))
+    if stamp_key(data_dir) == stamp:  # not edited meanwhile (a stat each, see stamp_key)
         write_compiled(path, answerer)
         _remember_key(cache_dir, stamp, key)
     return answerer
@@ -166,18 +141,6 @@ def data_key(data_dir: Path) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def code_version() -> str:
-    """A hash of the bot's own source and the Python running it: a compiled file from other
-    code, whose classes may differ, gets another name and is never read."""
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{FORMAT} {sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
-    for path in sorted(_PACKAGE.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
 def read_compiled(path: Path) -> Answerer | None:
     """The Answerer in a compiled file, or None when it is missing or cannot be trusted."""
     try:
@@ -198,50 +161,16 @@ def read_compiled(path: Path) -> Answerer | None:
 def write_compiled(path: Path, answerer: Answerer) -> None:
     """Keep the Answerer in `path`, whole or not at all; a failure is logged, never raised."""
     try:
-        payload = pickle.dumps(answerer, protocol=pickle.HIGHEST_PROTOCOL)
-        header = _HEADER.pack(MAGIC, FORMAT, len(payload), hashlib.blake2b(payload).digest()[:32])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, staging = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(header)
-                file.write(payload)
-            os.replace(staging, path)
-        except BaseException:
-            Path(staging).unlink(missing_ok=True)
-            raise
+        write_sealed(path, answerer, MAGIC, FORMAT)
         _clear_old(path.parent, path, SUFFIX, KEEP)
     except (OSError, pickle.PicklingError, RecursionError) as error:
         log.warning("could not keep the compiled data in %s: %s", path.parent, error)
 
 
 def _decode(file: BinaryIO) -> Answerer:
-    """Check the header and the checksum reading the file in chunks, then unpickle from the
-    file itself: the payload is never held whole next to the objects it becomes."""
-    header = file.read(_HEADER.size)
-    if len(header) < _HEADER.size:
-        raise ValueError("shorter than its header")
-    magic, version, length, checksum = _HEADER.unpack(header)
-    if magic != MAGIC or version != FORMAT:
-        raise ValueError("not a compiled data file of this version")
-    digest = hashlib.blake2b()
-    size = 0
-    while chunk := file.read(_CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    if size != length:
-        raise ValueError(f"{size} bytes where the header says {length}")
-    if digest.digest()[:32] != checksum:
-        raise ValueError("checksum mismatch")
-    file.seek(_HEADER.size)
+    """The Answerer in an open compiled file, checked whole before it is unpickled."""
     with _collector_paused():
-        answerer = _RestrictedUnpickler(file).load()
-    if not isinstance(answerer, Answerer):
-        raise ValueError(f"holds a {type(answerer).__name__}, not an Answerer")
-    return answerer
-
-
-_CHUNK = 1 << 20
+        return read_sealed(file, MAGIC, FORMAT, Answerer)
 
 
 @contextlib.contextmanager
@@ -264,30 +193,6 @@ def _collector_paused() -> Iterator[None]:
         gc.unfreeze()
         if was_enabled:
             gc.enable()
-
-
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Resolves only the project's classes and a few containers (see _ALLOWED_GLOBALS)."""
-
-    def find_class(self, module: str, name: str) -> object:
-        if (module, name) == ("builtins", "getattr"):  # how Enum members are pickled
-            return _safe_attribute
-        if (module, name) in _ALLOWED_GLOBALS:
-            return super().find_class(module, name)
-        if module == "bot" or module.startswith("bot."):
-            found = super().find_class(module, name)
-            if isinstance(found, type):
-                return found
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in compiled data")
-
-
-def _safe_attribute(owner: object, name: str) -> object:
-    """getattr for Enum members and the clock (`date.today`) only: what the Answerer holds."""
-    if isinstance(owner, type) and issubclass(owner, Enum) and name in owner.__members__:
-        return owner.__members__[name]
-    if owner is datetime.date and name == "today":
-        return datetime.date.today
-    raise pickle.UnpicklingError(f"{owner!r}.{name} is not allowed in compiled data")
 
 
 def _data_files(data_dir: Path) -> list[tuple[str, Path]]:

@@ -17,6 +17,7 @@ from typing import TypeVar, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.catalog.event_cache import EventCache, FileEvents, ReadEvent
 from bot.catalog.follow_ups import load_follow_ups
 from bot.catalog.locales import load_locales
 from bot.catalog.model import (
@@ -129,11 +130,14 @@ MONTHS = _Kind("lexicon/months.yaml", "months", "month", (*ENTITY_KEYS, "with_da
 FACTS = _Kind("lexicon/facts.yaml", "facts", "fact kind", controlled=True)
 
 
-def load_catalog(data_dir: Path) -> Catalog:
+def load_catalog(data_dir: Path, event_cache: Path | None = None) -> Catalog:
     """Read and validate data/.
 
     Args:
         data_dir: the data folder (holding events.yaml, lexicon/, locales/, seed/).
+        event_cache: where each data/events/*.yaml file's validated events are kept per
+            version of the file (bot/catalog/event_cache.py), so that only files edited since
+            are read again; None reads every file.
 
     Returns:
         The catalog, events in chronological order.
@@ -141,7 +145,7 @@ def load_catalog(data_dir: Path) -> Catalog:
     Raises:
         DataError: with every problem found, when there is any.
     """
-    catalog, problems = _Loader(data_dir).run()
+    catalog, problems = _Loader(data_dir, event_cache).run()
     if problems or catalog is None:
         raise DataError(problems)
     return catalog
@@ -155,8 +159,9 @@ def check_data(data_dir: Path) -> list[Problem]:
 class _Loader:
     """One pass over data/: reads each file, builds the values, remembers what went wrong."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, event_cache: Path | None = None) -> None:
         self.data_dir = data_dir.resolve()
+        self.event_cache = event_cache
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # lexicon files that could not be read at all
         self.seen_ids: dict[str, set[str]] = {}  # ids per lexicon file, valid entries or not
@@ -228,8 +233,6 @@ class _Loader:
         categories = [_french_names(category) for category in categories]
         people = [_french_names(person) for person in people]
         organisations = [_french_names(organisation) for organisation in organisations]
-        shared = _Shared()
-        events = [shared.event(_french_event(event)) for event in events]
         topics = [_french_topic(topic) for topic in topics]
         locales["fr"] = {key: french_spacing(text) for key, text in locales.get("fr", {}).items()}
         catalog = Catalog(
@@ -625,16 +628,45 @@ class _Loader:
         value = top.get("events") if files else self.top_value(doc, top, "events")
         run = _EventRun(refs, seed)
         if value is not None:
-            self.event_list(doc, value, run)
+            run.add(doc, FileEvents(tuple(self.event_list(doc, value, refs, seed)), ()))
+        folder = self.event_cache if files else None  # no context to hash when not kept
+        cache = EventCache(folder, _context(refs, seed) if folder is not None else "")
         for relative in files:
-            part, part_top = self.open_top(relative, ("events",))
-            if part_top is None:
-                continue
-            part_value = self.top_value(part, part_top, "events")
-            if part_value is not None:
-                self.event_list(part, part_value, run)
+            part = self.events_of(relative, refs, seed, cache)
+            run.add(Doc(self.display(relative), self.problems), part)
+        cache.clear_old()
         run.ambiguous_aliases()
         return topics or [], run.events
+
+    def events_of(
+        self, relative: str, refs: _Refs, seed: str | None, cache: EventCache
+    ) -> FileEvents:
+        """One data/events file's events: from the cache when it holds this version of the
+        file for these references, else read (and kept for next time)."""
+        try:
+            raw = (self.data_dir / relative).read_bytes()
+        except FileNotFoundError:  # deleted since the folder was listed
+            missing = Problem(self.display(relative), 1, "the file is missing — save it again")
+            return FileEvents((), (missing,))
+        if cache.folder is None:
+            return self.event_file(relative, raw, refs, seed)
+        key = cache.key(self.display(relative), raw)
+        part = cache.get(key)
+        if part is None:
+            part = self.event_file(relative, raw, refs, seed)
+            cache.put(key, part)
+        return part
+
+    def event_file(self, relative: str, raw: bytes, refs: _Refs, seed: str | None) -> FileEvents:
+        """One data/events file read and validated on its own: what its events may point to
+        and the seed are all it depends on (the checks across files come after)."""
+        problems: list[Problem] = []
+        doc = Doc(self.display(relative), problems)
+        root = read_yaml(self.data_dir / relative, doc, "events:", raw)
+        top = doc.record(root, "the file", ("events",)) if root is not None else None
+        value = self.top_value(doc, top, "events") if top is not None else None
+        events = self.event_list(doc, value, refs, seed) if value is not None else []
+        return FileEvents(tuple(events), tuple(problems))
 
     def event_files(self) -> list[str]:
         """data/events/*.yaml in name order (hidden files, editors' locks, skipped)."""
@@ -656,28 +688,24 @@ class _Loader:
             )
         return [f"{EVENTS_FOLDER}/{name}" for name in names]
 
-    def event_list(self, doc: Doc, value: Node, run: _EventRun) -> None:
-        """One file's `events:` list, read into `run`."""
+    def event_list(self, doc: Doc, value: Node, refs: _Refs, seed: str | None) -> list[ReadEvent]:
+        """One file's `events:` list: each valid event (French spacing done, equal values held
+        once) with its id's line and its aliases; ids used twice are checked by
+        `_EventRun.add`."""
         items = doc.sequence(value, "'events:'")
+        shared = _Shared()  # per file: what a reload reads back from the cache is shared already
+        found: list[ReadEvent] = []
         for item in items or []:
             rec = doc.record(item, label(item, "event"), EVENT_KEYS, EVENT_REQUIRED)
             if rec is None:
                 continue
-            reader = _EventReader(doc, rec, run.refs, run.seed, self.display)
+            reader = _EventReader(doc, rec, refs, seed, self.display)
             event = reader.read()
             if event is None:
                 continue
-            first = run.seen.get(event.id)
-            if first is not None:
-                doc.report(
-                    rec.line("id"),
-                    f"the event id '{event.id}' is used twice (first on "
-                    f"{_where(first, doc)}) — each event has its own id (see docs/event-ids.md)",
-                )
-                continue
-            run.seen[event.id] = (doc.name, rec.line("id"))
-            run.aliases.append((doc, event.id, reader.aliases))
-            run.events.append(event)
+            aliases = tuple((word, line_of(node)) for word, node in reader.aliases)
+            found.append(ReadEvent(shared.event(_french_event(event)), rec.line("id"), aliases))
+        return found
 
     def topics(self, doc: Doc, node: Node, seed: str | None) -> list[Topic] | None:
         """The seed's sections (culture, sports); None when the list itself is unusable."""
@@ -769,24 +797,61 @@ class _EventRun:
     seed: str | None
     events: list[Event] = field(default_factory=list)
     seen: dict[str, tuple[str, int]] = field(default_factory=dict)
-    aliases: list[tuple[Doc, str, list[tuple[str, Node]]]] = field(default_factory=list)
+    aliases: list[tuple[Doc, str, tuple[tuple[str, int], ...]]] = field(default_factory=list)
+
+    def add(self, doc: Doc, part: FileEvents) -> None:
+        """One file's events after the files before it: its own problems, then each event
+        unless its id was used before (in this file or an earlier one)."""
+        doc.problems.extend(part.problems)
+        for read in part.events:
+            event = read.event
+            first = self.seen.get(event.id)
+            if first is not None:
+                doc.report(
+                    read.id_line,
+                    f"the event id '{event.id}' is used twice (first on "
+                    f"{_where(first, doc)}) — each event has its own id (see docs/event-ids.md)",
+                )
+                continue
+            self.seen[event.id] = (doc.name, read.id_line)
+            if read.aliases:
+                self.aliases.append((doc, event.id, read.aliases))
+            self.events.append(event)
 
     def ambiguous_aliases(self) -> None:
         """One alias on two events, in one file or two: the bot could not choose."""
         owner: dict[str, tuple[str, tuple[str, int]]] = {}
         for doc, event_id, alias_items in self.aliases:
-            for word, node in alias_items:
+            for word, line in alias_items:
                 key = same_name(word)
                 if not key:
                     continue
-                first = owner.setdefault(key, (event_id, (doc.name, line_of(node))))
+                first = owner.setdefault(key, (event_id, (doc.name, line)))
                 if first[0] != event_id:
                     doc.report(
-                        node,
+                        line,
                         f"'{word}' names both event '{first[0]}' ({_where(first[1], doc)}) and "
                         f"'{event_id}' — the bot could not tell which is meant; keep it on one "
                         "of them only",
                     )
+
+
+def _context(refs: _Refs, seed: str | None) -> str:
+    """Everything besides its own bytes that reading an event file depends on, as text: the
+    ids and places events may point to, the files too broken to check against, the topics,
+    the seed. Sets sorted, so equal references give equal text in any process."""
+    return repr(
+        (
+            sorted(refs.places.items()),
+            sorted(refs.categories),
+            sorted(refs.people),
+            sorted(refs.organisations),
+            sorted(refs.facts),
+            sorted(refs.broken),
+            None if refs.sections is None else sorted(refs.sections),
+            seed,
+        )
+    )
 
 
 def _where(first: tuple[str, int], doc: Doc) -> str:
@@ -796,11 +861,12 @@ def _where(first: tuple[str, int], doc: Doc) -> str:
 
 
 class _Shared:
-    """One copy of each equal value among the events: texts, sets of translations, dates, id
-    lists, facts. Copied events (the benchmark's synthetic catalog, a festival every year) then
-    cost no memory for their copies, and fewer objects to read from the compiled data. Safe
-    because every one of them is immutable once loaded (frozen dataclasses, tuples, strings;
-    nothing writes into a Localized)."""
+    """One copy of each equal value among the events of a file: texts, sets of translations,
+    dates, id lists, facts. Copied events (the benchmark's synthetic catalog, a festival every
+    year) then cost no memory for their copies, and fewer objects to read from the compiled
+    data. Per file, not across files: a file's cached events are read back shared, and a reload
+    after an edit pays for the edited file only. Safe because every one of them is immutable
+    once loaded (frozen dataclasses, tuples, strings; nothing writes into a Localized)."""
 
     def __init__(self) -> None:
         self.values: dict[object, object] = {}

@@ -310,15 +310,17 @@ def kind_of(node: Node) -> str:
     return f"not '{node.value}'"
 
 
-def read_yaml(path: Path, doc: Doc, expected: str) -> Node | None:
+def read_yaml(path: Path, doc: Doc, expected: str, raw: bytes | None = None) -> Node | None:
     """The node tree of a file, or None (with a problem) when it cannot be used at all.
 
     Args:
         path: the file.
         doc: where problems go, and the file's display name.
         expected: how the file should start, for the message on an empty file ("events:").
+        raw: the file's bytes when the caller has read them already (and keyed a cache by
+            them): exactly those bytes are parsed, whatever the file holds by now.
     """
-    size = path.stat().st_size
+    size = path.stat().st_size if raw is None else len(raw)
     if size > MAX_FILE_BYTES:
         doc.report(
             1,
@@ -326,7 +328,8 @@ def read_yaml(path: Path, doc: Doc, expected: str) -> Node | None:
             "read it. data/ files are hand-written text; remove what does not belong here",
         )
         return None
-    raw = path.read_bytes()
+    if raw is None:
+        raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

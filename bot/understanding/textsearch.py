@@ -45,17 +45,25 @@ class EventTexts:
     ) -> None:
         self.vocabulary = vocabulary
         self.min_coverage = min_coverage
-        index: dict[str, set[int]] = defaultdict(set)
+        # Events with the same texts (a yearly festival described alike, the benchmark's
+        # clones) are indexed once, with all their positions: the keys of each distinct set of
+        # texts are worked out once, and each key gets that set's positions in one extend.
+        by_texts: dict[tuple[str, ...], list[int]] = {}
+        for position, event in enumerate(catalog.events):
+            by_texts.setdefault(tuple(_texts(event)), []).append(position)
+        index: dict[str, list[int]] = defaultdict(list)
         folded: dict[str, list[str]] = {}  # each distinct text folded once (copies share one)
         keys: dict[str, set[str]] = {}  # each distinct word's index keys (none: not indexed)
-        for position, event in enumerate(catalog.events):
-            for word in _words(_texts(event), folded):
+        for texts, positions in by_texts.items():
+            text_keys: set[str] = set()
+            for word in _words(texts, folded):
                 word_keys = keys.get(word)
                 if word_keys is None:
                     indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(word)
                     keys[word] = word_keys = self._keys(word) if indexed else set()
-                for key in word_keys:
-                    index[key].add(position)
+                text_keys |= word_keys
+            for key in text_keys:
+                index[key].extend(positions)  # each position once per key: sets of texts differ
         limit = max(1, int(len(catalog.events) * max_share))
         # Events by position in the catalog, 4 bytes each: at 100,000 events the word -> events
         # table holds millions of entries, ten times smaller so than as sets of ids.

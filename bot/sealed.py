@@ -1,0 +1,139 @@
+"""Pickles of the bot's own values kept on disk and read back only when they are intact.
+
+Both caches of built data (the whole Answerer, bot/compiled.py; each event file's validated
+events, bot/catalog/event_cache.py) are a pickle behind a header: magic word, format version,
+payload length, blake2b of the payload. The header catches a file cut short, corrupted or written
+by other code before a byte is unpickled; the unpickler resolves only the project's own classes
+and a few built-in containers, so even a file that passes the checksum cannot name arbitrary
+functions. A file that fails any check raises ValueError or pickle.UnpicklingError: the caller
+then builds from data/ as if there were no cache.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import pickle
+import struct
+import sys
+import tempfile
+from enum import Enum
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO, TypeVar
+
+HEADER = struct.Struct("<8sIQ32s")  # magic, format, payload length, blake2b-256 of the payload
+
+# What the unpickler may resolve besides the project's own classes: the containers and
+# factories the bot's tables are made of. Nothing that runs code of its own choosing.
+_ALLOWED_GLOBALS = {
+    ("builtins", "set"),
+    ("builtins", "frozenset"),
+    ("builtins", "list"),
+    ("builtins", "dict"),
+    ("builtins", "tuple"),
+    ("builtins", "int"),
+    ("builtins", "float"),
+    ("builtins", "str"),
+    ("builtins", "object"),
+    ("collections", "defaultdict"),
+    ("collections", "Counter"),
+    ("collections", "OrderedDict"),
+    ("copyreg", "_reconstructor"),
+    ("re", "_compile"),
+    ("datetime", "date"),
+    ("array", "array"),
+    ("array", "_array_reconstructor"),
+}
+
+_CHUNK = 1 << 20
+_PACKAGE = Path(__file__).resolve().parent
+
+_Value = TypeVar("_Value")
+
+
+def write_sealed(path: Path, value: object, magic: bytes, version: int) -> None:
+    """Keep `value` in `path`, whole or not at all (written aside, then renamed).
+
+    Raises:
+        OSError, pickle.PicklingError, RecursionError: the caller logs them and carries on.
+    """
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    header = HEADER.pack(magic, version, len(payload), hashlib.blake2b(payload).digest()[:32])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, staging = tempfile.mkstemp(prefix=".", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(header)
+            file.write(payload)
+        os.replace(staging, path)
+    except BaseException:
+        Path(staging).unlink(missing_ok=True)
+        raise
+
+
+def read_sealed(file: BinaryIO, magic: bytes, version: int, kind: type[_Value]) -> _Value:
+    """The value in a sealed file, checked whole (in chunks) before it is unpickled from the
+    file itself: the payload is never held whole next to the objects it becomes.
+
+    Raises:
+        ValueError, pickle.UnpicklingError (or whatever a damaged pickle raises): not a file to
+            trust; the caller builds from data/.
+    """
+    header = file.read(HEADER.size)
+    if len(header) < HEADER.size:
+        raise ValueError("shorter than its header")
+    found_magic, found_version, length, checksum = HEADER.unpack(header)
+    if found_magic != magic or found_version != version:
+        raise ValueError("not a file of this kind and version")
+    digest = hashlib.blake2b()
+    size = 0
+    while chunk := file.read(_CHUNK):
+        digest.update(chunk)
+        size += len(chunk)
+    if size != length:
+        raise ValueError(f"{size} bytes where the header says {length}")
+    if digest.digest()[:32] != checksum:
+        raise ValueError("checksum mismatch")
+    file.seek(HEADER.size)
+    value = _RestrictedUnpickler(file).load()
+    if not isinstance(value, kind):
+        raise ValueError(f"holds a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the bot's own source and the Python running it: a compiled file from other
+    code, whose classes may differ, gets another name and is never read."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(f"{sys.version} {pickle.HIGHEST_PROTOCOL}".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class _RestrictedUnpickler(pickle.Unpickler):
+    """Resolves only the project's classes and a few containers (see _ALLOWED_GLOBALS)."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) == ("builtins", "getattr"):  # how Enum members are pickled
+            return _safe_attribute
+        if (module, name) in _ALLOWED_GLOBALS:
+            return super().find_class(module, name)
+        if module == "bot" or module.startswith("bot."):
+            found = super().find_class(module, name)
+            if isinstance(found, type):
+                return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a sealed file")
+
+
+def _safe_attribute(owner: object, name: str) -> object:
+    """getattr for Enum members and the clock (`date.today`) only: what the bot's values hold."""
+    if isinstance(owner, type) and issubclass(owner, Enum) and name in owner.__members__:
+        return owner.__members__[name]
+    if owner is datetime.date and name == "today":
+        return datetime.date.today
+    raise pickle.UnpicklingError(f"{owner!r}.{name} is not allowed in a sealed file")
