@@ -11,10 +11,10 @@ from __future__ import annotations
 import os
 
 
-def examples(full: int) -> int:
-    """`full` scaled by PROPERTY_SCALE (1 when unset), never below 10."""
+def examples(full: int, least: int = 10) -> int:
+    """`full` scaled by PROPERTY_SCALE (1 when unset), never below `least`."""
     try:
         scale = float(os.environ.get("PROPERTY_SCALE", "1"))
     except ValueError:
         scale = 1.0
-    return max(10, round(full * scale))
+    return max(least, round(full * scale))

@@ -37,17 +37,17 @@ def save_over(overlay: Path, data: Path) -> None:
             os.utime(target, (later, later))
 
 
-def reloader_for(data: Path) -> DataReloader:
+def reloader_for(data: Path, compiled_dir: Path) -> DataReloader:
     """A reloader whose clock runs a minute ahead: every change has already settled."""
-    return DataReloader(data, clock=lambda: time.time() + 60)
+    return DataReloader(data, clock=lambda: time.time() + 60, compiled_dir=compiled_dir)
 
 
 @pytest.mark.parametrize("case", BROKEN, ids=[case.name for case in BROKEN])
 def test_a_live_edit_into_each_broken_fixture_keeps_the_bot_answering(
-    case: Path, tmp_path: Path
+    case: Path, tmp_path: Path, compiled_dir: Path
 ) -> None:
     data = data_dir(tmp_path)
-    reloader = reloader_for(data)
+    reloader = reloader_for(data, compiled_dir)
     before = reloader.current
     asked = before.answer("concerts in brussels")
     assert asked.event_ids == (AK_MARAL,)
@@ -176,9 +176,11 @@ LEVELS = 100_000
 DEEP = "events: " + "[" * LEVELS + "]" * LEVELS + "\n"  # well under the size limit
 
 
-def test_yaml_nested_thousands_deep_never_replaces_good_data(tmp_path: Path) -> None:
+def test_yaml_nested_thousands_deep_never_replaces_good_data(
+    tmp_path: Path, compiled_dir: Path
+) -> None:
     data = data_dir(tmp_path)
-    reloader = reloader_for(data)
+    reloader = reloader_for(data, compiled_dir)
     before = reloader.current
     events = data / "events.yaml"
     events.write_text(DEEP, encoding="utf-8")

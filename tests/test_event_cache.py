@@ -15,6 +15,7 @@ import yaml
 from bot.catalog import DataError, Problem, check_data, load_catalog
 from bot.catalog.model import Catalog
 from bot.paths import DEFAULT_DATA_DIR
+from tests.examples import examples
 
 
 def _split_by_year(target: Path) -> list[Path]:
@@ -83,7 +84,7 @@ def _edit(rng: random.Random, files: list[Path], originals: dict[Path, str]) -> 
     _write(path, events, prefix)
 
 
-@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("seed", range(examples(4, least=1)))  # one seed in `make unit`
 def test_random_edits_load_through_the_cache_as_a_fresh_read(tmp_path: Path, seed: int) -> None:
     data, cache = tmp_path / "data", tmp_path / "cache"
     files = _split_by_year(data)
@@ -91,7 +92,7 @@ def test_random_edits_load_through_the_cache_as_a_fresh_read(tmp_path: Path, see
     originals = {path: path.read_text(encoding="utf-8") for path in files}
     rng = random.Random(seed)
     assert _load(data, cache) == _load(data, None)  # fills the cache
-    for _ in range(8):
+    for _ in range(examples(8, least=3)):  # tests/examples.py: fewer in `make unit`
         _edit(rng, files, originals)
         fresh = _load(data, None)
         assert _load(data, cache) == fresh

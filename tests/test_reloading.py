@@ -49,25 +49,32 @@ def _write(path: Path, content: str | bytes) -> None:
     os.utime(path, (later, later))
 
 
-def _reloader(data: Path, fallback_dir: Path | None = None) -> DataReloader:
+def _reloader(data: Path, compiled_dir: Path, fallback_dir: Path | None = None) -> DataReloader:
     """A reloader whose clock runs a minute ahead: every change has already settled."""
-    return DataReloader(data, fallback_dir=fallback_dir, clock=lambda: time.time() + 60)
+    return DataReloader(
+        data,
+        fallback_dir=fallback_dir,
+        clock=lambda: time.time() + 60,
+        compiled_dir=compiled_dir,
+    )
 
 
 def _titles(reloader: DataReloader) -> dict[str, str]:
     return {event.id: event.title["en"] for event in reloader.current.catalog.events}
 
 
-def test_nothing_changed_is_unchanged_and_keeps_the_same_answerer(data: Path) -> None:
-    reloader = _reloader(data)
+def test_nothing_changed_is_unchanged_and_keeps_the_same_answerer(
+    data: Path, compiled_dir: Path
+) -> None:
+    reloader = _reloader(data, compiled_dir)
     before = reloader.current
     result = reloader.check()
     assert result == ReloadResult(ReloadStatus.UNCHANGED, events=3)
     assert reloader.current is before
 
 
-def test_an_edit_shows_in_the_next_answer(data: Path) -> None:
-    reloader = _reloader(data)
+def test_an_edit_shows_in_the_next_answer(data: Path, compiled_dir: Path) -> None:
+    reloader = _reloader(data, compiled_dir)
     assert reloader.current.answer("exhibitions in ghent").event_ids == (KALLENS,)
     _edit(data / "events.yaml", "cities: [ghent]", "cities: [brussels]")
 
@@ -79,8 +86,10 @@ def test_an_edit_shows_in_the_next_answer(data: Path) -> None:
     assert reloader.current.answer("exhibitions in brussels").event_ids == (KALLENS,)
 
 
-def test_a_broken_edit_keeps_the_previous_data_and_reports_file_and_line(data: Path) -> None:
-    reloader = _reloader(data)
+def test_a_broken_edit_keeps_the_previous_data_and_reports_file_and_line(
+    data: Path, compiled_dir: Path
+) -> None:
+    reloader = _reloader(data, compiled_dir)
     before = reloader.current
     _edit(data / "events.yaml", "status: held", "status: hled")
 
@@ -97,8 +106,8 @@ def test_a_broken_edit_keeps_the_previous_data_and_reports_file_and_line(data: P
     assert reloader.problems == result.problems
 
 
-def test_admins_hear_of_one_broken_state_once(data: Path) -> None:
-    reloader = _reloader(data)
+def test_admins_hear_of_one_broken_state_once(data: Path, compiled_dir: Path) -> None:
+    reloader = _reloader(data, compiled_dir)
     _edit(data / "events.yaml", "status: held", "status: hled")
     assert reloader.check().notify is True
     assert reloader.check() == ReloadResult(ReloadStatus.UNCHANGED, events=3)
@@ -112,8 +121,8 @@ def test_admins_hear_of_one_broken_state_once(data: Path) -> None:
     assert reloader.check().notify is True
 
 
-def test_fixing_the_data_reloads_and_tells_the_admins(data: Path) -> None:
-    reloader = _reloader(data)
+def test_fixing_the_data_reloads_and_tells_the_admins(data: Path, compiled_dir: Path) -> None:
+    reloader = _reloader(data, compiled_dir)
     _edit(data / "events.yaml", "status: held", "status: hled")
     reloader.check()
     _edit(data / "events.yaml", "status: hled", "status: held")
@@ -138,9 +147,9 @@ def test_fixing_the_data_reloads_and_tells_the_admins(data: Path) -> None:
     ],
 )
 def test_nothing_a_curator_saves_raises_or_replaces_good_data(
-    data: Path, damage: Callable[[Path], None]
+    data: Path, damage: Callable[[Path], None], compiled_dir: Path
 ) -> None:
-    reloader = _reloader(data)
+    reloader = _reloader(data, compiled_dir)
     before = reloader.current
     damage(data / "events.yaml")
 
@@ -188,8 +197,8 @@ def test_a_change_seen_unchanged_twice_loads_even_with_a_clock_behind_the_files(
     assert reloader.check().status is ReloadStatus.RELOADED
 
 
-def test_reload_forces_a_load_and_always_reports(data: Path) -> None:
-    reloader = _reloader(data)
+def test_reload_forces_a_load_and_always_reports(data: Path, compiled_dir: Path) -> None:
+    reloader = _reloader(data, compiled_dir)
     first = reloader.reload()
     assert first.status is ReloadStatus.RELOADED
     assert first.notify is True
@@ -199,20 +208,24 @@ def test_reload_forces_a_load_and_always_reports(data: Path) -> None:
     assert reloader.reload().notify is True  # an admin asked: always answer
 
 
-def test_a_broken_start_without_a_good_copy_raises_the_problems(data: Path) -> None:
+def test_a_broken_start_without_a_good_copy_raises_the_problems(
+    data: Path, compiled_dir: Path
+) -> None:
     _edit(data / "events.yaml", "status: held", "status: hled")
     with pytest.raises(DataError) as error:
-        _reloader(data)
+        _reloader(data, compiled_dir)
     assert any("unknown status 'hled'" in str(problem) for problem in error.value.problems)
 
 
-def test_a_broken_start_answers_from_the_last_good_copy(data: Path, tmp_path: Path) -> None:
+def test_a_broken_start_answers_from_the_last_good_copy(
+    data: Path, tmp_path: Path, compiled_dir: Path
+) -> None:
     good = tmp_path / "state" / "last-good-data"
-    _reloader(data, fallback_dir=good)
+    _reloader(data, compiled_dir, fallback_dir=good)
     assert (good / "events.yaml").is_file()
 
     _edit(data / "events.yaml", "status: held", "status: hled")
-    restarted = _reloader(data, fallback_dir=good)
+    restarted = _reloader(data, compiled_dir, fallback_dir=good)
 
     assert restarted.initial.status is ReloadStatus.INVALID
     assert restarted.initial.from_fallback is True
@@ -222,9 +235,11 @@ def test_a_broken_start_answers_from_the_last_good_copy(data: Path, tmp_path: Pa
     assert restarted.check().status is ReloadStatus.RELOADED
 
 
-def test_the_good_copy_follows_clean_reloads_only(data: Path, tmp_path: Path) -> None:
+def test_the_good_copy_follows_clean_reloads_only(
+    data: Path, tmp_path: Path, compiled_dir: Path
+) -> None:
     good = tmp_path / "state" / "last-good-data"
-    reloader = _reloader(data, fallback_dir=good)
+    reloader = _reloader(data, compiled_dir, fallback_dir=good)
     _edit(data / "events.yaml", "en: Ak Maral at BOZAR,", "en: Ak Maral in Brussels,")
     reloader.check()
     assert "Ak Maral in Brussels" in (good / "events.yaml").read_text(encoding="utf-8")
@@ -234,36 +249,38 @@ def test_the_good_copy_follows_clean_reloads_only(data: Path, tmp_path: Path) ->
 
 
 def test_a_restart_with_the_same_data_keeps_the_good_copy_as_it_is(
-    data: Path, tmp_path: Path
+    data: Path, tmp_path: Path, compiled_dir: Path
 ) -> None:
     good = tmp_path / "state" / "last-good-data"
-    _reloader(data, fallback_dir=good)
+    _reloader(data, compiled_dir, fallback_dir=good)
     copied = (good / "events.yaml").stat().st_ino
-    _reloader(data, fallback_dir=good)  # a restart: nothing to copy again
+    _reloader(data, compiled_dir, fallback_dir=good)  # a restart: nothing to copy again
     assert (good / "events.yaml").stat().st_ino == copied
     _edit(data / "events.yaml", "en: Ak Maral at BOZAR,", "en: Ak Maral in Brussels,")
-    _reloader(data, fallback_dir=good)  # a restart after an edit: copied anew
+    _reloader(data, compiled_dir, fallback_dir=good)  # a restart after an edit: copied anew
     assert "Ak Maral in Brussels" in (good / "events.yaml").read_text(encoding="utf-8")
 
 
-def test_an_unwritable_state_folder_does_not_stop_the_bot(data: Path, tmp_path: Path) -> None:
+def test_an_unwritable_state_folder_does_not_stop_the_bot(
+    data: Path, tmp_path: Path, compiled_dir: Path
+) -> None:
     blocker = tmp_path / "state"
     blocker.write_text("a file where a folder should be", encoding="utf-8")
-    reloader = _reloader(data, fallback_dir=blocker / "last-good-data")
+    reloader = _reloader(data, compiled_dir, fallback_dir=blocker / "last-good-data")
     assert reloader.current.answer("concerts in brussels").event_ids == (AK_MARAL,)
 
 
-def test_editor_swap_files_are_not_a_change(data: Path) -> None:
-    reloader = _reloader(data)
+def test_editor_swap_files_are_not_a_change(data: Path, compiled_dir: Path) -> None:
+    reloader = _reloader(data, compiled_dir)
     _write(data / ".events.yaml.swp", b"\x00\x01")
     _write(data / "events.yaml~", "backup")
     assert reloader.check().status is ReloadStatus.UNCHANGED
 
 
 def test_concurrent_checks_swap_once_and_readers_always_get_a_whole_answerer(
-    data: Path,
+    data: Path, compiled_dir: Path
 ) -> None:
-    reloader = _reloader(data)
+    reloader = _reloader(data, compiled_dir)
     _edit(data / "events.yaml", "en: Ak Maral at BOZAR,", "en: Ak Maral in Brussels,")
     results: list[ReloadResult] = []
     seen: list[str] = []
@@ -286,8 +303,8 @@ def test_concurrent_checks_swap_once_and_readers_always_get_a_whole_answerer(
     assert _titles(reloader)[AK_MARAL] == "Ak Maral in Brussels"
 
 
-async def test_check_async_runs_off_the_event_loop(data: Path) -> None:
-    reloader = _reloader(data)
+async def test_check_async_runs_off_the_event_loop(data: Path, compiled_dir: Path) -> None:
+    reloader = _reloader(data, compiled_dir)
     _edit(data / "events.yaml", "en: Ak Maral at BOZAR,", "en: Ak Maral in Brussels,")
     result = await reloader.check_async()
     assert result.status is ReloadStatus.RELOADED
@@ -326,12 +343,12 @@ def test_the_admin_message_speaks_the_admins_language(answerer: Answerer) -> Non
     assert kyrgyz == "Маалымат өзгөргөн жок: 19 иш-чара."
 
 
-def test_the_real_data_reloads_an_edit_to_events_yaml(tmp_path: Path) -> None:
+def test_the_real_data_reloads_an_edit_to_events_yaml(tmp_path: Path, compiled_dir: Path) -> None:
     from bot.paths import DEFAULT_DATA_DIR
 
     data = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, data)
-    reloader = _reloader(data)
+    reloader = _reloader(data, compiled_dir)
     assert reloader.initial.status is ReloadStatus.RELOADED
     events = data / "events.yaml"
     _edit(events, "cities: [ghent]", "cities: [bruges]")
