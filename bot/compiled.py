@@ -32,11 +32,10 @@ import re
 import struct
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from bot.answering import Answerer
 from bot.catalog import load_catalog
-from bot.sealed import HEADER, code_version, read_sealed, write_sealed
+from bot.sealed import HEADER, code_version, read_sealed_path, write_sealed
 
 log = logging.getLogger(__name__)
 
@@ -143,19 +142,10 @@ def data_key(data_dir: Path) -> str:
 
 def read_compiled(path: Path) -> Answerer | None:
     """The Answerer in a compiled file, or None when it is missing or cannot be trusted."""
-    try:
-        file = path.open("rb")
-    except OSError:
-        return None
-    try:
-        with file:
-            answerer = _decode(file)
-    except Exception as error:  # whatever a damaged file does, the data is rebuilt
-        log.warning("ignoring the compiled data %s (%s); building from data/", path, error)
-        return None
-    with contextlib.suppress(OSError):
-        os.utime(path)  # recently used: kept when older files are cleared
-    return answerer
+    with _collector_paused():
+        return read_sealed_path(
+            path, MAGIC, FORMAT, Answerer, "the compiled data", "building from data/"
+        )
 
 
 def write_compiled(path: Path, answerer: Answerer) -> None:
@@ -165,12 +155,6 @@ def write_compiled(path: Path, answerer: Answerer) -> None:
         _clear_old(path.parent, path, SUFFIX, KEEP)
     except (OSError, pickle.PicklingError, RecursionError) as error:
         log.warning("could not keep the compiled data in %s: %s", path.parent, error)
-
-
-def _decode(file: BinaryIO) -> Answerer:
-    """The Answerer in an open compiled file, checked whole before it is unpickled."""
-    with _collector_paused():
-        return read_sealed(file, MAGIC, FORMAT, Answerer)
 
 
 @contextlib.contextmanager

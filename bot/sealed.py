@@ -11,8 +11,10 @@ then builds from data/ as if there were no cache.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import logging
 import os
 import pickle
 import struct
@@ -51,6 +53,8 @@ _CHUNK = 1 << 20
 _PACKAGE = Path(__file__).resolve().parent
 
 _Value = TypeVar("_Value")
+
+log = logging.getLogger(__name__)
 
 
 def write_sealed(path: Path, value: object, magic: bytes, version: int) -> None:
@@ -100,6 +104,27 @@ def read_sealed(file: BinaryIO, magic: bytes, version: int, kind: type[_Value]) 
     value = _RestrictedUnpickler(file).load()
     if not isinstance(value, kind):
         raise ValueError(f"holds a {type(value).__name__}, not a {kind.__name__}")
+    return value
+
+
+def read_sealed_path(
+    path: Path, magic: bytes, version: int, kind: type[_Value], what: str, instead: str
+) -> _Value | None:
+    """The value in `path`, or None when there is none or it cannot be trusted (logged as
+    "ignoring <what> <path> (why); <instead>"). A file read is marked recently used, so the
+    clearing of old files keeps it."""
+    try:
+        file = path.open("rb")
+    except OSError:
+        return None
+    try:
+        with file:
+            value = read_sealed(file, magic, version, kind)
+    except Exception as error:  # whatever a damaged file does, the caller builds instead
+        log.warning("ignoring %s %s (%s); %s", what, path, error, instead)
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
     return value
 
 

@@ -16,10 +16,8 @@ again. Nothing here raises on a bad cache; a folder that cannot be written only 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
-import os
 import pickle
 import struct
 from dataclasses import dataclass
@@ -27,7 +25,7 @@ from pathlib import Path
 
 from bot.catalog.model import Event
 from bot.catalog.problems import Problem
-from bot.sealed import code_version, read_sealed, write_sealed
+from bot.sealed import code_version, read_sealed_path, write_sealed
 
 log = logging.getLogger(__name__)
 
@@ -86,20 +84,16 @@ class EventCache:
         """The entry, or None when there is none to trust."""
         if self.folder is None:
             return None
-        path = self.folder / f"{key}{SUFFIX}"
-        try:
-            file = path.open("rb")
-        except OSError:
-            return None
-        try:
-            with file:
-                found = read_sealed(file, MAGIC, FORMAT, FileEvents)
-        except Exception as error:  # whatever a damaged entry does, the file is read again
-            log.warning("ignoring the cached events %s (%s); reading the file again", path, error)
-            return None
-        self._used.add(key)
-        with contextlib.suppress(OSError):
-            os.utime(path)  # recently used: kept when old entries are cleared
+        found = read_sealed_path(
+            self.folder / f"{key}{SUFFIX}",
+            MAGIC,
+            FORMAT,
+            FileEvents,
+            "the cached events",
+            "reading the file again",
+        )
+        if found is not None:
+            self._used.add(key)
         return found
 
     def put(self, key: str, part: FileEvents) -> None:
