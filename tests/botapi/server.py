@@ -977,6 +977,15 @@ class BotApiServer(NewsApi):
             return self.files[sent]
         raise bad_request("wrong file identifier/HTTP URL specified")
 
+    def _caption(self, params: JSON) -> JSON:
+        """A media message's caption as shown and as sent (HTML), or nothing without one."""
+        if params.get("caption") in (None, ""):
+            return {}
+        visible, original = self._text(
+            params.get("caption"), params.get("parse_mode"), MAX_CAPTION
+        )
+        return {"caption": visible, "html": original}
+
     def _api_sendphoto(self, params: JSON) -> JSON:
         self._require(params, "chat_id")
         chat = self._chat(params["chat_id"])
@@ -984,12 +993,7 @@ class BotApiServer(NewsApi):
         photo = params.get("photo")
         data = self._file_bytes(photo)
         width, height = _image_size(data)
-        caption: JSON = {}
-        if params.get("caption") not in (None, ""):
-            visible, original = self._text(
-                params.get("caption"), params.get("parse_mode"), MAX_CAPTION
-            )
-            caption = {"caption": visible, "html": original}
+        caption = self._caption(params)
         markup = self._markup(params.get("reply_markup"))
         file_id = f"photo{len(self.files) + 1}" if isinstance(photo, bytes) else str(photo)
         with self._cond:
@@ -1019,12 +1023,7 @@ class BotApiServer(NewsApi):
             raise bad_request("file must be non-empty")
         if len(data) > MAX_DOCUMENT_BYTES:
             raise bad_request("Request Entity Too Large")
-        caption: JSON = {}
-        if params.get("caption") not in (None, ""):
-            visible, original = self._text(
-                params.get("caption"), params.get("parse_mode"), MAX_CAPTION
-            )
-            caption = {"caption": visible, "html": original}
+        caption = self._caption(params)
         markup = self._markup(params.get("reply_markup"))
         file_id = f"document{len(self.files) + 1}" if isinstance(document, bytes) else document
         with self._cond:
