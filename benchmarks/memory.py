@@ -61,9 +61,10 @@ STALL_SECONDS = 60.0
 # --------------------------------------------------------------------------- child: the bot
 
 
-def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: bool) -> None:
+def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: int) -> None:
     """The bot as `python -m bot run` builds it (fixed data, rate limiter off). With `trace`,
-    where the memory allocated during the run was allocated (tracemalloc) goes to stderr."""
+    where the memory allocated during the run was allocated (tracemalloc, `trace` frames deep)
+    goes to stderr."""
     logging.basicConfig(
         filename=Path(state) / "bot.log", level=logging.INFO, format=bot_logs.FORMAT, force=True
     )
@@ -76,14 +77,14 @@ def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: bool
         app.bot._rate_limiter = None  # see the module docstring
         async with running(app):
             if trace:
-                tracemalloc.start(8)
+                tracemalloc.start(trace)
                 before = tracemalloc.take_snapshot()
             conn.send("ready")
             await asyncio.get_running_loop().run_in_executor(None, conn.recv)
             if trace:
                 gc.collect()
                 grown = tracemalloc.take_snapshot().compare_to(before, "traceback")
-                for stat in grown[:12]:
+                for stat in grown[:20]:
                     print(f"{stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+d} blocks")
                     for line in stat.traceback.format()[-6:]:
                         print("    ", line)
@@ -133,7 +134,7 @@ def slope_per_10k(samples: list[tuple[int, float]]) -> float:
     return slope * 10_000
 
 
-def soak(messages: int, users: int, trace: bool = False) -> dict[str, Any]:
+def soak(messages: int, users: int, trace: int = 0) -> dict[str, Any]:
     questions = [c.question for c in load_question_set(QUESTIONS) if c.question.strip()]
     context = multiprocessing.get_context("spawn")
     with CountingServer() as api, tempfile.TemporaryDirectory() as state:
@@ -198,7 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--json", type=Path, help="write every figure (and the samples) here")
     parser.add_argument(
-        "--trace", action="store_true", help="print where the bot's memory grew (tracemalloc)"
+        "--trace",
+        type=int,
+        nargs="?",
+        const=8,
+        default=0,
+        metavar="FRAMES",
+        help="print where the bot's memory grew (tracemalloc, FRAMES deep: 8; 1 is much faster)",
     )
     args = parser.parse_args(argv)
     result = soak(args.messages, args.users, args.trace)
