@@ -80,14 +80,21 @@ def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: int)
                 tracemalloc.start(trace)
                 before = tracemalloc.take_snapshot()
             conn.send("ready")
-            await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+            halfway = None
+            while (await asyncio.get_running_loop().run_in_executor(None, conn.recv)) != "stop":
+                if trace:  # "halfway": what grows over the last half is what does not stop
+                    halfway = tracemalloc.take_snapshot()
             if trace:
                 gc.collect()
-                grown = tracemalloc.take_snapshot().compare_to(before, "traceback")
-                for stat in grown[:20]:
-                    print(f"{stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+d} blocks")
-                    for line in stat.traceback.format()[-6:]:
-                        print("    ", line)
+                end = tracemalloc.take_snapshot()
+                for title, start in (("since idle", before), ("over the last half", halfway)):
+                    if start is None:
+                        continue
+                    print(f"--- grown {title}:")
+                    for stat in end.compare_to(start, "traceback")[:20]:
+                        print(f"{stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+d} blocks")
+                        for line in stat.traceback.format()[-6:]:
+                            print("    ", line)
 
     asyncio.run(main())
     conn.send("stopped")
@@ -163,6 +170,8 @@ def soak(messages: int, users: int, trace: int = 0) -> dict[str, Any]:
                         stalled = True
                         break
                 api.send_text(people[n % users], questions[(n // users * 7 + n) % len(questions)])
+                if n == messages // 2:
+                    parent.send("halfway")
                 if n % SAMPLE_EVERY == 0 and n:
                     samples.append((api.sent, rss_mb(process.pid)))
             with api.answered:
