@@ -61,7 +61,9 @@ STALL_SECONDS = 60.0
 # --------------------------------------------------------------------------- child: the bot
 
 
-def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: int) -> None:
+def run_bot(
+    token: str, base_url: str, state: str, conn: Connection, trace: int, settings: dict[str, Any]
+) -> None:
     """The bot as `python -m bot run` builds it (fixed data, rate limiter off). With `trace`,
     where the memory allocated during the run was allocated (tracemalloc, `trace` frames deep)
     goes to stderr."""
@@ -72,8 +74,12 @@ def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: int)
 
     async def main() -> None:
         answerer = Answerer.from_directory(DEFAULT_DATA_DIR)
-        settings = Settings(token=Secret(token), api_base_url=base_url, state_dir=Path(state))
-        app = build_application(settings, answerer)
+        app = build_application(
+            Settings(
+                token=Secret(token), api_base_url=base_url, state_dir=Path(state), **settings
+            ),
+            answerer,
+        )
         app.bot._rate_limiter = None  # see the module docstring
         async with running(app):
             if trace:
@@ -141,14 +147,18 @@ def slope_per_10k(samples: list[tuple[int, float]]) -> float:
     return slope * 10_000
 
 
-def soak(messages: int, users: int, trace: int = 0) -> dict[str, Any]:
+def soak(
+    messages: int, users: int, trace: int = 0, settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
     questions = [c.question for c in load_question_set(QUESTIONS) if c.question.strip()]
     context = multiprocessing.get_context("spawn")
     with CountingServer() as api, tempfile.TemporaryDirectory() as state:
         api.__class__ = CountingServer  # __enter__ is typed as the base class
         parent, child = context.Pipe()
         process = context.Process(
-            target=run_bot, args=(api.token, api.base_url, state, child, trace), daemon=True
+            target=run_bot,
+            args=(api.token, api.base_url, state, child, trace, settings or {}),
+            daemon=True,
         )
         process.start()
         assert process.pid is not None
@@ -216,8 +226,16 @@ def main(argv: list[str] | None = None) -> int:
         metavar="FRAMES",
         help="print where the bot's memory grew (tracemalloc, FRAMES deep: 8; 1 is much faster)",
     )
+    parser.add_argument(
+        "--conversation-minutes",
+        type=float,
+        help="the bot's CONVERSATION_MINUTES (0: none kept, to measure their share apart)",
+    )
     args = parser.parse_args(argv)
-    result = soak(args.messages, args.users, args.trace)
+    settings: dict[str, Any] = {}
+    if args.conversation_minutes is not None:
+        settings["conversation_minutes"] = args.conversation_minutes
+    result = soak(args.messages, args.users, args.trace, settings)
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=1))
     summary = {k: v for k, v in result.items() if k != "samples"}
