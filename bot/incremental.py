@@ -15,12 +15,12 @@ over random edits against a fresh build.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TypeVar
 
 from bot.answering import Answerer
-from bot.catalog.model import Catalog, Event
+from bot.catalog.model import Catalog, Event, chronological
 from bot.search import Bits
 from bot.understanding.parser import Understander
 
@@ -44,33 +44,39 @@ class Layout:
     """
 
     def __init__(self, old: Sequence[Event], new: Sequence[Event]) -> None:
-        rank_of = {id(event): rank for rank, event in enumerate(old)}
-        segments: list[tuple[int, int, int] | int] = []  # in new order: a run, or an added rank
-        added: list[int] = []
-        runs: list[tuple[int, int, int]] = []  # old start, new start, length
-        old_start = new_start = length = 0
-        for rank, event in enumerate(new):
-            was = rank_of.get(id(event))
-            if was is not None and length and was == old_start + length:
-                length += 1
-                continue
-            if length:
-                runs.append((old_start, new_start, length))
+        # The same events at the start and at the end of both (compared a slice at a time, in
+        # C: the same objects compare equal at once), then, between those, which events are
+        # not in both (sets of addresses), and where they lie (bisection on the date order).
+        head = _common_head(old, new)
+        tail = _common_head(old[head:][::-1], new[head:][::-1])
+        middle_old, middle_new = old[head : len(old) - tail], new[head : len(new) - tail]
+        old_ids, new_ids = set(map(id, middle_old)), set(map(id, middle_new))
+        gone, came = old_ids - new_ids, new_ids - old_ids
+        self.removed = tuple(event for event in middle_old if id(event) in gone)
+        added = [event for event in middle_new if id(event) in came]
+        removed_at = [bisect_left(old, chronological(e), key=chronological) for e in self.removed]
+        self.added = tuple(bisect_left(new, chronological(e), key=chronological) for e in added)
+        # The events in neither list keep their order: runs of consecutive ranks between the
+        # cuts, each shifted by what was removed and added before it.
+        segments: list[tuple[int, int, int] | int] = []
+        runs: list[tuple[int, int, int]] = []
+        old_rank = new_rank = 0
+        removed, inserted = iter(removed_at), iter(self.added)
+        next_removed, next_added = next(removed, len(old)), next(inserted, len(new))
+        while old_rank < len(old) or new_rank < len(new):
+            if new_rank == next_added < len(new):  # an added event
+                segments.append(new_rank)
+                new_rank += 1
+                next_added = next(inserted, len(new))
+            elif old_rank == next_removed:
+                old_rank += 1
+                next_removed = next(removed, len(old))
+            else:  # kept events up to the next cut on either side
+                size = min(next_removed - old_rank, next_added - new_rank)
+                runs.append((old_rank, new_rank, size))
                 segments.append(runs[-1])
-                length = 0
-            if was is None:
-                added.append(rank)
-                segments.append(rank)
-            else:
-                old_start, new_start, length = was, rank, 1
-        if length:
-            runs.append((old_start, new_start, length))
-            segments.append(runs[-1])
-        kept = bytearray(len(old))
-        for start, _, size in runs:
-            kept[start : start + size] = b"\x01" * size
-        self.added = tuple(added)
-        self.removed = tuple(old[rank] for rank, flag in enumerate(kept) if not flag)
+                old_rank += size
+                new_rank += size
         self.runs = tuple(runs)
         self._segments = segments
         self._moves = [(start, to, (1 << size) - 1) for start, to, size in runs]
@@ -103,6 +109,19 @@ class Layout:
         return spliced
 
 
+def _common_head(old: Sequence[Event], new: Sequence[Event]) -> int:
+    """How many events both begin with: a binary search comparing each new stretch once
+    (equal events count as the same: everything built from an event depends on its value)."""
+    low, high = 0, min(len(old), len(new))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if old[low:middle] == new[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
 def updated(previous: Answerer, catalog: Catalog) -> Answerer | None:
     """The Answerer of `catalog` from `previous`'s parts, when only events differ between
     their catalogs and not too many; None when a fresh build is the way (or as fast)."""
@@ -114,14 +133,11 @@ def updated(previous: Answerer, catalog: Catalog) -> Answerer | None:
         return None
     if len(layout.runs) > MAX_RUNS:
         return None
-    # The lexicon's own objects, equal to the new ones: what was built from them stays valid.
-    catalog = replace(
-        old,
-        events=catalog.events,
-        _by_id={},
-    )
     before = previous.understander
-    same_aliases = _aliases(old.events) == _aliases(catalog.events)
+    touched = (*layout.removed, *(catalog.events[rank] for rank in layout.added))
+    same_aliases = not any(event.aliases for event in touched) or _aliases(old.events) == _aliases(
+        catalog.events
+    )
     understander = Understander(
         catalog,
         before.thresholds,

@@ -12,6 +12,8 @@ import calendar
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import TypeVar, cast
 
@@ -34,6 +36,7 @@ from bot.catalog.model import (
     Role,
     Status,
     Topic,
+    chronological,
 )
 from bot.catalog.problems import DataError, Problem
 from bot.catalog.typography import french_spacing
@@ -244,7 +247,7 @@ class _Loader:
         topics = [_french_topic(topic) for topic in topics]
         locales["fr"] = {key: french_spacing(text) for key, text in locales.get("fr", {}).items()}
         catalog = Catalog(
-            events=tuple(sorted(events, key=lambda e: (e.start.sort_key, e.id))),
+            events=tuple(sorted(events, key=chronological)),
             topics=tuple(topics),
             places=tuple(places),
             categories=tuple(categories),
@@ -646,7 +649,7 @@ class _Loader:
         cache.clear_old()
         if self.memory is not None:
             self.memory.loaded()
-        run.ambiguous_aliases()
+        run.finish()
         return topics or [], run.events
 
     def events_of(
@@ -818,11 +821,28 @@ class _EventRun:
     events: list[Event] = field(default_factory=list)
     seen: dict[str, tuple[str, int]] = field(default_factory=dict)
     aliases: list[tuple[Doc, str, tuple[tuple[str, int], ...]]] = field(default_factory=list)
+    parts: list[tuple[Doc, FileEvents]] = field(default_factory=list)
 
     def add(self, doc: Doc, part: FileEvents) -> None:
-        """One file's events after the files before it: its own problems, then each event
-        unless its id was used before (in this file or an earlier one)."""
+        """One file's events after the files before it (its own problems at once)."""
         doc.problems.extend(part.problems)
+        self.parts.append((doc, part))
+
+    def finish(self) -> None:
+        """Every file's events, in file order, but those whose id was used before (in the
+        same file or an earlier one), reported; then the aliases used twice."""
+        events = list(chain.from_iterable(part.events for _, part in self.parts))
+        if len(set(map(attrgetter("id"), events))) == len(events):  # the usual case: no id
+            self.events = events  # used twice, nothing to go through event by event
+            for doc, part in self.parts:
+                for n, aliases in part.aliases.items():
+                    self.aliases.append((doc, part.events[n].id, aliases))
+        else:
+            for doc, part in self.parts:
+                self.check_ids(doc, part)
+        self.ambiguous_aliases()
+
+    def check_ids(self, doc: Doc, part: FileEvents) -> None:
         seen, name, aliases = self.seen, doc.name, part.aliases
         for n, (event, line) in enumerate(zip(part.events, part.id_lines, strict=True)):
             first = seen.get(event.id)
