@@ -251,7 +251,10 @@ class DataReloader:
         try:
             shutil.rmtree(staging, ignore_errors=True)
             shutil.copytree(
-                self.data_dir, staging, ignore=shutil.ignore_patterns(".*", *_ignored_globs())
+                self.data_dir,
+                staging,
+                ignore=shutil.ignore_patterns(".*", *_ignored_globs()),
+                copy_function=_CopyOrLink(self.data_dir, target),
             )
             if self.fingerprint() != fingerprint:  # edited during the copy: keep the old copy
                 shutil.rmtree(staging, ignore_errors=True)
@@ -310,6 +313,28 @@ def _fingerprint(root: Path) -> Fingerprint:
                 continue
             entries.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(entries))
+
+
+class _CopyOrLink:
+    """Copies a data file into the new good copy, or, when the old good copy holds it as it
+    is (same size and mtime: copies keep mtimes), links the old copy's file instead. After an
+    edit of one file of 328 (100,000 events), one file is copied, not 170 MB. Safe because no
+    one writes into the good copy: its files only ever get linked, never changed."""
+
+    def __init__(self, data_dir: Path, old_copy: Path) -> None:
+        self.data_dir = data_dir
+        self.old_copy = old_copy
+
+    def __call__(self, source: str, target: str) -> object:
+        try:
+            old = self.old_copy / Path(source).relative_to(self.data_dir)
+            have, want = old.stat(), os.stat(source)
+            if (have.st_size, have.st_mtime_ns) == (want.st_size, want.st_mtime_ns):
+                os.link(old, target)
+                return target
+        except (OSError, ValueError):
+            pass
+        return shutil.copy2(source, target)
 
 
 def _ignored_globs() -> list[str]:
