@@ -90,6 +90,7 @@ class Compiled:
 
     answerer: Answerer
     files: dict[str, Remembered] = field(default_factory=dict)
+    digests: dict[str, tuple[Stat, bytes]] = field(default_factory=dict)  # see data_key
 
 
 class Compiler:
@@ -136,11 +137,13 @@ class Compiler:
         if cached is not None:
             _remember_key(cache_dir, stamp, key)
             self._memory.restore(cached.files)
+            self._digests = dict(cached.digests)
             self._previous, self._stamp = cached.answerer, stamp
             return cached.answerer
         answerer = self._build(data_dir, cache_dir / EVENTS_SUBFOLDER)
         if stamp_key(data_dir) == stamp:  # not edited meanwhile (a stat each, see stamp_key)
-            self._unwritten = (path, Compiled(answerer, self._memory.parts()), stamp, key)
+            compiled = Compiled(answerer, self._memory.parts(), dict(self._digests))
+            self._unwritten = (path, compiled, stamp, key)
             self._stamp = stamp
         return answerer
 
