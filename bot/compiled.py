@@ -38,6 +38,7 @@ from pathlib import Path
 from bot.answering import Answerer
 from bot.catalog import load_catalog
 from bot.catalog.event_cache import Memory, Remembered, Stat, stat_of
+from bot.catalog.model import Catalog
 from bot.incremental import updated
 from bot.sealed import HEADER, code_version, read_sealed_path, write_sealed
 
@@ -147,6 +148,17 @@ class Compiler:
             self._stamp = stamp
         return answerer
 
+    def _updated(self, catalog: Catalog) -> Answerer | None:
+        """The last Answerer updated for `catalog`, or None: none yet, more than events
+        changed, or (logged) a failure there, which a fresh build then stands in for."""
+        if self._previous is None:
+            return None
+        try:
+            return updated(self._previous, catalog)
+        except Exception:  # a bug there must cost a fresh build, not the reload
+            log.exception("updating the last data failed; building it afresh")
+            return None
+
     def keep(self) -> None:
         """Write the compiled file of the last build, in a thread (not before: pickling holds
         the interpreter most of the time it takes, and the swap must not wait for it)."""
@@ -173,8 +185,7 @@ class Compiler:
     def _build(self, data_dir: Path, events_cache: Path | None) -> Answerer:
         with _collector_paused():  # only the event files edited since are read (event_cache.py)
             catalog = load_catalog(data_dir, events_cache, self._memory)
-            previous = self._previous
-            answerer = (updated(previous, catalog) if previous else None) or Answerer(catalog)
+            answerer = self._updated(catalog) or Answerer(catalog)
         self._previous, self._stamp = answerer, ""
         return answerer
 

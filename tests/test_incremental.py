@@ -221,3 +221,23 @@ def test_the_layout_moves_every_kept_event_to_its_new_rank(seed: int) -> None:
     chosen = [event for event in old if rng.random() < 0.5]
     bits = sum(1 << old.index(event) for event in chosen)
     assert layout.move(bits) == sum(1 << new.index(e) for e in chosen if any(e is k for k in kept))
+
+
+def test_a_failure_while_updating_costs_a_fresh_build_not_the_reload(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = tmp_path / "data"
+    files = _split_by_year(data)
+    compiler = Compiler(None)
+    compiler.load(data)
+
+    def broken(previous: Answerer, catalog: object) -> Answerer | None:
+        raise RuntimeError("a bug in the update")
+
+    monkeypatch.setattr("bot.compiled.updated", broken)
+    events = _events(files[0])
+    events[0]["title"] = {**events[0]["title"], "en": "Renamed event 7"}
+    _write(files[0], events)
+    fresh = _fresh(data)
+    assert fresh is not None
+    assert _replies(compiler.load(data)) == _replies(fresh)
