@@ -18,6 +18,11 @@ classes and a few built-in containers, so even a file that passes the checksum c
 arbitrary functions. Whatever goes wrong with the file (unreadable, foreign, truncated, a
 read-only folder), the data is built from data/ as if there were no cache: never a crash, never
 an answer from other data.
+
+A running bot loads data/ again after each edit; `Compiler` is what one process keeps between
+those loads: the event files' parts and the files' hashes by stat, and the last Answerer, which
+bot/incremental.py updates when only events changed. The compiled file is then written after
+the swap, in a thread.
 """
 
 from __future__ import annotations

@@ -8,7 +8,9 @@ it loads and validates the new data in full and swaps the Answerer only when the
 Broken data leaves the previous Answerer in place and returns the `file:line` problems, flagged
 for the admins once per distinct broken state. After every clean load a copy of data/ can be kept
 (`fallback_dir`) so that a restart with broken data still starts, from the last good copy. Each
-version of data/ is built once and kept compiled (`compiled_dir`, bot/compiled.py).
+version of data/ is built once and kept compiled (`compiled_dir`, bot/compiled.py); after an
+edit of event files only, the Answerer answering is updated for the events that changed
+(bot/incremental.py) rather than built again.
 
 Pure: no Telegram, no environment; the adapter decides where messages go.
 """
