@@ -32,6 +32,10 @@ MAX_MESSAGES = 5_000
 
 RECENT = 64
 """Conversations of the chats talking now, kept as objects too (serialised and read back once)."""
+SHARED_TEXTS = 512
+"""Distinct conversation texts whose single copy the store hands out to every chat that
+arrives at the same one (people asking the same popular question end in the same
+conversation): the most recently stored stay, so this costs at most ~0.3 MB, filled once."""
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +69,7 @@ class ConversationStore:
         self._message_count = 0
         self._recent: dict[int, tuple[Conversation, str]] = {}
         self._objects: dict[str, Conversation] = {}
+        self._texts: OrderedDict[str, str] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._chats)
@@ -196,12 +201,23 @@ class ConversationStore:
         recent = self._recent.get(id(conversation))
         if recent is not None and recent[0] is conversation:
             return recent[1]
-        stored = conversation.to_json()
+        stored = self._shared(conversation.to_json())
         self._recent[id(conversation)] = (conversation, stored)
         self._remember_object(stored, conversation)  # the chat's next question reads it back
         if len(self._recent) > RECENT:
             del self._recent[next(iter(self._recent))]
         return stored
+
+    def _shared(self, text: str) -> str:
+        """One copy of each text in use: an equal text stored before is handed back."""
+        shared = self._texts.get(text)
+        if shared is None:
+            self._texts[text] = shared = text
+            if len(self._texts) > SHARED_TEXTS:
+                self._texts.popitem(last=False)
+        else:
+            self._texts.move_to_end(text)
+        return shared
 
     def _thawed(self, stored: str) -> Conversation:
         """The conversation a stored text stands for. The texts of the chats talking now are
