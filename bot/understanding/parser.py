@@ -82,6 +82,12 @@ class Understander:
         self.detector = LanguageDetector(catalog)
         self.thresholds = thresholds or Thresholds()
         self._place_kind = {p.id: p.kind for p in catalog.places}
+        # Countries' own names, folded once: a demonym is a strict beginning of one.
+        self._country_names = {
+            p.id: frozenset(fold(name) for name in p.names.values())
+            for p in catalog.places
+            if p.kind in (_COUNTRY_KIND, _FOREIGN_KIND)
+        }
         self._broader = _broader_kinds(catalog)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._events_of: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -112,7 +118,7 @@ class Understander:
             matches = [m for m in matches if m.phrase not in self.vocabulary.cyrillic_lookalikes]
         kept = _without_self_introductions(matches, self.vocabulary)
         # "I'm from the diaspora": explained words, though not a filter
-        introduced = frozenset(i for m in matches if m not in kept for i in range(m.start, m.end))
+        introduced = _words_of_dropped(matches, kept)
         matches = kept
         if language is None and matches:
             language = self.detector.by_letters(text)  # the words meant something
@@ -154,7 +160,7 @@ class Understander:
         introduced: frozenset[int] = frozenset(),
     ) -> Query:
         excluded = split_exclusions(matches, words, years_at, self.vocabulary)
-        left_out = {i for m in matches if m not in excluded.matches for i in range(m.start, m.end)}
+        left_out = set(_words_of_dropped(matches, excluded.matches))
         left_out |= introduced
         matches = excluded.matches
         left_out |= excluded.cues | {i for i, y in years_at if y in excluded.years}
@@ -459,8 +465,7 @@ class Understander:
         """Countries asked about as a place: "in Kyrgyzstan (itself)", "в Бельгии",
         "Кыргызстанда". Elsewhere a country is only the subject ("Kyrgyz culture") and does not
         filter: every event is about Kyrgyzstan and Belgium."""
-        inside = Sense("intent", "inside")
-        itself = Sense("intent", "itself")
+        inside, itself = _INSIDE, _ITSELF
         located: set[str] = set()
         stressed: set[str] = set()  # "in Kyrgyzstan itself": that one only
         for index, match in enumerate(matches):
@@ -492,14 +497,11 @@ class Understander:
 
     def _demonym(self, phrase: str, countries: set[str]) -> bool:
         """ "Kyrgyz", "kirghiz": a strict beginning of the country's own name."""
-        names = {
-            fold(name)
+        return any(
+            name.startswith(phrase) and name != phrase
             for country in countries
-            for place in (self.catalog.place(country),)
-            if place is not None
-            for name in place.names.values()
-        }
-        return any(name.startswith(phrase) and name != phrase for name in names)
+            for name in self._country_names.get(country, ())
+        )
 
     def _unknown_place(self, text: str, words: list[str], matches: list[Match]) -> str | None:
         # The words as typed that some match explained, typos included ("in febuary").
@@ -520,6 +522,17 @@ class Understander:
 
 
 _AFFILIATIONS = ("organisation", "place")
+_INSIDE = Sense("intent", "inside")
+_ITSELF = Sense("intent", "itself")
+
+
+def _words_of_dropped(matches: list[Match], kept: list[Match]) -> frozenset[int]:
+    """The word indexes of the matches not in `kept` (a sublist of `matches`, often itself).
+    By identity: matches never overlap, so no two are equal unless they are the same."""
+    if kept is matches:
+        return frozenset()
+    still = {id(m) for m in kept}
+    return frozenset(i for m in matches if id(m) not in still for i in range(m.start, m.end))
 
 
 def _without_self_introductions(matches: list[Match], vocabulary: Vocabulary) -> list[Match]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import fields
+from functools import lru_cache
 
 from bot.catalog.model import Catalog
 from bot.understanding.query import Period, Query
@@ -41,6 +42,7 @@ _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
 
 
+@lru_cache(maxsize=4096)  # a token per answer, each naming a few entities: hash them once
 def _digest(kind: str, entity_id: str) -> str:
     return hashlib.blake2s(f"{kind}:{entity_id}".encode(), digest_size=3).hexdigest()[:4]
 
