@@ -15,7 +15,7 @@ from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact,
 from bot.conversation import Conversation
 from bot.conversing import converse
 from bot.decision import Answer, Intent, Suggestion
-from bot.search import EventIndex
+from bot.search import Bits, EventIndex
 from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
 from bot.understanding.normalise import fold
@@ -40,6 +40,7 @@ class Answerer:
         self.texts = EventTexts(catalog, self.understander.vocabulary)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
+        self._follow_up_of: dict[tuple[str, int | str], tuple[Bits, Suggestion]] = {}
         self._markers = frozenset(
             fold(w) for words in catalog.lexicon.language_markers.values() for w in words
         )
@@ -398,17 +399,33 @@ class Answerer:
             return ()
         event = self._event(ids[0])
         current = self.index.bits(ids)
-        candidates = [("year", Query("list", years=(event.start.year,)))]
+        candidates: list[tuple[str, int | str]] = [("year", event.start.year)]
         if event.cities:
-            candidates.append(("city", Query("list", places=(event.cities[0],))))
+            candidates.append(("city", event.cities[0]))
         if event.categories:
-            candidates.append(("category", Query("list", categories=(event.categories[0],))))
+            candidates.append(("category", event.categories[0]))
         suggestions = []
-        for kind, follow_up in candidates:
-            found = self.index.select_bits(follow_up)  # a follow-up names no event
+        for kind, value in candidates:
+            found, suggestion = self._follow_up(kind, value)
             if found and found != current:
-                suggestions.append(Suggestion(kind, follow_up, self.tokens.encode(follow_up)))
+                suggestions.append(suggestion)
         return tuple(suggestions)
+
+    def _follow_up(self, kind: str, value: int | str) -> tuple[Bits, Suggestion]:
+        """ "More in 2016", "more in Ghent", "more concerts": the events and the suggestion,
+        worked out once per year, city or category (a handful) and kept with this catalog."""
+        known = self._follow_up_of.get((kind, value))
+        if known is None:
+            if kind == "year":
+                follow_up = Query("list", years=(int(value),))
+            elif kind == "city":
+                follow_up = Query("list", places=(str(value),))
+            else:
+                follow_up = Query("list", categories=(str(value),))
+            found = self.index.select_bits(follow_up)  # a follow-up names no event
+            known = found, Suggestion(kind, follow_up, self.tokens.encode(follow_up))
+            self._follow_up_of[(kind, value)] = known
+        return known
 
     def _relaxations(self, query: Query) -> tuple[Suggestion, ...]:
         """After "nothing found": each part of the question alone, where that finds something

@@ -65,12 +65,21 @@ def find_matches(
 
     # 1. Longest phrases first; at each length: as typed, then with the last word's ending
     #    stripped (Брюсселде), then with every word's ending stripped (архивных фотографий).
-    for n in range(span, 0, -1):
+    #    Each word is stemmed once; a chunk is tried only where a known phrase of that many
+    #    words could begin (its first word as typed or stemmed begins one that long).
+    stems = [vocabulary.stems(word) for word in words]
+    stemmed = [cut[0] if cut else word for cut, word in zip(stems, words, strict=True)]
+    typed_longest, stemmed_longest = _phrase_lengths(vocabulary)
+    longest = [
+        max(typed_longest.get(word, 1), stemmed_longest.get(stem, 1))
+        for word, stem in zip(words, stemmed, strict=True)
+    ]
+    for n in range(min(span, max(longest, default=1)), 0, -1):
         for i in range(len(words) - n + 1):
-            if free(i, n):
+            if n <= longest[i] and free(i, n):
                 if n == 1 and _respelt_short_word(words[i], plain_words[i], vocabulary):
                     continue
-                match = _exact(words[i : i + n], i, vocabulary)
+                match = _exact(words, stems, stemmed, i, i + n, vocabulary)
                 if match:
                     claim(match)
 
@@ -97,10 +106,10 @@ def find_matches(
             if not free(i, n):
                 continue
             chunk = words[i : i + n]
+            if all(w in vocabulary.known_words for w in chunk) or any(w.isdigit() for w in chunk):
+                continue  # words typed right: exact matching already had its say
             if n == 1 and vocabulary.is_function_word(chunk[0]):
                 continue  # "болгонун" is "болгон" inflected, not a typo of "өлкөнүн"
-            if any(w.isdigit() for w in chunk) or all(w in vocabulary.known_words for w in chunk):
-                continue  # words typed right: exact matching already had its say
             match = _fuzzy(
                 " ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits, SCORERS[scorer]
             )
@@ -110,22 +119,50 @@ def find_matches(
     return sorted(found, key=lambda m: m.start)
 
 
-def _exact(chunk: Sequence[str], start: int, vocabulary: Vocabulary) -> Match | None:
-    end = start + len(chunk)
-    phrase = " ".join(chunk)
+# Per vocabulary: first word -> the most words of a known phrase it begins, as typed and with
+# every word's ending stripped. Built on first use, dropped with the vocabulary.
+_PHRASE_LENGTHS: WeakKeyDictionary[Vocabulary, tuple[dict[str, int], dict[str, int]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _phrase_lengths(vocabulary: Vocabulary) -> tuple[dict[str, int], dict[str, int]]:
+    lengths = _PHRASE_LENGTHS.get(vocabulary)
+    if lengths is None:
+        typed: dict[str, int] = {}
+        stemmed: dict[str, int] = {}
+        for keys, longest in ((vocabulary.senses, typed), (vocabulary.stemmed, stemmed)):
+            for key in keys:
+                first, *rest = key.split(" ")
+                if rest and len(rest) + 1 > longest.get(first, 1):
+                    longest[first] = len(rest) + 1
+        lengths = _PHRASE_LENGTHS[vocabulary] = (typed, stemmed)
+    return lengths
+
+
+def _exact(
+    words: Sequence[str],
+    stems: Sequence[tuple[str, ...]],
+    stemmed: Sequence[str],
+    start: int,
+    end: int,
+    vocabulary: Vocabulary,
+) -> Match | None:
+    """words[start:end] as typed, then with its last word's ending stripped, then with every
+    word's (`stems`: each word's candidate stems; `stemmed`: each word's `stem_key`)."""
+    phrase = " ".join(words[start:end])
     senses = vocabulary.lookup(phrase)
     if senses:
         return Match(start, end, senses, EXACT, phrase)
-    last = chunk[-1]
-    if last in vocabulary.stopwords:  # markers like "концерти" may still be inflected names
+    if words[end - 1] in vocabulary.stopwords:  # markers like "концерти" may still be names
         return None
-    head = " ".join(chunk[:-1])
-    for stem in vocabulary.stems(last):
+    head = " ".join(words[start : end - 1])
+    for stem in stems[end - 1]:
         candidate = f"{head} {stem}" if head else stem
         senses = vocabulary.lookup(candidate)
         if senses:
             return Match(start, end, senses, STEMMED, candidate)
-    key = vocabulary.stem_key(phrase)
+    key = " ".join(stemmed[start:end])  # vocabulary.stem_key(phrase), its words stemmed once
     senses = vocabulary.stemmed.get(key, frozenset())
     return Match(start, end, senses, STEMMED, key) if senses else None
 
