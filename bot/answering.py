@@ -204,7 +204,7 @@ class Answerer:
             query=timeless,
             # the words no event holds and a typed later year are not in a token: an answer
             # they emptied is not replayed (a replay would offer the latest event after all)
-            token="" if not ids else self.tokens.encode(replace(timeless, intent="future")),
+            token="" if not ids else self.tokens.encode(timeless, intent="future"),
             confidence=query.confidence,
         )
 
@@ -324,9 +324,7 @@ class Answerer:
             else self._follow_ups(ids, query)
             if len(ids) == 1
             else (),
-            token=self.tokens.encode(
-                query if query.intent == intent.value else replace(query, intent=intent.value)
-            ),
+            token=self.tokens.encode(query, intent=intent.value),
             confidence=query.confidence,
             asks_who=(query.asks_who or "organiser") if intent is Intent.ORGANISER else None,
         )

@@ -129,9 +129,9 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
     intent = answer.intent
     described = ", ".join(answer_filter(catalog, answer, texts))
     filter_text = texts.get("list_filter_intro", filter=described) if described else ""
-    examples = texts.get("example_questions").replace(" | ", " · ")
 
     if intent in (Intent.GREETING, Intent.HELP, Intent.THANKS, Intent.OUT_OF_SCOPE):
+        examples = texts.get("example_questions").replace(" | ", " · ")
         key = {
             Intent.GREETING: "greeting",
             Intent.HELP: "help" if answer.question.strip() else "empty_question",

@@ -40,6 +40,7 @@ _NUMBER = re.compile(r"\d{1,6}")  # "90" of "90-летию", "17" of "17 countri
 _RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–—/]\s*(1[89]\d\d|20\d\d)(?!\d)")
 _COUNTRY_KIND = "country"
 _FOREIGN_KIND = "foreign"  # a country outside the ties: Kazakhstan, Germany
+_COUNTRY_KINDS = (_COUNTRY_KIND, _FOREIGN_KIND)
 _LOCATIVE = ("da", "de", "ta", "te", "do", "to")  # Kyrgyz "Кыргызстанда", "Бельгияда"
 
 # A preposition that puts a place after it; an unknown word after one is a place we have no
@@ -57,6 +58,7 @@ _SPANS = {
     "quarter_3": (7, 8, 9),
     "quarter_4": (10, 11, 12),
 }
+_SPAN_WORDS = frozenset(_SPANS)
 # "winter 2016/17", "зима 2017-18": a winter across the year end.
 _WINTER_ACROSS = re.compile(r"(?<!\d)(20\d\d)\s*[-–—/]\s*(\d\d)(?!\d)")
 # Seasons as months (northern hemisphere; winter is the December and January-February of the
@@ -67,6 +69,7 @@ _SEASONS = {
     "autumn": (9, 10, 11),
     "winter": (12, 1, 2),
 }
+_SEASON_WORDS = frozenset(_SEASONS)
 
 
 class Understander:
@@ -165,11 +168,20 @@ class Understander:
         matches = excluded.matches
         left_out |= excluded.cues | {i for i, y in years_at if y in excluded.years}
         years_at = [(i, y) for i, y in years_at if y not in excluded.years]
-        without_categories = sorted(
-            {c for s in excluded.senses if s.kind.startswith("categor") for c in s.id.split("+")}
-        )
-        without_places = sorted(s.id for s in excluded.senses if s.kind == "place")
-        without_events = sorted(s.id for s in excluded.senses if s.kind == "event")
+        without_categories: list[str] = []
+        without_places: list[str] = []
+        without_events: list[str] = []
+        if excluded.senses:  # "all events but the concerts": rare
+            without_categories = sorted(
+                {
+                    c
+                    for s in excluded.senses
+                    if s.kind.startswith("categor")
+                    for c in s.id.split("+")
+                }
+            )
+            without_places = sorted(s.id for s in excluded.senses if s.kind == "place")
+            without_events = sorted(s.id for s in excluded.senses if s.kind == "event")
         found: dict[str, set[str]] = defaultdict(set)
         positions: dict[str, list[int]] = defaultdict(list)
         for match in matches:
@@ -213,8 +225,8 @@ class Understander:
             years = [current if "this_year" in relative else current - 1]
         years = self._record_year(found["period"], years_at) or years
 
-        seasons = found["period"] & set(_SEASONS)
-        spans = found["period"] & set(_SPANS)
+        seasons = found["period"] & _SEASON_WORDS
+        spans = found["period"] & _SPAN_WORDS
         months = sorted(
             {int(m) for m in found["month"] if m.isdigit()}
             | {month for season in seasons for month in _SEASONS[season]}
@@ -236,18 +248,25 @@ class Understander:
         month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
         day_at = {i for i in days_at if any(abs(i - at) == 1 for at in month_at)}
         days = sorted(int(re.sub(r"\D", "", words[i])) for i in day_at)
-        year_at = {i for i, _ in years_at}
-        numbers = sorted(
-            {
-                int(found_number.group())
-                for i, word in enumerate(words)
-                if i not in day_at
-                and i not in year_at
-                and (found_number := _NUMBER.match(word)) is not None
-            }
-        )
+        numbers: list[int] = []
+        if found["fact"]:  # other numbers count only beside a fact ("90th anniversary")
+            year_at = {i for i, _ in years_at}
+            numbers = sorted(
+                {
+                    int(found_number.group())
+                    for i, word in enumerate(words)
+                    if i not in day_at
+                    and i not in year_at
+                    and (found_number := _NUMBER.match(word)) is not None
+                }
+            )
 
-        located = self._located(words, matches)
+        # Only a country can be "located"; without one among the places there is nothing to ask.
+        located = (
+            self._located(words, matches)
+            if any(self._place_kind.get(p) in _COUNTRY_KINDS for p in found["place"])
+            else set()
+        )
         places = sorted(
             p
             for p in found["place"]
@@ -327,7 +346,7 @@ class Understander:
             events=tuple(sorted(found["event"])),
             topic=topic,
             facts=tuple(sorted(found["fact"])),
-            numbers=tuple(numbers) if found["fact"] else (),
+            numbers=tuple(numbers),
             planned="planned" in found["period"],
             unknown_place=unknown_place,
             without_categories=tuple(without_categories),

@@ -63,12 +63,13 @@ class TokenCodec:
                 self._by_digest.setdefault((kind, _digest(kind, value)), value)
         self._topics = {t.id for t in catalog.topics}
 
-    def encode(self, query: Query) -> str:
+    def encode(self, query: Query, intent: str | None = None) -> str:
         """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or
-        naming a place we have no record of (the caller then shows no pager)."""
+        naming a place we have no record of (the caller then shows no pager). `intent`, when
+        given, stands for the query's own (the answer's intent after deciding)."""
         if query.unknown_place:
             return ""
-        parts = [_INTENTS.get(query.intent, "L")]
+        parts = [_INTENTS.get(intent or query.intent, "L")]
         if query.years:
             parts.append("y" + ".".join(map(str, query.years)))
         if query.months:
