@@ -19,6 +19,8 @@ _EXCLUDE_AFTER = Sense("intent", "exclude_after")
 _INCLUDE = Sense("intent", "include")
 _INCLUDE_AFTER = Sense("intent", "include_after")
 _INCLUDABLE = ("category", "categories", "event")
+_CUES = frozenset({_EXCLUDE, _EXCLUDE_AFTER, _INCLUDE, _INCLUDE_AFTER})
+_NONE: frozenset[int] = frozenset()
 # Words that may stand between a cue and what it excludes: "but the concerts", "не в Брюсселе".
 _MAX_GAP_WORD = 3
 
@@ -38,6 +40,8 @@ def split_exclusions(
     vocabulary: Vocabulary,
 ) -> Exclusions:
     """Take out of `matches` what a cue excludes; the rest stays as it was."""
+    if all(_CUES.isdisjoint(m.senses) for m in matches):  # most questions: no cue at all
+        return Exclusions(matches, frozenset(), _NONE, _NONE)
     matches, included = _without_included(matches, words, vocabulary)
     before = [m for m in matches if _EXCLUDE in m.senses]
     after = [m for m in matches if _EXCLUDE_AFTER in m.senses]

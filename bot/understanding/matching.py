@@ -100,8 +100,11 @@ def find_matches(
             claim(Match(i, i + 1, frozenset({first}), STEMMED, word, rivals))
 
     # 4. Typos: only words nothing else explained, longest span first, compared in their
-    #    plain form (a typo in "concerts" must not be judged after "c" became "ts").
-    for n in (3, 2, 1):
+    #    plain form (a typo in "concerts" must not be judged after "c" became "ts"). A chunk
+    #    of known words is never tried, so without a free unknown word there is nothing to do.
+    known = vocabulary.known_words
+    unknown = any(i not in used and word not in known for i, word in enumerate(words))
+    for n in (3, 2, 1) if unknown else ():
         for i in range(len(words) - n + 1):
             if not free(i, n):
                 continue
