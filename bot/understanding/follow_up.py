@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.catalog.model import FollowUpWords
-from bot.understanding.normalise import CYRILLIC, fold
+from bot.understanding.normalise import CYRILLIC, fold_word
 
 _TOKEN = re.compile(r"[№#]|[^\W_]+")
 _POSITION = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|eme|er|re|de|ste|me)?$")
@@ -68,7 +68,7 @@ def tokens(text: str) -> list[str]:
 def _latin(word: str) -> str:
     """A word as Russian or Kyrgyz typed in Latin letters compares: "vtoroy", "vtoroj" and
     "второй" all become "vtoroi"."""
-    return _Y_AFTER_VOWEL.sub("i", fold(word))
+    return _Y_AFTER_VOWEL.sub("i", fold_word(word))
 
 
 class FollowUpReader:
@@ -159,13 +159,15 @@ class FollowUpReader:
     def _scan(self, words: list[str]) -> list[tuple[int, int, frozenset[tuple[str, str]]]]:
         """(start, end, senses) of the phrases found, longest first at each word."""
         found: list[tuple[int, int, frozenset[tuple[str, str]]]] = []
+        # Each word's Latin-typed form once (None for a Cyrillic word), not once per span.
+        latin = [None if CYRILLIC.search(w) else _latin(w) for w in words]
         i = 0
         while i < len(words):
             for size in range(min(self._longest, len(words) - i), 0, -1):
-                span = words[i : i + size]
-                senses = self._table.get(tuple(span))
-                if senses is None and not any(CYRILLIC.search(w) for w in span):
-                    senses = self._latin.get(tuple(_latin(w) for w in span))
+                senses = self._table.get(tuple(words[i : i + size]))
+                typed = latin[i : i + size]
+                if senses is None and None not in typed:
+                    senses = self._latin.get(tuple(typed))
                 if senses:
                     found.append((i, i + size, senses))
                     i += size
