@@ -159,15 +159,16 @@ class FollowUpReader:
     def _scan(self, words: list[str]) -> list[tuple[int, int, frozenset[tuple[str, str]]]]:
         """(start, end, senses) of the phrases found, longest first at each word."""
         found: list[tuple[int, int, frozenset[tuple[str, str]]]] = []
-        # Each word's Latin-typed form once (None for a Cyrillic word), not once per span.
-        latin = [None if CYRILLIC.search(w) else _latin(w) for w in words]
+        # Each word's Latin-typed form once, not once per span it stands in; a span with a
+        # Cyrillic word has none.
+        cyrillic = [bool(CYRILLIC.search(w)) for w in words]
+        latin = [w if cyrillic[i] else _latin(w) for i, w in enumerate(words)]
         i = 0
         while i < len(words):
             for size in range(min(self._longest, len(words) - i), 0, -1):
                 senses = self._table.get(tuple(words[i : i + size]))
-                typed = latin[i : i + size]
-                if senses is None and None not in typed:
-                    senses = self._latin.get(tuple(typed))
+                if senses is None and not any(cyrillic[i : i + size]):
+                    senses = self._latin.get(tuple(latin[i : i + size]))
                 if senses:
                     found.append((i, i + size, senses))
                     i += size
