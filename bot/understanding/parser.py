@@ -191,9 +191,7 @@ class Understander:
         asks_who = _asks_who(found, positions)
 
         years = sorted({year for _, year in years_at})
-        period, period_years = (
-            self._period(text, positions, years_at) if years_at else (None, [])
-        )
+        period, period_years = self._period(text, positions, years_at) if years_at else (None, [])
         period_events: tuple[str, ...] = ()
         comparing = "compare" in found["intent"] or bool(found["period"] & {"first", "latest"})
         if comparing:
