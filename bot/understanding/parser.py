@@ -12,7 +12,7 @@ from bot.catalog.model import Catalog
 from bot.understanding.exclusion import split_exclusions
 from bot.understanding.language import LanguageDetector
 from bot.understanding.matching import Match, find_matches
-from bot.understanding.normalise import CYRILLIC, fold, fold_both
+from bot.understanding.normalise import CYRILLIC, fold, fold_both, fold_word
 from bot.understanding.query import Period, Query
 from bot.understanding.vocabulary import Sense, Vocabulary
 
@@ -529,7 +529,7 @@ class Understander:
         }
         for found in _PLACE_AFTER.finditer(text.casefold()):
             word = found.group(1)
-            key = fold(word)
+            key = fold_word(word)
             if (
                 key
                 and key not in self.vocabulary.known_words
