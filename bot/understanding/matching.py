@@ -233,6 +233,18 @@ def _candidates(vocabulary: Vocabulary, length: int, edits: int) -> tuple[str, .
     return found
 
 
+_Reading = tuple[frozenset[Sense], float, str, tuple[tuple[str, frozenset[Sense], float], ...]]
+
+# Typo readings per vocabulary: (plain text, words, allowance, scorer) -> what `_closest` found,
+# None included. The same unknown words and slips come back from user to user ("brusels",
+# "what happend", "stuff"); comparing one against a thousand keys costs more than a whole
+# answer otherwise. Bounded: the oldest go first.
+_TYPO_CACHE_SIZE = 4096
+_READINGS: WeakKeyDictionary[Vocabulary, dict[tuple[object, ...], _Reading | None]] = (
+    WeakKeyDictionary()
+)
+
+
 def _fuzzy(
     text: str,
     start: int,
@@ -241,6 +253,30 @@ def _fuzzy(
     max_edits: tuple[int, int, int],
     distance: Callable[..., int],
 ) -> Match | None:
+    readings = _READINGS.get(vocabulary)
+    if readings is None:
+        readings = _READINGS[vocabulary] = {}
+    key = (text, n, max_edits, distance)
+    if key in readings:
+        reading = readings[key]
+    else:
+        reading = readings[key] = _closest(text, n, vocabulary, max_edits, distance)
+        if len(readings) > _TYPO_CACHE_SIZE:
+            del readings[next(iter(readings))]
+    if reading is None:
+        return None
+    senses, score, phrase, rivals = reading
+    return Match(start, start + n, senses, score, phrase, rivals)
+
+
+def _closest(
+    text: str,
+    n: int,
+    vocabulary: Vocabulary,
+    max_edits: tuple[int, int, int],
+    distance: Callable[..., int],
+) -> _Reading | None:
+    """The known phrase `text` (n words, plain form) is a slip of, with equally close rivals."""
     edits = allowed_edits(len(text), max_edits)
     if edits == 0:
         return None
@@ -274,4 +310,4 @@ def _fuzzy(
         for key, distance, _ in hits[1:]
         if distance == best_distance and vocabulary.plain_lookup(key) != best_senses
     )
-    return Match(start, start + n, best_senses, score, best_key, rivals)
+    return best_senses, score, best_key, rivals
