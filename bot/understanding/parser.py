@@ -70,6 +70,7 @@ _SEASONS = {
     "winter": (12, 1, 2),
 }
 _SEASON_WORDS = frozenset(_SEASONS)
+_CLOCK_WORDS = frozenset({"upcoming", "this_year", "last_year"})  # relative to today
 
 
 class Understander:
@@ -208,21 +209,23 @@ class Understander:
                         found["category"] -= set(event.categories)
         if period:
             years = []
-        current = self.today().year
-        # After the record's last year, "upcoming" and "this year" ask about what it cannot
-        # know: the answerer says where the record ends. Inside it, they are plain periods.
-        beyond = not self.catalog.years or current > self.catalog.years[-1]
-        # ... and "2015-жылдан кийинки" (after 2015) is a period, whatever "кийинки" may say
-        future = (
-            beyond
-            and bool(found["period"] & {"upcoming", "this_year"})
-            and all(year > (self.catalog.years or (0,))[-1] for _, year in years_at)
-        )
-        if "upcoming" in found["period"] and not beyond and not years_at:
-            period, period_years = Period.SINCE, [current]
-        relative = found["period"] & {"this_year", "last_year"}
-        if relative and not years_at:
-            years = [current if "this_year" in relative else current - 1]
+        future = False
+        if found["period"] & _CLOCK_WORDS:  # only these read the clock (a system call each)
+            current = self.today().year
+            # After the record's last year, "upcoming" and "this year" ask about what it cannot
+            # know: the answerer says where the record ends. Inside it, they are plain periods.
+            beyond = not self.catalog.years or current > self.catalog.years[-1]
+            # ... and "2015-жылдан кийинки" (after 2015) is a period, whatever "кийинки" may say
+            future = (
+                beyond
+                and bool(found["period"] & {"upcoming", "this_year"})
+                and all(year > (self.catalog.years or (0,))[-1] for _, year in years_at)
+            )
+            if "upcoming" in found["period"] and not beyond and not years_at:
+                period, period_years = Period.SINCE, [current]
+            relative = found["period"] & {"this_year", "last_year"}
+            if relative and not years_at:
+                years = [current if "this_year" in relative else current - 1]
         years = self._record_year(found["period"], years_at) or years
 
         seasons = found["period"] & _SEASON_WORDS
