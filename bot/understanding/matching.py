@@ -67,19 +67,20 @@ def find_matches(
     #    stripped (Брюсселде), then with every word's ending stripped (архивных фотографий).
     #    Each word is stemmed once; a chunk is tried only where a known phrase of that many
     #    words could begin (its first word as typed or stemmed begins one that long).
-    stems = [vocabulary.stems(word) for word in words]
-    stemmed = [cut[0] if cut else word for cut, word in zip(stems, words, strict=True)]
-    typed_longest, stemmed_longest = _phrase_lengths(vocabulary)
-    longest = [
-        max(typed_longest.get(word, 1), stemmed_longest.get(stem, 1))
-        for word, stem in zip(words, stemmed, strict=True)
-    ]
+    facts = [_word_facts(word, vocabulary) for word in words]
+    stems = [fact[0] for fact in facts]
+    stemmed = [fact[1] for fact in facts]
+    longest = [fact[2] for fact in facts]
     for n in range(min(span, max(longest, default=1)), 0, -1):
         for i in range(len(words) - n + 1):
             if n <= longest[i] and free(i, n):
-                if n == 1 and _respelt_short_word(words[i], plain_words[i], vocabulary):
-                    continue
-                match = _exact(words, stems, stemmed, i, i + n, vocabulary)
+                if n == 1:
+                    if _respelt_short_word(words[i], plain_words[i], vocabulary):
+                        continue
+                    alone = facts[i][3]
+                    match = Match(i, i + 1, *alone) if alone else None
+                else:
+                    match = _exact(words, stems, stemmed, i, i + n, vocabulary)
                 if match:
                     claim(match)
 
@@ -141,6 +142,33 @@ def _phrase_lengths(vocabulary: Vocabulary) -> tuple[dict[str, int], dict[str, i
                     longest[first] = len(rest) + 1
         lengths = _PHRASE_LENGTHS[vocabulary] = (typed, stemmed)
     return lengths
+
+
+# What phrase matching needs of one word, per vocabulary: its candidate stems, its stem key,
+# the most words a known phrase starting with it has (as typed or stemmed), and what the word
+# alone matches exactly (senses, score, phrase) or None. The same few thousand words make up
+# most questions; bounded, the oldest go first.
+_WordFacts = tuple[tuple[str, ...], str, int, "tuple[frozenset[Sense], float, str] | None"]
+_WORD_FACTS_SIZE = 4096
+_WORD_FACTS: WeakKeyDictionary[Vocabulary, dict[str, _WordFacts]] = WeakKeyDictionary()
+
+
+def _word_facts(word: str, vocabulary: Vocabulary) -> _WordFacts:
+    memo = _WORD_FACTS.get(vocabulary)
+    if memo is None:
+        memo = _WORD_FACTS[vocabulary] = {}
+    facts = memo.get(word)
+    if facts is None:
+        stems = vocabulary.stems(word)
+        stem = stems[0] if stems else word
+        typed_longest, stemmed_longest = _phrase_lengths(vocabulary)
+        longest = max(typed_longest.get(word, 1), stemmed_longest.get(stem, 1))
+        alone = _exact((word,), (stems,), (stem,), 0, 1, vocabulary)
+        facts = stems, stem, longest, (alone.senses, alone.score, alone.phrase) if alone else None
+        if len(memo) >= _WORD_FACTS_SIZE:
+            del memo[next(iter(memo))]
+        memo[word] = facts
+    return facts
 
 
 def _exact(
