@@ -240,7 +240,7 @@ class Answerer:
     # --- deciding ------------------------------------------------------------------------
 
     def _decide(self, question: str, query: Query, language: str) -> Answer:
-        intent = Intent(query.intent)
+        intent = _INTENT_OF.get(query.intent) or Intent(query.intent)  # (ValueError if unknown)
         if intent in _SMALLTALK:
             return Answer(
                 question,
@@ -457,6 +457,7 @@ _STATES_FACTS = (Intent.LIST, Intent.DETAIL, Intent.DATE_OF)
 # Greetings and help keep their reply whatever else the message holds.
 _NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
+_INTENT_OF = {intent.value: intent for intent in Intent}  # a dict lookup, not Enum's call
 
 
 def supported_language(code: str | None) -> str:

@@ -118,7 +118,12 @@ class LanguageDetector:
         """The language its marker words (and ң ө ү) decide, or None."""
         if "<" in text:
             text = _TAG.sub(" ", text)  # "<a href=...>концерты</a>" is Russian, not French
-        raw = [w.casefold() for w in _RAW_WORD.findall(text)]
+        # ASCII lowercases as it casefolds, letter for letter: one pass over the whole text
+        raw = (
+            _RAW_WORD.findall(text.lower())
+            if text.isascii()
+            else [w.casefold() for w in _RAW_WORD.findall(text)]
+        )
         if not raw:
             return None
         cyrillic = [w for w in raw if CYRILLIC.search(w)] if CYRILLIC.search(text) else []
@@ -137,11 +142,11 @@ class LanguageDetector:
                     scores[lang] += 1
         if _FRENCH_ACCENTS.search(text.casefold()):
             scores["fr"] += 1
-        best = max(scores, key=lambda lang: scores[lang])
-        if scores[best] == 0:
+        top = max(scores.values())
+        if top == 0:
             return None
-        tied = [lang for lang, score in scores.items() if score == scores[best]]
-        return best if len(tied) == 1 else None
+        leaders = [lang for lang, score in scores.items() if score == top]
+        return leaders[0] if len(leaders) == 1 else None
 
 
 def reply_language(detected: str | None, text: str, user_language: str) -> str:

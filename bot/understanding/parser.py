@@ -526,13 +526,15 @@ class Understander:
         )
 
     def _unknown_place(self, text: str, words: list[str], matches: list[Match]) -> str | None:
-        # The words as typed that some match explained, typos included ("in febuary").
-        matched = {m.phrase for m in matches} | {
-            words[i] for m in matches for i in range(m.start, m.end)
-        }
+        matched: set[str] | None = None
         for found in _PLACE_AFTER.finditer(text.casefold()):
             word = found.group(1)
             key = fold_word(word)
+            if matched is None:  # only once a preposition is followed by a word
+                # The words as typed that some match explained, typos included ("in febuary").
+                matched = {m.phrase for m in matches} | {
+                    words[i] for m in matches for i in range(m.start, m.end)
+                }
             if (
                 key
                 and key not in self.vocabulary.known_words
