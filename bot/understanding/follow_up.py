@@ -35,6 +35,7 @@ MAX_WORDS = 64
 _MIN_LATIN = 4
 _TYPO_LENGTH = 5
 _TYPO_KINDS = frozenset({*ORDINALS, "more", "next", "previous"})
+_TYPO_CACHE_SIZE = 4096  # words whose reading is remembered; the oldest go first
 _Y_AFTER_VOWEL = re.compile(r"(?<=[aeiou])y(?![aeiouy])")
 
 
@@ -100,13 +101,20 @@ class FollowUpReader:
             for w in key
         )
         self._longest = max((len(key) for key in self._table), default=1)
-        self._typo_words = sorted(
+        typo_words = sorted(
             key[0]
             for key, senses in self._table.items()
             if len(key) == 1
             and len(key[0]) >= _TYPO_LENGTH
             and all(kind in _TYPO_KINDS for kind, _ in senses)
         )
+        # One slip changes the length by one at most: per length, the words one slip away in
+        # length, in the same (sorted) order, so the closest and the first of equals stay so.
+        self._typo_words_near: dict[int, list[str]] = {}
+        for word in typo_words:
+            for size in (len(word) - 1, len(word), len(word) + 1):
+                self._typo_words_near.setdefault(size, []).append(word)
+        self._typos: dict[str, frozenset[tuple[str, str]] | None] = {}  # bounded, see _typo
 
     def read(self, text: str) -> FollowUp:
         words = tokens(text)[:MAX_WORDS]  # as the parser: a pasted page must not stall
@@ -185,15 +193,21 @@ class FollowUpReader:
         only these kinds, only words of five letters or more, so "three" never becomes "there"."""
         if len(word) < _TYPO_LENGTH or word.isdigit():
             return None
+        if word in self._typos:  # the same words come back ("вторйо", "morre", "concerts")
+            return self._typos[word]
         match = process.extractOne(
             word,
-            self._typo_words,
+            self._typo_words_near.get(len(word), ()),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=1,
         )
-        if match is None or word == match[0] + "s":
-            return None  # "seconds" is a word of its own, not a slip in "second"
-        return self._table[(match[0],)]
+        senses = None
+        if match is not None and word != match[0] + "s":  # "seconds" is a word of its own
+            senses = self._table[(match[0],)]
+        if len(self._typos) >= _TYPO_CACHE_SIZE:
+            del self._typos[next(iter(self._typos))]
+        self._typos[word] = senses
+        return senses
 
     def _opener(
         self,
