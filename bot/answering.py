@@ -271,6 +271,8 @@ class Answerer:
                 all_categories=tuple(c for c in query.all_categories if c not in self._audiences),
             )
             query, ids = broad, self.index.select(broad)
+            # then, as its token replays: maybe only the number asked for is not in the source
+            ids = ids or self._number_not_in_source(query, ids)
         narrowed = self._narrowed_by_text(query, ids)
         if narrowed != ids:  # named from now on, so a replayed token shows the same events
             query, ids = replace(query, events=narrowed), narrowed
