@@ -191,6 +191,11 @@ class Event:
         return self.cities + self.mentions
 
 
+def chronological(event: Event) -> tuple[tuple[int, int, int], str]:
+    """The catalog's order: by start date (a month without a day before its days), then id."""
+    return (event.start.sort_key, event.id)
+
+
 @dataclass(frozen=True)
 class Topic:
     """A section overview of the seed: cultural cooperation, sports cooperation."""

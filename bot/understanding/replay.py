@@ -8,11 +8,16 @@ user text. A token naming something the current data no longer has decodes to No
 from __future__ import annotations
 
 import hashlib
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import fields
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
-from bot.catalog.model import Catalog
+from bot.catalog.model import Catalog, Event
 from bot.understanding.query import Period, Query
+
+V = TypeVar("V")
 
 MAX_TOKEN_BYTES = 48
 _SEP = "~"
@@ -47,6 +52,22 @@ def _digest(kind: str, entity_id: str) -> str:
     return hashlib.blake2s(f"{kind}:{entity_id}".encode(), digest_size=3).hexdigest()[:4]
 
 
+def _event_digest(event: Event) -> int:
+    """An event's digest as a number (four hex digits: 0-65535)."""
+    return int(_digest("event", event.id), 16)
+
+
+class Layout(Protocol):
+    """Where the events of a new catalog were in the previous one (bot/incremental.py)."""
+
+    added: tuple[int, ...]
+    removed: tuple[Event, ...]
+
+    def spliced(
+        self, old: Sequence[V], make: Callable[[Event], V], events: Sequence[Event]
+    ) -> list[V]: ...
+
+
 class TokenCodec:
     def __init__(self, catalog: Catalog) -> None:
         ids: dict[str, list[str]] = {
@@ -54,14 +75,41 @@ class TokenCodec:
             "category": [c.id for c in catalog.categories],
             "person": [p.id for p in catalog.people],
             "organisation": [o.id for o in catalog.organisations],
-            "event": [e.id for e in catalog.events],
             "fact": [f.id for f in catalog.facts] + ["medals"],
         }
         self._by_digest: dict[tuple[str, str], str] = {}
         for kind, values in ids.items():
             for value in values:
                 self._by_digest.setdefault((kind, _digest(kind, value)), value)
+        # each event's digest by rank (2 bytes each), kept for `updated`
+        self._event_digests = array("H", (_event_digest(e) for e in catalog.events))
+        for digest, event in zip(self._event_digests, catalog.events, strict=True):
+            self._by_digest.setdefault(("event", f"{digest:04x}"), event.id)
         self._topics = {t.id for t in catalog.topics}
+
+    def updated(self, catalog: Catalog, layout: Layout) -> TokenCodec:
+        """The codec of `catalog`, whose events are this codec's catalog's but those `layout`
+        says were removed or added (same lexicon): a digest two events share stays the first
+        one's in date order, as `TokenCodec(catalog)` has it."""
+        new = object.__new__(TokenCodec)
+        new._topics = {t.id for t in catalog.topics}
+        digests = array("H", layout.spliced(self._event_digests, _event_digest, catalog.events))
+        new._event_digests = digests
+        by_digest = dict(self._by_digest)
+        touched = {_event_digest(event) for event in layout.removed}
+        touched.update(digests[rank] for rank in layout.added)
+        for digest in touched:
+            by_digest.pop(("event", f"{digest:04x}"), None)
+        if touched:  # each touched digest goes to the first event that has it
+            events = catalog.events
+            for rank, digest in enumerate(digests):
+                if digest in touched:
+                    by_digest[("event", f"{digest:04x}")] = events[rank].id
+                    touched.discard(digest)
+                    if not touched:
+                        break
+        new._by_digest = by_digest
+        return new
 
     def encode(self, query: Query, intent: str | None = None) -> str:
         """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or
