@@ -13,6 +13,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
+from functools import lru_cache
 from typing import Protocol
 
 from bot.catalog.model import Catalog, Event
@@ -46,6 +47,7 @@ _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
 
 
+@lru_cache(maxsize=4096)  # a token per answer, each naming a few entities: hash them once
 def _digest(kind: str, entity_id: str) -> str:
     """An entity's short name in tokens: four hex digits, as every published token has them."""
     return hashlib.blake2s(f"{kind}:{entity_id}".encode(), digest_size=3).hexdigest()[:4]
@@ -59,8 +61,9 @@ def _long_digest(kind: str, entity_id: str) -> str:
 
 
 def _event_digest(event: Event) -> int:
-    """An event's short name as a number (four hex digits: 0-65535)."""
-    return int(_digest("event", event.id), 16)
+    """An event's short name as a number (four hex digits: 0-65535); past the cache, which is
+    for the few entities of each answer, not for every event of a catalog being built."""
+    return int(_digest.__wrapped__("event", event.id), 16)
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -170,12 +173,13 @@ class TokenCodec:
             ids = [other for other in ids if _long_digest(kind, other).startswith(name)]
         return ids[0] if len(ids) == 1 else None
 
-    def encode(self, query: Query) -> str:
+    def encode(self, query: Query, intent: str | None = None) -> str:
         """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or
-        naming a place we have no record of (the caller then shows no pager)."""
+        naming a place we have no record of (the caller then shows no pager). `intent`, when
+        given, stands for the query's own (the answer's intent after deciding)."""
         if query.unknown_place:
             return ""
-        parts = [_INTENTS.get(query.intent, "L")]
+        parts = [_INTENTS.get(intent or query.intent, "L")]
         if query.years:
             parts.append("y" + ".".join(map(str, query.years)))
         if query.months:
