@@ -8,6 +8,8 @@ user text. A token naming something the current data no longer has decodes to No
 from __future__ import annotations
 
 import hashlib
+import re
+from array import array
 from dataclasses import fields
 
 from bot.catalog.model import Catalog
@@ -39,6 +41,8 @@ _ENTITY_SLOTS = {
 }
 _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
+_DIGEST = re.compile(r"[0-9a-f]{4}")
+_DIGESTS = 1 << 16  # four hex digits
 
 
 def _digest(kind: str, entity_id: str) -> str:
@@ -52,14 +56,31 @@ class TokenCodec:
             "category": [c.id for c in catalog.categories],
             "person": [p.id for p in catalog.people],
             "organisation": [o.id for o in catalog.organisations],
-            "event": [e.id for e in catalog.events],
             "fact": [f.id for f in catalog.facts] + ["medals"],
         }
         self._by_digest: dict[tuple[str, str], str] = {}
         for kind, values in ids.items():
             for value in values:
                 self._by_digest.setdefault((kind, _digest(kind, value)), value)
+        # Events, which may be 100,000: a digest (16 bits) -> 1 + the rank of the first event
+        # that has it, 0 for none; 256 kB whatever the catalog's size, where a dict of
+        # (kind, digest) pairs took 80 bytes an event.
+        self._events = catalog.events
+        self._event_of_digest = array("i", bytes(4 * _DIGESTS))
+        for rank, event in enumerate(catalog.events):
+            slot = int(_digest("event", event.id), 16)
+            if not self._event_of_digest[slot]:
+                self._event_of_digest[slot] = rank + 1
         self._topics = {t.id for t in catalog.topics}
+
+    def _resolve(self, kind: str, digest: str) -> str | None:
+        """The id of the entity of that kind whose digest this is, if any."""
+        if kind != "event":
+            return self._by_digest.get((kind, digest))
+        if not _DIGEST.fullmatch(digest):
+            return None
+        rank = self._event_of_digest[int(digest, 16)]
+        return self._events[rank - 1].id if rank else None
 
     def encode(self, query: Query) -> str:
         """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or
@@ -140,7 +161,7 @@ class TokenCodec:
                     slots["period_years"] = tuple(int(v) for v in values)
                 elif prefix in _SLOT_OF_PREFIX:
                     slot, kind = _SLOT_OF_PREFIX[prefix]
-                    resolved = tuple(self._by_digest.get((kind, v)) for v in values)
+                    resolved = tuple(self._resolve(kind, v) for v in values)
                     if not values or None in resolved:
                         return None
                     slots[slot] = resolved
