@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from itertools import compress
+from itertools import compress, repeat
 from typing import TypeAlias
 
 from bot.catalog.model import Catalog, Event
@@ -34,22 +34,25 @@ _MIN_LENGTH = 3  # "war" counts; "a", "of" never do (and they are function words
 _PREFIX = 5
 
 
-Posting: TypeAlias = "array[int] | int"
-"""The events (by position in the catalog) whose texts hold a word: their positions, 4 bytes
-each, or, for a word in more than one event in 32, a bit set (bit p: the event at position p),
-smaller then. Words found in the same events (the words of one title, of a yearly event's clones)
-share one posting. At 100,000 synthetic events: 22 MB as positions only, 1.2 MB so."""
+Posting: TypeAlias = "array[int] | bytes"
+"""The events (by position in the catalog) whose texts hold a word: their positions (4 bytes
+each, in no particular order), or, for a word in more than one event in 32, a bit set (bit p of
+the bytes, little-endian: the event at position p), smaller then. Words found in the same events
+(the words of one title, of a yearly event's clones) share one posting; bytes rather than an
+int, as pickle writes a shared bytes object once and an int as often as it is used. At 100,000
+synthetic events: 22 MB as positions only, 1.2 MB so."""
 
 
 def _posting(positions: array[int], size: int) -> Posting:
     if len(positions) * 32 <= size:
-        return positions
-    bits = bytearray((size + 7) // 8)
-    for position in positions:
-        bits[position >> 3] |= 1 << (position & 7)
-    return int.from_bytes(bits, "little")
+        return positions[:]  # a copy of its own size, without the slack of its growing
+    flags = bytearray(size)  # a byte per event, set for the positions in C (map, not a loop)
+    deque(map(flags.__setitem__, positions, repeat(1)), maxlen=0)
+    bits = int(flags[::-1].translate(_DIGITS), 2)
+    return bits.to_bytes((size + 7) // 8, "little")
 
 
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
 
@@ -69,10 +72,17 @@ class EventTexts:
         # Events with the same texts (a yearly festival described alike, the benchmark's
         # clones) are indexed once, with all their positions: the keys of each distinct set of
         # texts are worked out once, and each key gets that set's positions in one extend.
-        by_texts: dict[tuple[str, ...], list[int]] = {}
+        by_texts: dict[tuple[str, ...], array[int]] = {}
         for position, event in enumerate(catalog.events):
-            by_texts.setdefault(tuple(_texts(event)), []).append(position)
-        index: dict[str, list[int]] = defaultdict(list)
+            group = by_texts.get(texts := tuple(_texts(event)))
+            if group is None:
+                by_texts[texts] = array("I", (position,))
+            else:
+                group.append(position)
+        # Positions as 4-byte machine words from the start, not lists of ints (8 bytes each,
+        # plus slack): at 100,000 events the lists took 40 MB while building, which the process
+        # then kept as freed but not returned memory.
+        index: dict[str, array[int]] = {}
         folded: dict[str, list[str]] = {}  # each distinct text folded once (copies share one)
         keys: dict[str, set[str]] = {}  # each distinct word's index keys (none: not indexed)
         for texts, positions in by_texts.items():
@@ -83,19 +93,22 @@ class EventTexts:
                     indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(word)
                     keys[word] = word_keys = self._keys(word) if indexed else set()
                 text_keys |= word_keys
-            for key in text_keys:
-                index[key].extend(positions)  # each position once per key: sets of texts differ
+            for key in text_keys:  # each position once per key: sets of texts differ
+                found = index.get(key)
+                if found is None:
+                    index[key] = array("I", positions)
+                else:
+                    found.extend(positions)
         limit = max(1, int(len(catalog.events) * max_share))
         self._ids = tuple(event.id for event in catalog.events)
         self.index: dict[str, Posting] = {}
         shared: dict[bytes, Posting] = {}
         for key, found in index.items():
             if len(found) <= limit:
-                ordered = array("I", sorted(found))
-                packed = ordered.tobytes()
+                packed = found.tobytes()
                 posting = shared.get(packed)
                 if posting is None:
-                    posting = shared[packed] = _posting(ordered, len(self._ids))
+                    posting = shared[packed] = _posting(found, len(self._ids))
                 self.index[key] = posting
         self.common = frozenset(key for key, ids in index.items() if len(ids) > limit)
         by_prefix: dict[str, list[str]] = defaultdict(list)
@@ -121,8 +134,9 @@ class EventTexts:
         if not posting:
             return frozenset()
         ids = self._ids
-        if isinstance(posting, int):
-            return frozenset(compress(ids, bin(posting)[:1:-1].encode("ascii").translate(_FLAGS)))
+        if isinstance(posting, bytes):
+            bits = int.from_bytes(posting, "little")
+            return frozenset(compress(ids, bin(bits)[:1:-1].encode("ascii").translate(_FLAGS)))
         return frozenset([ids[position] for position in posting])
 
     def _keys(self, word: str) -> set[str]:
