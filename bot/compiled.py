@@ -35,6 +35,7 @@ from pathlib import Path
 
 from bot.answering import Answerer
 from bot.catalog import load_catalog
+from bot.heap import give_back_freed_memory
 from bot.sealed import HEADER, code_version, read_sealed_path, write_sealed
 
 log = logging.getLogger(__name__)
@@ -79,6 +80,7 @@ def load_answerer(data_dir: Path, cache_dir: Path | None) -> Answerer:
     if stamp_key(data_dir) == stamp:  # not edited meanwhile (a stat each, see stamp_key)
         write_compiled(path, answerer)
         _remember_key(cache_dir, stamp, key)
+    give_back_freed_memory()  # what building and pickling used and freed (bot/heap.py)
     return answerer
 
 
@@ -143,9 +145,11 @@ def data_key(data_dir: Path) -> str:
 def read_compiled(path: Path) -> Answerer | None:
     """The Answerer in a compiled file, or None when it is missing or cannot be trusted."""
     with _collector_paused():
-        return read_sealed_path(
+        answerer = read_sealed_path(
             path, MAGIC, FORMAT, Answerer, "the compiled data", "building from data/"
         )
+    give_back_freed_memory()  # what unpickling used and freed (bot/heap.py)
+    return answerer
 
 
 def write_compiled(path: Path, answerer: Answerer) -> None:

@@ -26,11 +26,10 @@ K = TypeVar("K")
 class EventIndex:
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        # rank = position in the catalog, which the loader sorts by date. The ids are copied in
-        # that order: a result read out touches each of its ids (its reference count), and the
-        # catalog's own id strings lie wherever parsing (and sorting) left them, so reading
-        # 80,000 ids took 10 ms where these, side by side in memory, take 2.
-        self._name_events(tuple(_copy(event.id) for event in catalog.events))
+        # rank = position in the catalog, which the loader sorts by date; the ids laid out in
+        # that order, side by side, for reading results out fast (see lay_out_ids)
+        catalog.lay_out_ids()
+        self._name_events(tuple(event.id for event in catalog.events))
         self.everything: Bits = (1 << len(self.ids)) - 1
         by_year: dict[int, list[int]] = defaultdict(list)
         by_start_year: dict[int, list[int]] = defaultdict(list)
@@ -113,8 +112,7 @@ class EventIndex:
         self._last_read: tuple[Bits, tuple[str, ...]] = (0, ())
 
     def __getstate__(self) -> dict[str, object]:
-        """Pickled (bot/compiled.py) without the copied ids: pickle lays the catalog's own ids
-        side by side anyway, so a loaded engine uses those and holds no second copy."""
+        """Pickled (bot/compiled.py) without the ids and rank table, which are the catalog's."""
         state = dict(self.__dict__)
         for name in ("ids", "order", "_last_read"):
             del state[name]
@@ -371,11 +369,6 @@ _DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else 
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")
-
-
-def _copy(text: str) -> str:
-    """A new string object equal to `text` (slicing or joining would return `text` itself)."""
-    return text.encode("utf-8").decode("utf-8")
 
 
 def _bits_of(ranks: Iterable[int], size: int) -> Bits:

@@ -206,6 +206,16 @@ class Event:
 
 _EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event))
 _EVENT_SLOTS = tuple(getattr(Event, name).__set__ for name in _EVENT_FIELDS)
+_set_event_id = _EVENT_SLOTS[_EVENT_FIELDS.index("id")]
+_EVENT_COLUMNS = "events by field"  # a pickled Catalog's events (see Catalog.__getstate__)
+
+
+def _event_of(*values: object) -> Event:
+    """An Event from its field values in order, as pickled: set slot by slot, unvalidated."""
+    event = Event.__new__(Event)
+    for store, value in zip(_EVENT_SLOTS, values, strict=True):
+        store(event, value)
+    return event
 
 
 @dataclass(frozen=True)
@@ -259,6 +269,34 @@ class Catalog:
     @cached_property
     def used_categories(self) -> tuple[str, ...]:
         return tuple(sorted({c for event in self.events for c in event.categories}))
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled (the compiled engine) with its events as one list per field, not one
+        object each: pickle keeps every object it writes or reads until the end, so 100,000
+        events' field tuples took 20 MB while writing and again while reading, left behind as
+        fragmented memory (the resident size stayed 20 MB higher)."""
+        state = dict(self.__dict__)
+        events = state.pop("events")
+        state[_EVENT_COLUMNS] = [[getattr(e, name) for e in events] for name in _EVENT_FIELDS]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        columns = state.pop(_EVENT_COLUMNS)
+        assert isinstance(columns, list)
+        state["events"] = tuple(map(_event_of, *columns))
+        self.__dict__.update(state)
+
+    def lay_out_ids(self) -> None:
+        """Swap each event's id for an equal copy, the copies made one after the other in date
+        order, and key the rank table by them. Reading a search result out touches each of its
+        ids (a reference count): 80,000 ids lying wherever parsing left them took 10 ms to read,
+        side by side 2 ms. Equal strings, so nothing anyone sees changes; a catalog read back
+        from a pickle has them side by side already. Called once per built engine (search.py);
+        it used to keep copies of its own, 7 MB more at 100,000 events."""
+        for event in self.events:
+            _set_event_id(event, event.id.encode("utf-8").decode("utf-8"))  # a new str object
+        ranks = {event.id: rank for rank, event in enumerate(self.events)}
+        object.__setattr__(self, "_ranks", ranks)
 
     def event(self, event_id: str) -> Event | None:
         rank = self._ranks.get(event_id)

@@ -65,7 +65,7 @@ class TokenCodec:
         # Events, which may be 100,000: a digest (16 bits) -> 1 + the rank of the first event
         # that has it, 0 for none; 256 kB whatever the catalog's size, where a dict of
         # (kind, digest) pairs took 80 bytes an event.
-        self._events = catalog.events
+        self._catalog = catalog
         self._event_of_digest = array("i", bytes(4 * _DIGESTS))
         for rank, event in enumerate(catalog.events):
             slot = int(_digest("event", event.id), 16)
@@ -80,7 +80,7 @@ class TokenCodec:
         if not _DIGEST.fullmatch(digest):
             return None
         rank = self._event_of_digest[int(digest, 16)]
-        return self._events[rank - 1].id if rank else None
+        return self._catalog.events[rank - 1].id if rank else None
 
     def encode(self, query: Query) -> str:
         """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or
