@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:  # `python benchmarks/checksum.py` puts only bench
 
 from bot.answering import Answerer  # noqa: E402
 from bot.catalog.question_set import load_question_set  # noqa: E402
-from bot.compiled import load_answerer  # noqa: E402
+from bot.compiled import Compiler, load_answerer  # noqa: E402
 from bot.paths import DEFAULT_DATA_DIR  # noqa: E402
 from bot.rendering import render_html, render_text  # noqa: E402
 
@@ -102,10 +102,14 @@ def _split_checksums(data: Path) -> dict[str, str]:
                     yaml.safe_dump({"events": events}, allow_unicode=True), encoding="utf-8"
                 )
         results = {"fresh": replies_checksum(load_answerer(split, compiled))[0]}
+        # as a running bot reloads: one Compiler, so the edit updates the last Answerer for the
+        # events of the edited file (bot/incremental.py) rather than building one
+        compiler = Compiler(compiled)
+        compiler.load(split)
         edited = files[len(files) // 2]
         original = edited.read_text(encoding="utf-8")
         edited.write_text(original + "# a curator's note\n", encoding="utf-8")
-        results[f"{edited.name} edited"] = replies_checksum(load_answerer(split, compiled))[0]
+        results[f"{edited.name} edited"] = replies_checksum(compiler.load(split))[0]
         edited.write_text(original, encoding="utf-8")
         results["edit reverted"] = replies_checksum(load_answerer(split, compiled))[0]
         return results

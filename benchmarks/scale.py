@@ -12,7 +12,10 @@ data/events/, one file per month), then measures as a deployment would see it:
   a few runs; the exit, after, is reported apart), and its peak RSS (VmHWM, as the process itself
   reports it) and its RSS once the answer is made (VmRSS); both also for the cold start;
 - reload: a DataReloader's forced reload of unchanged data (what the watcher or /reload does
-  when the files were touched but are the same) and after one month's file was edited.
+  when the files were touched but are the same) and after an event was added to one month's
+  file: from the reload's start to the card of the new event answered from the new data (the
+  compiled file for next time is written after that, in a thread; when it is done is printed
+  apart).
 
 The synthetic events follow benchmarks/core.py's synthetic_catalog: clones of the real events
 with new ids, years cycled 1990-2030, cities and categories cycled through the lexicon, no
@@ -182,12 +185,20 @@ def _memory(report: Path) -> dict[str, float]:
     return {name.rstrip(":"): round(int(kb) / 1024, 1) for name, kb, *_ in fields}
 
 
-def _edit_one_month(data: Path) -> None:
-    """Save one month's file (or events.yaml) with a line more: new bytes, so a new version of
-    data/ to build, as after a curator's everyday edit."""
-    files = sorted((data / "events").glob("*.yaml")) or [data / "events.yaml"]
+def _edit_one_month(data: Path) -> str:
+    """Add an event to one month's file, as a curator's everyday edit does: a copy of the
+    file's first event under a new id. Returns that id."""
+    files = sorted((data / "events").glob("*.yaml"))
+    if not files:  # the real data: an edit of events.yaml, which has no such simple lines
+        path = data / "events.yaml"
+        path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+        return ""
     path = files[len(files) // 2]
-    path.write_text(path.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    entry = json.loads(text.splitlines()[1].removeprefix("  - "))
+    entry["id"] = f"{entry['id']}-added"
+    path.write_text(f"{text}  - {json.dumps(entry, ensure_ascii=False)}\n", encoding="utf-8")
+    return str(entry["id"])
 
 
 def measure(size: int, runs: int) -> dict[str, Any]:
@@ -215,11 +226,18 @@ def measure(size: int, runs: int) -> dict[str, Any]:
         started = time.perf_counter()
         reloader.reload()
         result["reload_unchanged_s"] = round(time.perf_counter() - started, 3)
-        _edit_one_month(data)
-        started = time.perf_counter()
+        reloader.wait_compiled()
+        added = _edit_one_month(data)
+        started, cpu = time.perf_counter(), time.thread_time()
         outcome = reloader.reload()
+        # until an answer from the new data, the new event in it: the compiled file is
+        # written after the swap, in a thread, and must not hold the answer up either
+        assert not added or reloader.current.card(added, "en") is not None, "edit not visible"
         result["reload_after_edit_s"] = round(time.perf_counter() - started, 3)
+        result["reload_after_edit_cpu_s"] = round(time.thread_time() - cpu, 3)  # this thread's
         result["reload_after_edit_status"] = outcome.status.value
+        reloader.wait_compiled()
+        result["compiled_written_after_s"] = round(time.perf_counter() - started, 3)
         result["load_average_at_end"] = os.getloadavg()[0]
         return result
 

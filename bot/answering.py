@@ -31,13 +31,24 @@ class Answerer:
     Built once per Catalog (start or reload); every method is a pure function of its arguments.
     """
 
-    def __init__(self, catalog: Catalog, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        thresholds: Thresholds | None = None,
+        *,
+        understander: Understander | None = None,
+        index: EventIndex | None = None,
+        tokens: TokenCodec | None = None,
+        texts: EventTexts | None = None,
+    ) -> None:
+        """The parts not given are built from `catalog`; those given (bot/incremental.py, after
+        an edit) must be what building them from `catalog` would give."""
         self.catalog = catalog
-        self.understander = Understander(catalog, thresholds)
-        self.index = EventIndex(catalog)
-        self.tokens = TokenCodec(catalog)
+        self.understander = understander or Understander(catalog, thresholds)
+        self.index = index or EventIndex(catalog)
+        self.tokens = tokens or TokenCodec(catalog)
         self.follow_ups = FollowUpReader(catalog.follow_ups)
-        self.texts = EventTexts(catalog, self.understander.vocabulary)
+        self.texts = texts or EventTexts(catalog, self.understander.vocabulary)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
         self._markers = frozenset(

@@ -8,7 +8,9 @@ it loads and validates the new data in full and swaps the Answerer only when the
 Broken data leaves the previous Answerer in place and returns the `file:line` problems, flagged
 for the admins once per distinct broken state. After every clean load a copy of data/ can be kept
 (`fallback_dir`) so that a restart with broken data still starts, from the last good copy. Each
-version of data/ is built once and kept compiled (`compiled_dir`, bot/compiled.py).
+version of data/ is built once and kept compiled (`compiled_dir`, bot/compiled.py); after an
+edit of event files only, the Answerer answering is updated for the events that changed
+(bot/incremental.py) rather than built again.
 
 Pure: no Telegram, no environment; the adapter decides where messages go.
 """
@@ -28,7 +30,7 @@ from pathlib import Path
 
 from bot.answering import Answerer
 from bot.catalog import DataError, Problem
-from bot.compiled import load_answerer
+from bot.compiled import Compiler
 
 log = logging.getLogger(__name__)
 
@@ -113,15 +115,17 @@ class DataReloader:
         self._next_poll = monotonic() + poll_seconds  # the files were just looked at
         self._maybe_changed = False  # what the last look said
         self.compiled_dir = compiled_dir
+        self._compiler = Compiler(compiled_dir)
         self._lock = threading.Lock()
         self._seen: Fingerprint | None = None  # the files as the last check saw them
         self._loaded: Fingerprint | None = None  # the files as they were when last loaded
         self._reported: tuple[str, ...] | None = None  # the broken state admins were told of
         fingerprint = self.fingerprint()
-        answerer, problems = _load(data_dir, compiled_dir)
+        answerer, problems = _load(self._compiler, data_dir)
         self._loaded = self._seen = fingerprint
         if answerer is not None:
             self._answerer = answerer
+            self._compiler.keep()
             self._snapshot(fingerprint)
             self.initial = ReloadResult(ReloadStatus.RELOADED, events=_count(answerer))
             return
@@ -130,6 +134,7 @@ class DataReloader:
             raise DataError(problems)
         lines = tuple(str(problem) for problem in problems)
         self._answerer = fallback
+        self._compiler.keep()
         self._reported = lines
         self.initial = ReloadResult(
             ReloadStatus.INVALID, lines, True, _count(fallback), from_fallback=True
@@ -197,6 +202,11 @@ class DataReloader:
             finally:
                 self._maybe_changed = self._seen != self._loaded
 
+    def wait_compiled(self) -> None:
+        """Until the compiled file of the last build is written: it is written after the swap,
+        in a thread, so that the new data answers at once (tests and benchmarks wait)."""
+        self._compiler.wait()
+
     def fingerprint(self) -> Fingerprint:
         """Every file under data/ with its mtime and size; files vanishing meanwhile skipped."""
         return _fingerprint(self.data_dir)
@@ -208,7 +218,7 @@ class DataReloader:
         return self._clock() - newest >= self.settle_seconds
 
     def _swap(self, fingerprint: Fingerprint, *, forced: bool) -> ReloadResult:
-        answerer, problems = _load(self.data_dir, self.compiled_dir)
+        answerer, problems = _load(self._compiler, self.data_dir)
         if self.fingerprint() != fingerprint and not forced:
             # Saved again while we read: what we read may mix two versions. Next check.
             self._seen = None
@@ -222,6 +232,7 @@ class DataReloader:
             return ReloadResult(ReloadStatus.INVALID, lines, notify, _count(self._answerer))
         was_broken = self._reported is not None
         self._answerer = answerer  # one reference assignment: readers see old or new, whole
+        self._compiler.keep()  # the compiled file for next time, written in a thread
         self._reported = None
         self._snapshot(fingerprint)
         log.info("data/ reloaded: %d events", _count(answerer))
@@ -242,7 +253,10 @@ class DataReloader:
         try:
             shutil.rmtree(staging, ignore_errors=True)
             shutil.copytree(
-                self.data_dir, staging, ignore=shutil.ignore_patterns(".*", *_ignored_globs())
+                self.data_dir,
+                staging,
+                ignore=shutil.ignore_patterns(".*", *_ignored_globs()),
+                copy_function=_CopyOrLink(self.data_dir, target),
             )
             if self.fingerprint() != fingerprint:  # edited during the copy: keep the old copy
                 shutil.rmtree(staging, ignore_errors=True)
@@ -258,20 +272,18 @@ class DataReloader:
     def _load_fallback(self) -> Answerer | None:
         if self.fallback_dir is None or not self.fallback_dir.is_dir():
             return None
-        answerer, _ = _load(self.fallback_dir, self.compiled_dir)
+        answerer, _ = _load(self._compiler, self.fallback_dir)
         if answerer is None:
             log.warning("the last good copy %s does not load either", self.fallback_dir)
         return answerer
 
 
-def _load(
-    data_dir: Path, compiled_dir: Path | None
-) -> tuple[Answerer | None, tuple[Problem, ...]]:
+def _load(compiler: Compiler, data_dir: Path) -> tuple[Answerer | None, tuple[Problem, ...]]:
     """An Answerer for data/, or None and the problems; nothing a curator saves escapes as an
     exception (a file deleted or cut short mid-read included)."""
     where = data_dir.name or str(data_dir)
     try:
-        return load_answerer(data_dir, compiled_dir), ()
+        return compiler.load(data_dir), ()
     except DataError as error:
         problems = tuple(error.problems)
         return None, problems or (Problem(where, 1, "the data could not be loaded"),)
@@ -303,6 +315,28 @@ def _fingerprint(root: Path) -> Fingerprint:
                 continue
             entries.append((path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
     return tuple(sorted(entries))
+
+
+class _CopyOrLink:
+    """Copies a data file into the new good copy, or, when the old good copy holds it as it
+    is (same size and mtime: copies keep mtimes), links the old copy's file instead. After an
+    edit of one file of 328 (100,000 events), one file is copied, not 170 MB. Safe because no
+    one writes into the good copy: its files only ever get linked, never changed."""
+
+    def __init__(self, data_dir: Path, old_copy: Path) -> None:
+        self.data_dir = data_dir
+        self.old_copy = old_copy
+
+    def __call__(self, source: str, target: str) -> object:
+        try:
+            old = self.old_copy / Path(source).relative_to(self.data_dir)
+            have, want = old.stat(), os.stat(source)
+            if (have.st_size, have.st_mtime_ns) == (want.st_size, want.st_mtime_ns):
+                os.link(old, target)
+                return target
+        except (OSError, ValueError):
+            pass
+        return shutil.copy2(source, target)
 
 
 def _ignored_globs() -> list[str]:

@@ -248,6 +248,25 @@ def test_the_good_copy_follows_clean_reloads_only(
     assert "status: hled" not in (good / "events.yaml").read_text(encoding="utf-8")
 
 
+def test_the_good_copy_after_an_edit_is_whole_and_shares_only_the_files_not_edited(
+    data: Path, tmp_path: Path, compiled_dir: Path
+) -> None:
+    good = tmp_path / "state" / "last-good-data"
+    reloader = _reloader(data, compiled_dir, fallback_dir=good)
+    kept = good / "lexicon" / "places.yaml"
+    before = kept.stat().st_ino
+    _edit(data / "events.yaml", "en: Ak Maral at BOZAR,", "en: Ak Maral in Brussels,")
+    reloader.check()
+    assert "Ak Maral in Brussels" in (good / "events.yaml").read_text(encoding="utf-8")
+    assert kept.stat().st_ino == before  # not copied again
+    assert sorted(p.relative_to(good) for p in good.rglob("*")) == sorted(
+        p.relative_to(data) for p in data.rglob("*")
+    )
+    # the curators' files themselves are never linked: editing one leaves the copy as it was
+    _edit(data / "lexicon" / "places.yaml", "id: ghent", "id: gent")
+    assert "id: ghent" in kept.read_text(encoding="utf-8")
+
+
 def test_a_restart_with_the_same_data_keeps_the_good_copy_as_it_is(
     data: Path, tmp_path: Path, compiled_dir: Path
 ) -> None:

@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import pickle
 import struct
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +33,7 @@ from bot.sealed import code_version, read_sealed_path, write_sealed
 log = logging.getLogger(__name__)
 
 MAGIC = b"KGBEVTS\0"
-FORMAT = 1
+FORMAT = 2
 SUFFIX = ".events"
 SPARE = 400
 """Entries kept beyond those of the last load (other files' versions: the last good copy of
@@ -49,10 +52,74 @@ class ReadEvent:
 
 @dataclass(frozen=True)
 class FileEvents:
-    """What one event file yields: its valid events, in file order, and its own problems."""
+    """What one event file yields: its valid events, in file order, and its own problems.
 
-    events: tuple[ReadEvent, ...]
+    Kept by columns (the events; their id lines; the aliases of the few that have any) rather
+    than as one `ReadEvent` each: a process keeps every file's part between reloads
+    (`Memory`), and 100,000 small objects more would cost megabytes for nothing."""
+
+    events: tuple[Event, ...]
+    id_lines: array[int]
+    aliases: dict[int, tuple[tuple[str, int], ...]]  # position in `events` -> its aliases
     problems: tuple[Problem, ...]
+
+    @classmethod
+    def of(cls, reads: Iterable[ReadEvent], problems: Iterable[Problem] = ()) -> FileEvents:
+        reads = tuple(reads)
+        return cls(
+            tuple(read.event for read in reads),
+            array("I", (read.id_line for read in reads)),
+            {n: read.aliases for n, read in enumerate(reads) if read.aliases},
+            tuple(problems),
+        )
+
+
+Stat = tuple[int, int, int, int]
+"""A file's size, inode, mtime and ctime (ns): any write changes the ctime, which no tool can
+set back, so the same stat means the same bytes (as bot/compiled.py's stamp relies on)."""
+
+
+def stat_of(path: Path) -> Stat:
+    """Raises OSError when the file cannot be looked at."""
+    found = os.stat(path)
+    return (found.st_size, found.st_ino, found.st_mtime_ns, found.st_ctime_ns)
+
+
+Remembered = tuple[bytes, Stat, "FileEvents"]
+"""An event file's part with the context it was read in (EventCache.context) and its stat."""
+
+
+class Memory:
+    """Each event file's part from the last load, in this process, by the file's stat: a reload
+    after one file was edited neither reads, hashes nor unpickles the others. Only the files
+    of the last load are kept (their events are the catalog's own objects: no copy)."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, Remembered] = {}
+        self._next: dict[str, Remembered] = {}
+
+    def parts(self) -> dict[str, Remembered]:
+        """What the last load read, by the name the curator sees (kept with a compiled file)."""
+        return dict(self._parts)
+
+    def restore(self, parts: dict[str, Remembered]) -> None:
+        """Take up what the load of a compiled file read (the process loaded that file)."""
+        self._parts, self._next = dict(parts), {}
+
+    def recall(self, display: str, context: bytes, stat: Stat) -> FileEvents | None:
+        """The part read last time, when the file has this stat and was read in this context."""
+        found = self._parts.get(display)
+        if found is None or found[0] != context or found[1] != stat:
+            return None
+        self._next[display] = found
+        return found[2]
+
+    def remember(self, display: str, context: bytes, stat: Stat, part: FileEvents) -> None:
+        self._next[display] = (context, stat, part)
+
+    def loaded(self) -> None:
+        """A load is over: keep what it used, drop the rest."""
+        self._parts, self._next = self._next, {}
 
 
 class EventCache:
@@ -66,7 +133,7 @@ class EventCache:
 
     def __init__(self, folder: Path | None, context: str) -> None:
         self.folder = folder
-        self._context = hashlib.blake2b(
+        self.context = self._context = hashlib.blake2b(
             f"{code_version()}\0{context}".encode(), digest_size=20
         ).digest()
         self._used: set[str] = set()

@@ -12,12 +12,14 @@ import calendar
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from typing import TypeVar, cast
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from bot.catalog.event_cache import EventCache, FileEvents, ReadEvent
+from bot.catalog.event_cache import EventCache, FileEvents, Memory, ReadEvent, stat_of
 from bot.catalog.follow_ups import load_follow_ups
 from bot.catalog.locales import load_locales
 from bot.catalog.model import (
@@ -34,6 +36,7 @@ from bot.catalog.model import (
     Role,
     Status,
     Topic,
+    chronological,
 )
 from bot.catalog.problems import DataError, Problem
 from bot.catalog.typography import french_spacing
@@ -130,7 +133,9 @@ MONTHS = _Kind("lexicon/months.yaml", "months", "month", (*ENTITY_KEYS, "with_da
 FACTS = _Kind("lexicon/facts.yaml", "facts", "fact kind", controlled=True)
 
 
-def load_catalog(data_dir: Path, event_cache: Path | None = None) -> Catalog:
+def load_catalog(
+    data_dir: Path, event_cache: Path | None = None, memory: Memory | None = None
+) -> Catalog:
     """Read and validate data/.
 
     Args:
@@ -138,6 +143,9 @@ def load_catalog(data_dir: Path, event_cache: Path | None = None) -> Catalog:
         event_cache: where each data/events/*.yaml file's validated events are kept per
             version of the file (bot/catalog/event_cache.py), so that only files edited since
             are read again; None reads every file.
+        memory: each event file's part from the last load in this process, by the file's
+            stat (bot/catalog/event_cache.py's `Memory`): files not written since are not even
+            read. Updated for the next load.
 
     Returns:
         The catalog, events in chronological order.
@@ -145,7 +153,7 @@ def load_catalog(data_dir: Path, event_cache: Path | None = None) -> Catalog:
     Raises:
         DataError: with every problem found, when there is any.
     """
-    catalog, problems = _Loader(data_dir, event_cache).run()
+    catalog, problems = _Loader(data_dir, event_cache, memory).run()
     if problems or catalog is None:
         raise DataError(problems)
     return catalog
@@ -159,9 +167,12 @@ def check_data(data_dir: Path) -> list[Problem]:
 class _Loader:
     """One pass over data/: reads each file, builds the values, remembers what went wrong."""
 
-    def __init__(self, data_dir: Path, event_cache: Path | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, event_cache: Path | None = None, memory: Memory | None = None
+    ) -> None:
         self.data_dir = data_dir.resolve()
         self.event_cache = event_cache
+        self.memory = memory
         self.problems: list[Problem] = []
         self.broken: set[str] = set()  # lexicon files that could not be read at all
         self.seen_ids: dict[str, set[str]] = {}  # ids per lexicon file, valid entries or not
@@ -236,7 +247,7 @@ class _Loader:
         topics = [_french_topic(topic) for topic in topics]
         locales["fr"] = {key: french_spacing(text) for key, text in locales.get("fr", {}).items()}
         catalog = Catalog(
-            events=tuple(sorted(events, key=lambda e: (e.start.sort_key, e.id))),
+            events=tuple(sorted(events, key=chronological)),
             topics=tuple(topics),
             places=tuple(places),
             categories=tuple(categories),
@@ -628,33 +639,45 @@ class _Loader:
         value = top.get("events") if files else self.top_value(doc, top, "events")
         run = _EventRun(refs, seed)
         if value is not None:
-            run.add(doc, FileEvents(tuple(self.event_list(doc, value, refs, seed)), ()))
-        folder = self.event_cache if files else None  # no context to hash when not kept
-        cache = EventCache(folder, _context(refs, seed) if folder is not None else "")
-        for relative in files:
+            run.add(doc, FileEvents.of(self.event_list(doc, value, refs, seed)))
+        folder = self.event_cache if files else None
+        kept = files and (folder is not None or self.memory is not None)
+        cache = EventCache(folder, _context(refs, seed) if kept else "")  # no context to hash
+        for relative in files:  # when nothing is kept
             part = self.events_of(relative, refs, seed, cache)
             run.add(Doc(self.display(relative), self.problems), part)
         cache.clear_old()
-        run.ambiguous_aliases()
+        if self.memory is not None:
+            self.memory.loaded()
+        run.finish()
         return topics or [], run.events
 
     def events_of(
         self, relative: str, refs: _Refs, seed: str | None, cache: EventCache
     ) -> FileEvents:
-        """One data/events file's events: from the cache when it holds this version of the
+        """One data/events file's events: as the last load in this process had them when
+        the file was not written since, else from the cache when it holds this version of the
         file for these references, else read (and kept for next time)."""
+        path, display, memory = self.data_dir / relative, self.display(relative), self.memory
         try:
-            raw = (self.data_dir / relative).read_bytes()
+            stat = stat_of(path)  # before reading: a write after it gives a stat not kept
+            if memory is not None and (part := memory.recall(display, cache.context, stat)):
+                return part
+            raw = path.read_bytes()
         except FileNotFoundError:  # deleted since the folder was listed
-            missing = Problem(self.display(relative), 1, "the file is missing — save it again")
-            return FileEvents((), (missing,))
+            missing = Problem(display, 1, "the file is missing — save it again")
+            return FileEvents.of((), (missing,))
         if cache.folder is None:
-            return self.event_file(relative, raw, refs, seed)
-        key = cache.key(self.display(relative), raw)
-        part = cache.get(key)
-        if part is None:
             part = self.event_file(relative, raw, refs, seed)
-            cache.put(key, part)
+        else:
+            key = cache.key(display, raw)
+            found = cache.get(key)
+            if found is None:
+                found = self.event_file(relative, raw, refs, seed)
+                cache.put(key, found)
+            part = found
+        if memory is not None:
+            memory.remember(display, cache.context, stat, part)
         return part
 
     def event_file(self, relative: str, raw: bytes, refs: _Refs, seed: str | None) -> FileEvents:
@@ -666,7 +689,7 @@ class _Loader:
         top = doc.record(root, "the file", ("events",)) if root is not None else None
         value = self.top_value(doc, top, "events") if top is not None else None
         events = self.event_list(doc, value, refs, seed) if value is not None else []
-        return FileEvents(tuple(events), tuple(problems))
+        return FileEvents.of(events, problems)
 
     def event_files(self) -> list[str]:
         """data/events/*.yaml in name order (hidden files, editors' locks, skipped)."""
@@ -798,24 +821,41 @@ class _EventRun:
     events: list[Event] = field(default_factory=list)
     seen: dict[str, tuple[str, int]] = field(default_factory=dict)
     aliases: list[tuple[Doc, str, tuple[tuple[str, int], ...]]] = field(default_factory=list)
+    parts: list[tuple[Doc, FileEvents]] = field(default_factory=list)
 
     def add(self, doc: Doc, part: FileEvents) -> None:
-        """One file's events after the files before it: its own problems, then each event
-        unless its id was used before (in this file or an earlier one)."""
+        """One file's events after the files before it (its own problems at once)."""
         doc.problems.extend(part.problems)
-        for read in part.events:
-            event = read.event
-            first = self.seen.get(event.id)
+        self.parts.append((doc, part))
+
+    def finish(self) -> None:
+        """Every file's events, in file order, but those whose id was used before (in the
+        same file or an earlier one), reported; then the aliases used twice."""
+        events = list(chain.from_iterable(part.events for _, part in self.parts))
+        if len(set(map(attrgetter("id"), events))) == len(events):  # the usual case: no id
+            self.events = events  # used twice, nothing to go through event by event
+            for doc, part in self.parts:
+                for n, aliases in part.aliases.items():
+                    self.aliases.append((doc, part.events[n].id, aliases))
+        else:
+            for doc, part in self.parts:
+                self.check_ids(doc, part)
+        self.ambiguous_aliases()
+
+    def check_ids(self, doc: Doc, part: FileEvents) -> None:
+        seen, name, aliases = self.seen, doc.name, part.aliases
+        for n, (event, line) in enumerate(zip(part.events, part.id_lines, strict=True)):
+            first = seen.get(event.id)
             if first is not None:
                 doc.report(
-                    read.id_line,
+                    line,
                     f"the event id '{event.id}' is used twice (first on "
                     f"{_where(first, doc)}) — each event has its own id (see docs/event-ids.md)",
                 )
                 continue
-            self.seen[event.id] = (doc.name, read.id_line)
-            if read.aliases:
-                self.aliases.append((doc, event.id, read.aliases))
+            seen[event.id] = (name, line)
+            if n in aliases:
+                self.aliases.append((doc, event.id, aliases[n]))
             self.events.append(event)
 
     def ambiguous_aliases(self) -> None:

@@ -7,11 +7,23 @@ data/lexicon/languages.yaml decide the rest.
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Sequence
 
-from bot.catalog.model import Catalog
+from bot.catalog.model import Catalog, Event
 from bot.understanding.letters import LetterModel
 from bot.understanding.normalise import CYRILLIC, KYRGYZ_LETTERS, fold
+
+
+def _names(catalog: Catalog) -> frozenset[str]:
+    """Names say nothing of the asker's language: "Aitmatov", "Brugge" are left out."""
+    return frozenset(
+        fold(phrase)
+        for entity in (*catalog.places, *catalog.people, *catalog.organisations)
+        for phrase in (*entity.aliases, *entity.names.values())
+    ) | frozenset(fold(a) for event in catalog.events for a in event.aliases)
+
 
 _RAW_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _TAG = re.compile(r"<[^<>]{0,200}>")
@@ -32,12 +44,7 @@ class LanguageDetector:
         markers = catalog.lexicon.language_markers
         self._letters = LetterModel(catalog)
         self._letter_margin = letter_margin
-        # Names say nothing of the asker's language: "Aitmatov", "Brugge" are left out.
-        self._names = frozenset(
-            fold(phrase)
-            for entity in (*catalog.places, *catalog.people, *catalog.organisations)
-            for phrase in (*entity.aliases, *entity.names.values())
-        ) | frozenset(fold(a) for event in catalog.events for a in event.aliases)
+        self._names = _names(catalog)
         # Cyrillic text is compared as typed; Latin text by its folded form.
         self._cyrillic: dict[str, frozenset[str]] = {
             lang: frozenset(w.casefold() for w in markers.get(lang, ()) if CYRILLIC.search(w))
@@ -62,6 +69,14 @@ class LanguageDetector:
             for w in markers.get("ru", ())
             if CYRILLIC.search(w) and len(key := fold(w)) >= 3 and key not in latin_words
         )
+
+    def updated(self, catalog: Catalog, old: Sequence[Event]) -> LanguageDetector:
+        """The detector of `catalog`, whose lexicon is this detector's catalog's and whose
+        events were `old` (bot/incremental.py): the letter model updated, the names again."""
+        new = copy.copy(self)
+        new._letters = self._letters.updated(old, catalog.events)
+        new._names = _names(catalog)
+        return new
 
     def detect(self, text: str) -> str | None:
         """The question's language, or None when nothing tells (then the user's is used)."""

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from bot.catalog.model import LANGUAGES, Catalog
+from bot.catalog.model import LANGUAGES, Catalog, Event
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -36,6 +36,31 @@ def sample(items: Sequence[T], size: int) -> Sequence[T]:
     return [items[i * len(items) // size] for i in range(size)]
 
 
+def _sampled(events: Sequence[Event]) -> list[tuple[str, str]]:
+    """The (language, text) pairs the model learns from the events: titles and summaries of
+    an even sample."""
+    return [
+        (lang, text)
+        for event in sample(events, SAMPLE_EVENTS)
+        for lang in LANGUAGES
+        for text in (event.title.get(lang, ""), event.summary.get(lang, ""))
+    ]
+
+
+def _count(counts: Counter[str], text: str, times: int) -> None:
+    """Add (or, with a negative `times`, take out) the trigrams of a text's words."""
+    for word in _WORD.findall(text.casefold()):
+        if times == 1:
+            counts.update(_trigrams(word))
+            continue
+        for gram in _trigrams(word):
+            counts[gram] += times
+
+
+class _Copied(Counter[str]):
+    """A language's counts being updated (a copy: the old model is still answering)."""
+
+
 def _trigrams(word: str) -> Iterable[str]:
     padded = f"^{word}$"
     return (padded[i : i + 3] for i in range(len(padded) - 2))
@@ -46,25 +71,46 @@ class LetterModel:
         texts: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
         for lang in LANGUAGES:
             texts[lang].extend(catalog.locales.get(lang, {}).values())
-        for event in sample(catalog.events, SAMPLE_EVENTS):
-            for lang in LANGUAGES:
-                texts[lang] += [event.title.get(lang, ""), event.summary.get(lang, "")]
+        for lang, text in _sampled(catalog.events):
+            texts[lang].append(text)
         for entities in (catalog.categories, catalog.months, catalog.facts):
             for entity in entities:
                 for lang, name in entity.names.items():
                     texts.setdefault(lang, []).append(name)
         self._counts: dict[str, Counter[str]] = {}
-        self._totals: dict[str, int] = {}
-        vocabulary: set[str] = set()
         for lang, chunks in texts.items():
             counts: Counter[str] = Counter()
             for chunk in chunks:
-                for word in _WORD.findall(chunk.casefold()):
-                    counts.update(_trigrams(word))
+                _count(counts, chunk, 1)
             self._counts[lang] = counts
-            self._totals[lang] = sum(counts.values())
+        self._finish()
+
+    def _finish(self) -> None:
+        self._totals = {lang: sum(counts.values()) for lang, counts in self._counts.items()}
+        vocabulary: set[str] = set()
+        for counts in self._counts.values():
             vocabulary |= set(counts)
         self._size = len(vocabulary) + 1
+
+    def updated(self, old: Sequence[Event], new: Sequence[Event]) -> LetterModel:
+        """The model of a catalog whose events are `new`, this one's being `old` (the rest of
+        the catalog the same): the sampled texts that differ are taken out of the counts and
+        the new ones added, the same counts as a fresh build."""
+        before, after = Counter(_sampled(old)), Counter(_sampled(new))
+        if before == after:
+            return self
+        model = object.__new__(LetterModel)
+        model._counts = dict(self._counts)
+        for change, sign in ((before - after, -1), (after - before, 1)):
+            for (lang, text), times in change.items():
+                if not isinstance(model._counts[lang], _Copied):
+                    model._counts[lang] = _Copied(model._counts[lang])
+                _count(model._counts[lang], text, sign * times)
+        for lang, counts in model._counts.items():
+            if isinstance(counts, _Copied):
+                model._counts[lang] = Counter({g: n for g, n in counts.items() if n > 0})
+        model._finish()
+        return model
 
     def scores(self, words: Iterable[str]) -> dict[str, float]:
         """Mean log-probability per trigram of the words, per language (higher is likelier)."""

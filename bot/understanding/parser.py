@@ -75,11 +75,16 @@ class Understander:
         catalog: Catalog,
         thresholds: Thresholds | None = None,
         today: Callable[[], date] = date.today,
+        *,
+        vocabulary: Vocabulary | None = None,
+        detector: LanguageDetector | None = None,
     ) -> None:
+        """`vocabulary` and `detector`, when given (bot/incremental.py), are what building them
+        from `catalog` would give."""
         self.catalog = catalog
         self.today = today  # for "this year", "last year", "upcoming"
-        self.vocabulary = Vocabulary(catalog)
-        self.detector = LanguageDetector(catalog)
+        self.vocabulary = vocabulary or Vocabulary(catalog)
+        self.detector = detector or LanguageDetector(catalog)
         self.thresholds = thresholds or Thresholds()
         self._place_kind = {p.id: p.kind for p in catalog.places}
         self._broader = _broader_kinds(catalog)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import fields
+from typing import Protocol, TypeVar
 
-from bot.catalog.model import Catalog
+from bot.catalog.model import Catalog, Event
 from bot.understanding.query import Period, Query
+
+V = TypeVar("V")
 
 MAX_TOKEN_BYTES = 48
 _SEP = "~"
@@ -49,6 +53,22 @@ def _digest(kind: str, entity_id: str) -> str:
     return hashlib.blake2s(f"{kind}:{entity_id}".encode(), digest_size=3).hexdigest()[:4]
 
 
+def _event_digest(event: Event) -> int:
+    """An event's digest as a number (four hex digits: 0-65535)."""
+    return int(_digest("event", event.id), 16)
+
+
+class Layout(Protocol):
+    """Where the events of a new catalog were in the previous one (bot/incremental.py)."""
+
+    added: tuple[int, ...]
+    removed: tuple[Event, ...]
+
+    def spliced(
+        self, old: Sequence[V], make: Callable[[Event], V], events: Sequence[Event]
+    ) -> list[V]: ...
+
+
 class TokenCodec:
     def __init__(self, catalog: Catalog) -> None:
         ids: dict[str, list[str]] = {
@@ -62,16 +82,43 @@ class TokenCodec:
         for kind, values in ids.items():
             for value in values:
                 self._by_digest.setdefault((kind, _digest(kind, value)), value)
-        # Events, which may be 100,000: a digest (16 bits) -> 1 + the rank of the first event
-        # that has it, 0 for none; 256 kB whatever the catalog's size, where a dict of
-        # (kind, digest) pairs took 80 bytes an event.
-        self._catalog = catalog
-        self._event_of_digest = array("i", bytes(4 * _DIGESTS))
-        for rank, event in enumerate(catalog.events):
-            slot = int(_digest("event", event.id), 16)
-            if not self._event_of_digest[slot]:
-                self._event_of_digest[slot] = rank + 1
+        # Events, which may be 100,000: each one's digest by rank (2 bytes each, kept for
+        # `updated`), and for each of the 65,536 digests the id of the first event in date order
+        # that has it (the catalog's own string; None for none): 512 kB whatever the catalog's
+        # size, where a dict of (kind, digest) pairs took 80 bytes an event. Ids, not ranks:
+        # ranks shift when `updated` adds or removes events before them.
+        self._event_digests = array("H", (_event_digest(e) for e in catalog.events))
+        event_of_digest: list[str | None] = [None] * _DIGESTS
+        for digest, event in zip(self._event_digests, catalog.events, strict=True):
+            if event_of_digest[digest] is None:
+                event_of_digest[digest] = event.id
+        self._event_of_digest = event_of_digest
         self._topics = {t.id for t in catalog.topics}
+
+    def updated(self, catalog: Catalog, layout: Layout) -> TokenCodec:
+        """The codec of `catalog`, whose events are this codec's catalog's but those `layout`
+        says were removed or added (same lexicon): a digest two events share stays the first
+        one's in date order, as `TokenCodec(catalog)` has it."""
+        new = object.__new__(TokenCodec)
+        new._topics = {t.id for t in catalog.topics}
+        new._by_digest = self._by_digest  # the lexicon's, unchanged (never written after init)
+        digests = array("H", layout.spliced(self._event_digests, _event_digest, catalog.events))
+        new._event_digests = digests
+        event_of_digest = list(self._event_of_digest)
+        touched = {_event_digest(event) for event in layout.removed}
+        touched.update(digests[rank] for rank in layout.added)
+        for digest in touched:
+            event_of_digest[digest] = None
+        if touched:  # each touched digest goes to the first event that has it
+            events = catalog.events
+            for rank, digest in enumerate(digests):
+                if digest in touched:
+                    event_of_digest[digest] = events[rank].id
+                    touched.discard(digest)
+                    if not touched:
+                        break
+        new._event_of_digest = event_of_digest
+        return new
 
     def _resolve(self, kind: str, digest: str) -> str | None:
         """The id of the entity of that kind whose digest this is, if any."""
@@ -79,8 +126,7 @@ class TokenCodec:
             return self._by_digest.get((kind, digest))
         if not _DIGEST.fullmatch(digest):
             return None
-        rank = self._event_of_digest[int(digest, 16)]
-        return self._catalog.events[rank - 1].id if rank else None
+        return self._event_of_digest[int(digest, 16)]
 
     def encode(self, query: Query) -> str:
         """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or

@@ -12,10 +12,11 @@ from __future__ import annotations
 import math
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
-from typing import TypeAlias
+from typing import Protocol, TypeAlias
 
 from bot.catalog.model import Catalog, Event
 from bot.understanding.normalise import fold
@@ -35,8 +36,9 @@ _PREFIX = 5
 
 Posting: TypeAlias = "array[int]"
 """The events (by position in the catalog) whose texts hold a word: their positions, 4 bytes
-each, in no particular order. Words found in the same events (the words of one title, of a
-yearly event's clones) share one posting. At 100,000 synthetic events 3.9 MB, where unshared
+each, ascending (`updated` cuts removed events out by bisection). Words found in the same events
+(the words of one title, of a yearly event's clones) share one posting, which `updated` copies
+before changing it. At 100,000 synthetic events 3.9 MB, where unshared
 postings took 22 MB. (Bit sets for the commoner words would take 1.2 MB, but reading one out
 costs a pass over all 100,000 events: 1.2 ms where 5,000 positions take 0.2.)"""
 
@@ -84,24 +86,120 @@ class EventTexts:
                     index[key] = array("I", positions)
                 else:
                     found.extend(positions)
+        self.max_share = max_share
         limit = max(1, int(len(catalog.events) * max_share))
+        # (After `updated`, a position is a slot: the events added take new ones at the end,
+        # and those removed leave theirs empty, "".)
         self._ids = tuple(event.id for event in catalog.events)
         self.index: dict[str, Posting] = {}
         shared: dict[bytes, Posting] = {}
         for key, found in index.items():
             if len(found) <= limit:
+                # keys found in the same events found them in the same order (the distinct
+                # sets of texts are gone through in one order): equal bytes, one posting
                 packed = found.tobytes()
                 posting = shared.get(packed)
                 if posting is None:
-                    posting = shared[packed] = found[:]  # its own size, without the slack
+                    posting = shared[packed] = array("I", sorted(found))  # without the slack
                 self.index[key] = posting
-        self.common = frozenset(key for key, ids in index.items() if len(ids) > limit)
+        self._common = {key: len(ids) for key, ids in index.items() if len(ids) > limit}
+        self._finish(len(catalog.events))
+
+    def _finish(self, count: int) -> None:
+        self.common = frozenset(self._common)
         by_prefix: dict[str, list[str]] = defaultdict(list)
         for key in self.index:
             if len(key) >= _PREFIX:
                 by_prefix[key[:_PREFIX]].append(key)
         self._by_prefix = {k: tuple(v) for k, v in by_prefix.items()}
-        self.event_count = max(1, len(catalog.events))
+        self.event_count = max(1, count)
+
+    def updated(
+        self, catalog: Catalog, layout: Layout, vocabulary: Vocabulary
+    ) -> EventTexts | None:
+        """The index of `catalog`, whose events are this index's but those `layout` says were
+        removed or added, for the same lexicon: only the keys of those events' texts change
+        (the removed events' positions cut out, the added ones' appended as new positions).
+        None when a fresh build is due: a word too common to be indexed would now count (its
+        positions were not kept), or the empty positions outnumber half the events."""
+        live = len(catalog.events)
+        ids = list(self._ids)
+        if (len(ids) + len(layout.added) - live) * 2 > live:
+            return None
+        slot_of = {event_id: slot for slot, event_id in enumerate(ids) if event_id}
+        removed = sorted(slot_of[event.id] for event in layout.removed)
+        index = dict(self.index)
+        common = dict(self._common)
+        copied: set[str] = set()
+
+        def postings(key: str) -> array[int]:
+            if key not in copied:
+                copied.add(key)
+                index[key] = array("I", index.get(key, ()))
+            return index[key]
+
+        keys: dict[str, set[str]] = {}
+        folded: dict[str, list[str]] = {}
+        gone: dict[str, None] = {}
+        for event in layout.removed:
+            for key in self._event_keys(event, vocabulary, keys, folded):
+                if key in common:
+                    common[key] -= 1
+                else:
+                    gone[key] = None
+        for start, end in _stretches(removed, ids):
+            for key in gone:
+                found = postings(key)
+                low = bisect_left(found, start)
+                high = bisect_right(found, end, low)
+                del found[low:high]
+        for slot in removed:
+            ids[slot] = ""
+        for rank in layout.added:
+            event = catalog.events[rank]
+            slot = len(ids)
+            ids.append(event.id)
+            for key in self._event_keys(event, vocabulary, keys, folded):
+                if key in common:
+                    common[key] += 1
+                else:
+                    postings(key).append(slot)
+        limit = max(1, int(live * self.max_share))
+        if any(count <= limit for count in common.values()):
+            return None  # its positions were not kept: build afresh
+        for key in list(index):
+            found = index[key]
+            if not found:
+                del index[key]
+            elif len(found) > limit:
+                common[key] = len(found)
+                del index[key]
+        new = object.__new__(EventTexts)
+        new.vocabulary = vocabulary
+        new.min_coverage = self.min_coverage
+        new.max_share = self.max_share
+        new._ids = tuple(ids)
+        new.index = index
+        new._common = common
+        new._finish(live)
+        return new
+
+    def _event_keys(
+        self,
+        event: Event,
+        vocabulary: Vocabulary,
+        keys: dict[str, set[str]],
+        folded: dict[str, list[str]],
+    ) -> set[str]:
+        """The index keys of one event's texts, as the build files them."""
+        text_keys: set[str] = set()
+        for word in _words(_texts(event), folded):
+            word_keys = keys.get(word)
+            if word_keys is None:
+                indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(word)
+                keys[word] = word_keys = {word, *vocabulary.stems(word)} if indexed else set()
+            text_keys |= word_keys
+        return text_keys
 
     def unknown(self, words: Sequence[str]) -> bool:
         """Some content word no event's text holds, even as a relative ("chess")."""
@@ -174,6 +272,28 @@ class EventTexts:
         if best < self.min_coverage * total:
             return ()
         return tuple(sorted(e for e, score in scores.items() if score >= best - 1e-9))
+
+
+class Layout(Protocol):
+    """Where the events of a new catalog were in the previous one (bot/incremental.py)."""
+
+    added: tuple[int, ...]
+    removed: tuple[Event, ...]
+
+
+def _stretches(slots: list[int], ids: list[str]) -> Iterator[tuple[int, int]]:
+    """The sorted `slots` as (first, last) stretches holding no other event's slot (empty
+    slots may lie between): one cut per stretch from each key's positions."""
+    start = end = -1
+    for slot in slots:
+        if start >= 0 and not any(ids[end + 1 : slot]):
+            end = slot
+            continue
+        if start >= 0:
+            yield start, end
+        start = end = slot
+    if start >= 0:
+        yield start, end
 
 
 def _common_prefix(a: str, b: str) -> str:
