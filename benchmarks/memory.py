@@ -61,9 +61,12 @@ STALL_SECONDS = 60.0
 # --------------------------------------------------------------------------- child: the bot
 
 
-def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: bool) -> None:
+def run_bot(
+    token: str, base_url: str, state: str, conn: Connection, trace: int, settings: dict[str, Any]
+) -> None:
     """The bot as `python -m bot run` builds it (fixed data, rate limiter off). With `trace`,
-    where the memory allocated during the run was allocated (tracemalloc) goes to stderr."""
+    where the memory allocated during the run was allocated (tracemalloc, `trace` frames deep)
+    goes to stderr."""
     logging.basicConfig(
         filename=Path(state) / "bot.log", level=logging.INFO, format=bot_logs.FORMAT, force=True
     )
@@ -71,22 +74,33 @@ def run_bot(token: str, base_url: str, state: str, conn: Connection, trace: bool
 
     async def main() -> None:
         answerer = Answerer.from_directory(DEFAULT_DATA_DIR)
-        settings = Settings(token=Secret(token), api_base_url=base_url, state_dir=Path(state))
-        app = build_application(settings, answerer)
+        app = build_application(
+            Settings(
+                token=Secret(token), api_base_url=base_url, state_dir=Path(state), **settings
+            ),
+            answerer,
+        )
         app.bot._rate_limiter = None  # see the module docstring
         async with running(app):
             if trace:
-                tracemalloc.start(8)
+                tracemalloc.start(trace)
                 before = tracemalloc.take_snapshot()
             conn.send("ready")
-            await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+            halfway = None
+            while (await asyncio.get_running_loop().run_in_executor(None, conn.recv)) != "stop":
+                if trace:  # "halfway": what grows over the last half is what does not stop
+                    halfway = tracemalloc.take_snapshot()
             if trace:
                 gc.collect()
-                grown = tracemalloc.take_snapshot().compare_to(before, "traceback")
-                for stat in grown[:12]:
-                    print(f"{stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+d} blocks")
-                    for line in stat.traceback.format()[-6:]:
-                        print("    ", line)
+                end = tracemalloc.take_snapshot()
+                for title, start in (("since idle", before), ("over the last half", halfway)):
+                    if start is None:
+                        continue
+                    print(f"--- grown {title}:")
+                    for stat in end.compare_to(start, "traceback")[:20]:
+                        print(f"{stat.size_diff / 1e6:+.2f} MB in {stat.count_diff:+d} blocks")
+                        for line in stat.traceback.format()[-6:]:
+                            print("    ", line)
 
     asyncio.run(main())
     conn.send("stopped")
@@ -133,14 +147,18 @@ def slope_per_10k(samples: list[tuple[int, float]]) -> float:
     return slope * 10_000
 
 
-def soak(messages: int, users: int, trace: bool = False) -> dict[str, Any]:
+def soak(
+    messages: int, users: int, trace: int = 0, settings: dict[str, Any] | None = None
+) -> dict[str, Any]:
     questions = [c.question for c in load_question_set(QUESTIONS) if c.question.strip()]
     context = multiprocessing.get_context("spawn")
     with CountingServer() as api, tempfile.TemporaryDirectory() as state:
         api.__class__ = CountingServer  # __enter__ is typed as the base class
         parent, child = context.Pipe()
         process = context.Process(
-            target=run_bot, args=(api.token, api.base_url, state, child, trace), daemon=True
+            target=run_bot,
+            args=(api.token, api.base_url, state, child, trace, settings or {}),
+            daemon=True,
         )
         process.start()
         assert process.pid is not None
@@ -162,6 +180,8 @@ def soak(messages: int, users: int, trace: bool = False) -> dict[str, Any]:
                         stalled = True
                         break
                 api.send_text(people[n % users], questions[(n // users * 7 + n) % len(questions)])
+                if n == messages // 2:
+                    parent.send("halfway")
                 if n % SAMPLE_EVERY == 0 and n:
                     samples.append((api.sent, rss_mb(process.pid)))
             with api.answered:
@@ -198,10 +218,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--json", type=Path, help="write every figure (and the samples) here")
     parser.add_argument(
-        "--trace", action="store_true", help="print where the bot's memory grew (tracemalloc)"
+        "--trace",
+        type=int,
+        nargs="?",
+        const=8,
+        default=0,
+        metavar="FRAMES",
+        help="print where the bot's memory grew (tracemalloc, FRAMES deep: 8; 1 is much faster)",
+    )
+    parser.add_argument(
+        "--conversation-minutes",
+        type=float,
+        help="the bot's CONVERSATION_MINUTES (0: none kept, to measure their share apart)",
     )
     args = parser.parse_args(argv)
-    result = soak(args.messages, args.users, args.trace)
+    settings: dict[str, Any] = {}
+    if args.conversation_minutes is not None:
+        settings["conversation_minutes"] = args.conversation_minutes
+    result = soak(args.messages, args.users, args.trace, settings)
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=1))
     summary = {k: v for k, v in result.items() if k != "samples"}

@@ -15,7 +15,7 @@ from bot.catalog.model import DEFAULT_LANGUAGE, LANGUAGES, Catalog, Event, Fact,
 from bot.conversation import Conversation
 from bot.conversing import converse
 from bot.decision import Answer, Intent, Suggestion
-from bot.search import EventIndex
+from bot.search import Bits, EventIndex
 from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
 from bot.understanding.normalise import fold
@@ -51,6 +51,7 @@ class Answerer:
         self.texts = texts or EventTexts(catalog, self.understander.vocabulary)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
+        self._follow_up_of: dict[tuple[str, int | str], tuple[Bits, Suggestion]] = {}
         self._markers = frozenset(
             fold(w) for words in catalog.lexicon.language_markers.values() for w in words
         )
@@ -214,7 +215,7 @@ class Answerer:
             query=timeless,
             # the words no event holds and a typed later year are not in a token: an answer
             # they emptied is not replayed (a replay would offer the latest event after all)
-            token="" if not ids else self.tokens.encode(replace(timeless, intent="future")),
+            token="" if not ids else self.tokens.encode(timeless, intent="future"),
             confidence=query.confidence,
         )
 
@@ -250,7 +251,7 @@ class Answerer:
     # --- deciding ------------------------------------------------------------------------
 
     def _decide(self, question: str, query: Query, language: str) -> Answer:
-        intent = Intent(query.intent)
+        intent = _INTENT_OF.get(query.intent) or Intent(query.intent)  # (ValueError if unknown)
         if intent in _SMALLTALK:
             return Answer(
                 question,
@@ -281,6 +282,8 @@ class Answerer:
                 all_categories=tuple(c for c in query.all_categories if c not in self._audiences),
             )
             query, ids = broad, self.index.select(broad)
+            # then, as its token replays: maybe only the number asked for is not in the source
+            ids = ids or self._number_not_in_source(query, ids)
         narrowed = self._narrowed_by_text(query, ids)
         if narrowed != ids:  # named from now on, so a replayed token shows the same events
             query, ids = replace(query, events=narrowed), narrowed
@@ -334,9 +337,7 @@ class Answerer:
             else self._follow_ups(ids, query)
             if len(ids) == 1
             else (),
-            token=self.tokens.encode(
-                query if query.intent == intent.value else replace(query, intent=intent.value)
-            ),
+            token=self.tokens.encode(query, intent=intent.value),
             confidence=query.confidence,
             asks_who=(query.asks_who or "organiser") if intent is Intent.ORGANISER else None,
         )
@@ -409,17 +410,33 @@ class Answerer:
             return ()
         event = self._event(ids[0])
         current = self.index.bits(ids)
-        candidates = [("year", Query("list", years=(event.start.year,)))]
+        candidates: list[tuple[str, int | str]] = [("year", event.start.year)]
         if event.cities:
-            candidates.append(("city", Query("list", places=(event.cities[0],))))
+            candidates.append(("city", event.cities[0]))
         if event.categories:
-            candidates.append(("category", Query("list", categories=(event.categories[0],))))
+            candidates.append(("category", event.categories[0]))
         suggestions = []
-        for kind, follow_up in candidates:
-            found = self.index.select_bits(follow_up)  # a follow-up names no event
+        for kind, value in candidates:
+            found, suggestion = self._follow_up(kind, value)
             if found and found != current:
-                suggestions.append(Suggestion(kind, follow_up, self.tokens.encode(follow_up)))
+                suggestions.append(suggestion)
         return tuple(suggestions)
+
+    def _follow_up(self, kind: str, value: int | str) -> tuple[Bits, Suggestion]:
+        """ "More in 2016", "more in Ghent", "more concerts": the events and the suggestion,
+        worked out once per year, city or category (a handful) and kept with this catalog."""
+        known = self._follow_up_of.get((kind, value))
+        if known is None:
+            if kind == "year":
+                follow_up = Query("list", years=(int(value),))
+            elif kind == "city":
+                follow_up = Query("list", places=(str(value),))
+            else:
+                follow_up = Query("list", categories=(str(value),))
+            found = self.index.select_bits(follow_up)  # a follow-up names no event
+            known = found, Suggestion(kind, follow_up, self.tokens.encode(follow_up))
+            self._follow_up_of[(kind, value)] = known
+        return known
 
     def _relaxations(self, query: Query) -> tuple[Suggestion, ...]:
         """After "nothing found": each part of the question alone, where that finds something
@@ -453,6 +470,7 @@ _STATES_FACTS = (Intent.LIST, Intent.DETAIL, Intent.DATE_OF)
 # Greetings and help keep their reply whatever else the message holds.
 _NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
+_INTENT_OF = {intent.value: intent for intent in Intent}  # a dict lookup, not Enum's call
 
 
 def supported_language(code: str | None) -> str:

@@ -298,19 +298,31 @@ class Catalog:
         return None if rank is None else self.events[rank]
 
     def place(self, place_id: str) -> Place | None:
-        return next((p for p in self.places if p.id == place_id), None)
+        place = self._entities["place"].get(place_id)
+        return place if isinstance(place, Place) else None
 
     def entity(self, kind: str, entity_id: str) -> Entity | None:
         """Look up a lexicon entity by kind: place, category, person, organisation, month."""
-        pool: tuple[Entity, ...] = {
+        return self._entities.get(kind, {}).get(entity_id)
+
+    @cached_property
+    def _entities(self) -> dict[str, dict[str, Entity]]:
+        """kind -> id -> entity, the first of an id kept: a reply names a dozen of them, and
+        walking the lists each time cost more than the rest of a line."""
+        pools: dict[str, tuple[Entity, ...]] = {
             "place": self.places,
             "category": self.categories,
             "person": self.people,
             "organisation": self.organisations,
             "month": self.months,
             "fact": self.facts,
-        }.get(kind, ())
-        return next((e for e in pool if e.id == entity_id), None)
+        }
+        by_kind: dict[str, dict[str, Entity]] = {}
+        for kind, pool in pools.items():
+            by_id = by_kind[kind] = {}
+            for entity in pool:
+                by_id.setdefault(entity.id, entity)
+        return by_kind
 
 
 class EventAt:

@@ -133,7 +133,11 @@ class NewsStore:
         return cls(state_dir / FILE_NAME)
 
     def close(self) -> None:
-        self._db.close()
+        # Under the lock: a catalog being recorded in a worker thread (asyncio.to_thread goes on
+        # after its task is cancelled at shutdown) finishes first. Closing the connection under
+        # a running statement crashed the process (a segmentation fault in sqlite3).
+        with self._lock:
+            self._db.close()
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:

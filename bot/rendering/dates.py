@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.catalog.model import Catalog, Event, PartialDate, Status
+from bot.catalog.model import Catalog, Event, Month, PartialDate, Status
 from bot.rendering.texts import Texts
 
 
 def _month(catalog: Catalog, number: int, language: str, *, with_day: bool) -> str:
-    month = next((m for m in catalog.months if m.number == number), None)
-    if month is None:
+    month = catalog.entity("month", str(number))  # month ids are "1".."12" (the loader checks)
+    if not isinstance(month, Month):
         return str(number)
     if with_day:
         return month.with_day.get(language) or month.name(language)

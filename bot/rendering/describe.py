@@ -37,24 +37,37 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
     """The question's filter in words: ("concerts", "Brussels", "2015")."""
     lang = texts.language
     words: list[str] = []
-    words += [entity_name(catalog, "category", c, lang) for c in query.categories]
-    words += [entity_name(catalog, "category", c, lang) for c in query.all_categories]
-    for event_id in query.events:
-        event = catalog.event(event_id)
-        if event:
-            words.append(event.title_in(lang))
-    words += [entity_name(catalog, "person", p, lang) for p in query.people]
-    words += [entity_name(catalog, "organisation", o, lang) for o in query.organisations]
-    words += [entity_name(catalog, "place", p, lang) for p in query.places]
-    words += [entity_name(catalog, "fact", f, lang) for f in query.facts]
+    for kind, ids in (
+        ("category", query.categories),
+        ("category", query.all_categories),
+        ("event", query.events),
+        ("person", query.people),
+        ("organisation", query.organisations),
+        ("place", query.places),
+        ("fact", query.facts),
+    ):
+        if not ids:  # most slots are empty
+            continue
+        if kind == "event":
+            words += [event.title_in(lang) for e in ids if (event := catalog.event(e))]
+        else:
+            words += [entity_name(catalog, kind, i, lang) for i in ids]
     if query.planned:
         words.append(texts.get("card_planned"))
-    left_out = [entity_name(catalog, "category", c, lang) for c in query.without_categories]
-    left_out += [entity_name(catalog, "place", p, lang) for p in query.without_places]
-    left_out += [str(y) for y in query.without_years]
-    left_out += [event.title_in(lang) for e in query.without_events if (event := catalog.event(e))]
-    if left_out:
-        words.append(texts.get("filter_except", what=", ".join(left_out)))
+    if (
+        query.without_categories
+        or query.without_places
+        or query.without_years
+        or (query.without_events)
+    ):
+        left_out = [entity_name(catalog, "category", c, lang) for c in query.without_categories]
+        left_out += [entity_name(catalog, "place", p, lang) for p in query.without_places]
+        left_out += [str(y) for y in query.without_years]
+        left_out += [
+            event.title_in(lang) for e in query.without_events if (event := catalog.event(e))
+        ]
+        if left_out:
+            words.append(texts.get("filter_except", what=", ".join(left_out)))
     if query.unknown_place:
         words.append(query.unknown_place.title())
     years = query.years

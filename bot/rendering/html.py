@@ -127,11 +127,9 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
     """The text before the events: header, count, date or fact; all of it for smalltalk."""
     events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
     intent = answer.intent
-    described = ", ".join(answer_filter(catalog, answer, texts))
-    filter_text = texts.get("list_filter_intro", filter=described) if described else ""
-    examples = texts.get("example_questions").replace(" | ", " · ")
 
     if intent in (Intent.GREETING, Intent.HELP, Intent.THANKS, Intent.OUT_OF_SCOPE):
+        examples = texts.get("example_questions").replace(" | ", " · ")
         key = {
             Intent.GREETING: "greeting",
             Intent.HELP: "help" if answer.question.strip() else "empty_question",
@@ -176,7 +174,7 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         return f"{m.bold(m.text(texts.get('did_you_mean')))}\n{options}"
     if answer.no_match or (not ids and intent in _ABOUT_EVENTS):
         # an answer about events that has none is "nothing found", never a "0 events:" header
-        return _no_match(catalog, texts, described, m)
+        return _no_match(catalog, texts, _described(catalog, answer, texts), m)
     if intent is Intent.OVERVIEW:
         topics = [t for t in catalog.topics if answer.topic_id in (None, t.id)]
         blocks = [
@@ -199,7 +197,9 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         key = "count_events_one" if len(ids) == 1 else "count_events"
         if not ids:
             key = "count_events_zero"
-        return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
+        return m.bold(
+            m.text(texts.get(key, count=len(ids), filter=_filter_text(catalog, answer, texts)))
+        )
     if intent is Intent.DATE_OF and events:
         return "\n".join(
             m.text(
@@ -224,13 +224,15 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
         )
         return m.bold(m.text(sentence))
     if intent is Intent.FUTURE and catalog.events:
-        return _future_lead(catalog, texts, events[0] if events else None, filter_text, m)
+        return _future_lead(
+            catalog, texts, events[0] if events else None, _filter_text(catalog, answer, texts), m
+        )
     if intent in (Intent.FIRST, Intent.LATEST) and events:
         event = events[0]
         key = "first_of" if intent is Intent.FIRST else "latest_of"
         sentence = texts.get(
             key,
-            filter=filter_text,
+            filter=_filter_text(catalog, answer, texts),
             title=_title(event, texts),
             date=format_when(catalog, event, texts, inline=True),
         )
@@ -238,7 +240,20 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
     if intent is Intent.DETAIL and len(ids) == 1:
         return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
-    return m.bold(m.text(texts.get(key, count=len(ids), filter=filter_text)))
+    return m.bold(
+        m.text(texts.get(key, count=len(ids), filter=_filter_text(catalog, answer, texts)))
+    )
+
+
+def _described(catalog: Catalog, answer: Answer, texts: Texts) -> str:
+    """ "concerts, Brussels, 2015": worked out only by the leads that say it (a card's says
+    nothing of the filter)."""
+    return ", ".join(answer_filter(catalog, answer, texts))
+
+
+def _filter_text(catalog: Catalog, answer: Answer, texts: Texts) -> str:
+    described = _described(catalog, answer, texts)
+    return texts.get("list_filter_intro", filter=described) if described else ""
 
 
 def _who_lead(catalog: Catalog, texts: Texts, events: list[Event], asks_who: str, m: Marks) -> str:

@@ -54,9 +54,13 @@ def role_label(texts: Texts, role: Role, how_many: int, *, planned: bool = False
 
 def involved(catalog: Catalog, event: Event, language: str) -> list[tuple[Role, list[str]]]:
     """(role, names in the reply's language) for each role the event has, in ROLE_ORDER."""
+    # Event.role_of for each one, in one pass: the first role given, else a participant.
+    given: dict[str, Role] = {}
+    for who, role in event.roles:
+        given.setdefault(who, role)
     by_role: dict[Role | None, list[str]] = {}
-    for who in (*event.people, *event.organisations):  # each one's role looked up once
-        by_role.setdefault(event.role_of(who), []).append(who)
+    for who in (*event.people, *event.organisations):
+        by_role.setdefault(given.get(who, Role.PARTICIPANT), []).append(who)
     groups: list[tuple[Role, list[str]]] = []
     for role in ROLE_ORDER:
         names = []

@@ -29,7 +29,10 @@ class Texts:
         When an int {count} is given, the variant for its plural category (`key.few`) is used
         where the language has one: "2 мероприятия", "5 мероприятий", "21 мероприятие".
         """
-        template = self._template(key, values.get("count"))
+        if "count" in values:
+            template = self._template(key, values["count"])
+        else:  # most texts: no plural to choose
+            template = self._own.get(key) or self._fallback.get(key)
         if template is None:
             log.warning("missing interface text %r", key)
             return key

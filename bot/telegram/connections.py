@@ -1,36 +1,72 @@
-"""The bot's outgoing requests, a few at a time.
+"""The bot's outgoing requests, a few at a time, each on a connection of its own.
 
-httpx's connection pool (httpcore) does work proportional to the open connections and the
-requests waiting for one, on every request: it walks them all, and asks each idle connection's
-socket whether it was closed (a poll(2) per connection). PTB's default pool of 256 lets every
-update running at once open its own connection, so with 20 chats answered together a
-sendMessage cost half again as much CPU as with a handful of connections (measured in
-benchmarks/end_to_end.py, docs/benchmarks.md). Here the requests take turns on an asyncio
-semaphore first, which costs the same however many wait, so httpcore only ever sees
-`connections` of them, each with a connection ready; none waits in its pool, so none fails
-with its pool timeout either. Long polls have their own request object and never wait here.
+httpx's connection pool (httpcore) does work proportional to the connections it holds, on every
+request: it walks them all, and asks each idle connection's socket whether it was closed (a
+poll(2) and a fresh dict of socket attributes per connection). PTB's default pool of 256 lets
+every update running at once open its own connection; one shared pool of 8 still walks 8 per
+request, and twice (when the request starts and when its response is closed).
+
+Here a request takes a free *lane* first: a PTB HTTPXRequest with a pool of one connection. A
+lane serves one request at a time, so httpcore only ever sees one connection, ready, as in a
+bot that sends one message at a time, however many lanes are busy. Free lanes are reused last
+in, first out, so under a light load one lane (one warm connection) does all the work and the
+others stay closed; a lane is only opened when all the open ones are busy, up to `CONNECTIONS`.
+No request waits in httpcore's pool, so none fails with its pool timeout either. Long polls
+have their own request object and never wait here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ssl
 from typing import Any
 
-from telegram.request import HTTPXRequest
+import httpx
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 CONNECTIONS = 8
 """Requests on the wire at once. Sends to Telegram take 50-300 ms, so 8 carry 25-160 requests
 a second, above the 30 messages a second Telegram accepts from a bot; a slow send (an upload,
-a paced group) holds one turn, never the others (each chat has one update running at most)."""
+a paced group) holds one lane, never the others (each chat has one update running at most)."""
 
 
-class TakingTurns(HTTPXRequest):
-    """HTTPXRequest letting at most `connections` requests reach httpx at once."""
+class TakingTurns(BaseRequest):
+    """At most `connections` requests at once, each on its own single-connection HTTPXRequest.
 
-    def __init__(self, connections: int = CONNECTIONS, **kwargs: Any) -> None:
-        super().__init__(connection_pool_size=connections, **kwargs)
+    `lane_options` are HTTPXRequest's (read_timeout, ...), the same for every lane.
+    """
+
+    def __init__(self, connections: int = CONNECTIONS, **lane_options: Any) -> None:
         self.connections = connections
+        # One TLS context for all lanes: each httpx client would load the CA bundle again.
+        self._lane_options = {
+            **lane_options,
+            "connection_pool_size": 1,
+            "httpx_kwargs": {"verify": _tls_context(), **lane_options.get("httpx_kwargs", {})},
+        }
+        self._free: list[HTTPXRequest] = [self._new_lane()]  # the last one is used next
+        self._lanes = list(self._free)
         self._turns: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+
+    def _new_lane(self) -> HTTPXRequest:
+        return HTTPXRequest(**self._lane_options)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._lanes[0].read_timeout
+
+    @property
+    def open_lanes(self) -> int:
+        """Lanes opened so far (for tests and figures): at most `connections`."""
+        return len(self._lanes)
+
+    async def initialize(self) -> None:
+        for lane in self._lanes:
+            await lane.initialize()
+
+    async def shutdown(self) -> None:
+        for lane in self._lanes:
+            await lane.shutdown()
 
     def _semaphore(self) -> asyncio.Semaphore:
         """One semaphore per event loop (tests start several loops in one process)."""
@@ -39,6 +75,36 @@ class TakingTurns(HTTPXRequest):
             self._turns = (loop, asyncio.Semaphore(self.connections))
         return self._turns[1]
 
-    async def do_request(self, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: Any = BaseRequest.DEFAULT_NONE,
+        write_timeout: Any = BaseRequest.DEFAULT_NONE,
+        connect_timeout: Any = BaseRequest.DEFAULT_NONE,
+        pool_timeout: Any = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
         async with self._semaphore():
-            return await super().do_request(*args, **kwargs)
+            if self._free:
+                lane = self._free.pop()
+            else:  # every open lane is busy, and the semaphore says there is room for one more
+                lane = self._new_lane()
+                self._lanes.append(lane)
+            try:
+                return await lane.do_request(
+                    url,
+                    method,
+                    request_data,
+                    read_timeout=read_timeout,
+                    write_timeout=write_timeout,
+                    connect_timeout=connect_timeout,
+                    pool_timeout=pool_timeout,
+                )
+            finally:
+                self._free.append(lane)
+
+
+def _tls_context() -> ssl.SSLContext:
+    """What httpx builds for `verify=True`, once."""
+    return httpx.create_ssl_context()

@@ -12,7 +12,6 @@ clock readings, so a restart keeps the silence counting).
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import time
@@ -65,6 +64,7 @@ class ConversationStore:
         self._messages: OrderedDict[int, list[tuple[int, str]]] = OrderedDict()
         self._message_count = 0
         self._recent: dict[int, tuple[Conversation, str]] = {}
+        self._objects: dict[str, Conversation] = {}
 
     def __len__(self) -> int:
         return len(self._chats)
@@ -198,13 +198,22 @@ class ConversationStore:
             return recent[1]
         stored = conversation.to_json()
         self._recent[id(conversation)] = (conversation, stored)
+        self._remember_object(stored, conversation)  # the chat's next question reads it back
         if len(self._recent) > RECENT:
             del self._recent[next(iter(self._recent))]
         return stored
 
-    @staticmethod
-    @functools.lru_cache(maxsize=RECENT)
-    def _thawed(stored: str) -> Conversation:
-        """The conversation a stored text stands for; the texts of the chats talking now are
-        read again and again, and a Conversation is immutable, so one object serves them."""
-        return Conversation.from_json(stored)
+    def _thawed(self, stored: str) -> Conversation:
+        """The conversation a stored text stands for. The texts of the chats talking now are
+        read again and again, and most were written by this process a moment ago: the object
+        that was serialised is handed back (a Conversation is immutable), not parsed again."""
+        found = self._objects.get(stored)
+        if found is None:
+            found = Conversation.from_json(stored)
+            self._remember_object(stored, found)
+        return found
+
+    def _remember_object(self, stored: str, conversation: Conversation) -> None:
+        self._objects[stored] = conversation
+        if len(self._objects) > RECENT:
+            del self._objects[next(iter(self._objects))]

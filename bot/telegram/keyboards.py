@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 
 from telegram import (
     CopyTextButton,
@@ -45,6 +46,44 @@ def _button(text: str, action: cb.Action) -> InlineKeyboardButton:
     return InlineKeyboardButton(clip(text, BUTTON_TEXT), callback_data=cb.encode(action))
 
 
+ROWS_KEPT = 512
+"""Event rows (a card button, a Share/Copy pair) kept for reuse: popular events' rows are
+made once, not per reply; bounded, since a catalog may hold 100,000 events x 5 languages."""
+
+Row = list[InlineKeyboardButton]
+
+
+class _EventRows:
+    """The rows that depend only on the catalog, the language and the event, made once.
+
+    PTB's buttons are immutable, so one row object can sit under any number of replies. Only
+    the latest catalog's rows are kept: a reload starts afresh (an id names another event
+    after an edit)."""
+
+    def __init__(self) -> None:
+        self._catalog: Catalog | None = None
+        self._rows: OrderedDict[tuple[str, str, str], tuple[InlineKeyboardButton, ...]] = (
+            OrderedDict()
+        )
+
+    def get(self, catalog: Catalog, key: tuple[str, str, str], make: Callable[[], Row]) -> Row:
+        """A new list each time (callers may add to it), of the same button objects."""
+        if catalog is not self._catalog:
+            self._catalog = catalog
+            self._rows.clear()
+        row = self._rows.get(key)
+        if row is None:
+            row = self._rows[key] = tuple(make())
+            if len(self._rows) > ROWS_KEPT:
+                self._rows.popitem(last=False)
+        else:
+            self._rows.move_to_end(key)
+        return list(row)
+
+
+_EVENT_ROWS = _EventRows()
+
+
 def answer_keyboard(
     answer: Answer,
     page: Page,
@@ -67,12 +106,8 @@ def answer_keyboard(
             rows.append(share_row(catalog, event.id, words))
     else:  # a card already carries its share link in the text
         for event_id in page.event_ids:
-            event = catalog.event(event_id)
-            if event is not None:
-                title = button_title(event, words)
-                rows.append(
-                    [_button(f"{event.start.year} · {title}", cb.OpenCard(lang, event_id))]
-                )
+            if catalog.event(event_id) is not None:
+                rows.append(card_row(catalog, event_id, words))
     if page.page_count > 1 and answer.token:
         nav: list[InlineKeyboardButton] = []
         if page.page > 0:
@@ -99,9 +134,27 @@ def fact_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def share_row(catalog: Catalog, event_id: str, words: Texts) -> list[InlineKeyboardButton]:
+def card_row(catalog: Catalog, event_id: str, words: Texts) -> Row:
+    """One button opening the event's card: "2019 · <title>" (the event must exist)."""
+
+    def make() -> Row:
+        event = catalog.event(event_id)
+        assert event is not None
+        title = button_title(event, words)
+        return [_button(f"{event.start.year} · {title}", cb.OpenCard(words.language, event_id))]
+
+    return _EVENT_ROWS.get(catalog, ("card", words.language, event_id), make)
+
+
+def share_row(catalog: Catalog, event_id: str, words: Texts) -> Row:
     """Share: Telegram's chat picker with the card ready to send (an inline query for the
     event's id); Copy: one quotable line (title, date, place, source) for a speech or e-mail."""
+    return _EVENT_ROWS.get(
+        catalog, ("share", words.language, event_id), lambda: _share_row(catalog, event_id, words)
+    )
+
+
+def _share_row(catalog: Catalog, event_id: str, words: Texts) -> Row:
     event = catalog.event(event_id)
     assert event is not None
     chosen = SwitchInlineQueryChosenChat(

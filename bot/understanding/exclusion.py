@@ -14,6 +14,13 @@ from bot.understanding.vocabulary import Sense, Vocabulary
 
 _EXCLUDABLE = ("category", "categories", "place", "event")
 _AND = Sense("intent", "and")  # data/intents.yaml `and`: "кроме концертов и выставок"
+_EXCLUDE = Sense("intent", "exclude")
+_EXCLUDE_AFTER = Sense("intent", "exclude_after")
+_INCLUDE = Sense("intent", "include")
+_INCLUDE_AFTER = Sense("intent", "include_after")
+_INCLUDABLE = ("category", "categories", "event")
+_CUES = frozenset({_EXCLUDE, _EXCLUDE_AFTER, _INCLUDE, _INCLUDE_AFTER})
+_NONE: frozenset[int] = frozenset()
 # Words that may stand between a cue and what it excludes: "but the concerts", "не в Брюсселе".
 _MAX_GAP_WORD = 3
 
@@ -33,9 +40,11 @@ def split_exclusions(
     vocabulary: Vocabulary,
 ) -> Exclusions:
     """Take out of `matches` what a cue excludes; the rest stays as it was."""
+    if all(_CUES.isdisjoint(m.senses) for m in matches):  # most questions: no cue at all
+        return Exclusions(matches, frozenset(), _NONE, _NONE)
     matches, included = _without_included(matches, words, vocabulary)
-    before = [m for m in matches if Sense("intent", "exclude") in m.senses]
-    after = [m for m in matches if Sense("intent", "exclude_after") in m.senses]
+    before = [m for m in matches if _EXCLUDE in m.senses]
+    after = [m for m in matches if _EXCLUDE_AFTER in m.senses]
     if not before and not after:
         return Exclusions(matches, frozenset(), frozenset(), included)
     excluded: set[int] = set()  # indexes into matches
@@ -131,12 +140,11 @@ def _without_included(
 ) -> tuple[list[Match], frozenset[int]]:
     """ "Music, competitions included": the kind or event next to an include cue is part of
     the broader one asked for; it is dropped, and its words count as explained."""
-    cue_before = Sense("intent", "include")
-    cue_after = Sense("intent", "include_after")
+    cue_before, cue_after = _INCLUDE, _INCLUDE_AFTER
     dropped: set[int] = set()
     covered: set[int] = set()
     for index, match in enumerate(matches):
-        if not any(s.kind in ("category", "categories", "event") for s in match.senses):
+        if not any(s.kind in _INCLUDABLE for s in match.senses):
             continue
         previous = matches[index - 1] if index else None
         following = matches[index + 1] if index + 1 < len(matches) else None

@@ -17,7 +17,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.catalog.model import FollowUpWords
-from bot.understanding.normalise import CYRILLIC, fold
+from bot.understanding.normalise import CYRILLIC, fold_word
 
 _TOKEN = re.compile(r"[№#]|[^\W_]+")
 _POSITION = re.compile(r"^(\d{1,2})(?:st|nd|rd|th|e|eme|er|re|de|ste|me)?$")
@@ -35,6 +35,7 @@ MAX_WORDS = 64
 _MIN_LATIN = 4
 _TYPO_LENGTH = 5
 _TYPO_KINDS = frozenset({*ORDINALS, "more", "next", "previous"})
+_TYPO_CACHE_SIZE = 4096  # words whose reading is remembered; the oldest go first
 _Y_AFTER_VOWEL = re.compile(r"(?<=[aeiou])y(?![aeiouy])")
 
 
@@ -68,7 +69,7 @@ def tokens(text: str) -> list[str]:
 def _latin(word: str) -> str:
     """A word as Russian or Kyrgyz typed in Latin letters compares: "vtoroy", "vtoroj" and
     "второй" all become "vtoroi"."""
-    return _Y_AFTER_VOWEL.sub("i", fold(word))
+    return _Y_AFTER_VOWEL.sub("i", fold_word(word))
 
 
 class FollowUpReader:
@@ -100,13 +101,20 @@ class FollowUpReader:
             for w in key
         )
         self._longest = max((len(key) for key in self._table), default=1)
-        self._typo_words = sorted(
+        typo_words = sorted(
             key[0]
             for key, senses in self._table.items()
             if len(key) == 1
             and len(key[0]) >= _TYPO_LENGTH
             and all(kind in _TYPO_KINDS for kind, _ in senses)
         )
+        # One slip changes the length by one at most: per length, the words one slip away in
+        # length, in the same (sorted) order, so the closest and the first of equals stay so.
+        self._typo_words_near: dict[int, list[str]] = {}
+        for word in typo_words:
+            for size in (len(word) - 1, len(word), len(word) + 1):
+                self._typo_words_near.setdefault(size, []).append(word)
+        self._typos: dict[str, frozenset[tuple[str, str]] | None] = {}  # bounded, see _typo
 
     def read(self, text: str) -> FollowUp:
         words = tokens(text)[:MAX_WORDS]  # as the parser: a pasted page must not stall
@@ -159,13 +167,16 @@ class FollowUpReader:
     def _scan(self, words: list[str]) -> list[tuple[int, int, frozenset[tuple[str, str]]]]:
         """(start, end, senses) of the phrases found, longest first at each word."""
         found: list[tuple[int, int, frozenset[tuple[str, str]]]] = []
+        # Each word's Latin-typed form once, not once per span it stands in; a span with a
+        # Cyrillic word has none.
+        cyrillic = [bool(CYRILLIC.search(w)) for w in words]
+        latin = [w if cyrillic[i] else _latin(w) for i, w in enumerate(words)]
         i = 0
         while i < len(words):
             for size in range(min(self._longest, len(words) - i), 0, -1):
-                span = words[i : i + size]
-                senses = self._table.get(tuple(span))
-                if senses is None and not any(CYRILLIC.search(w) for w in span):
-                    senses = self._latin.get(tuple(_latin(w) for w in span))
+                senses = self._table.get(tuple(words[i : i + size]))
+                if senses is None and not any(cyrillic[i : i + size]):
+                    senses = self._latin.get(tuple(latin[i : i + size]))
                 if senses:
                     found.append((i, i + size, senses))
                     i += size
@@ -182,15 +193,21 @@ class FollowUpReader:
         only these kinds, only words of five letters or more, so "three" never becomes "there"."""
         if len(word) < _TYPO_LENGTH or word.isdigit():
             return None
+        if word in self._typos:  # the same words come back ("вторйо", "morre", "concerts")
+            return self._typos[word]
         match = process.extractOne(
             word,
-            self._typo_words,
+            self._typo_words_near.get(len(word), ()),
             scorer=DamerauLevenshtein.distance,
             score_cutoff=1,
         )
-        if match is None or word == match[0] + "s":
-            return None  # "seconds" is a word of its own, not a slip in "second"
-        return self._table[(match[0],)]
+        senses = None
+        if match is not None and word != match[0] + "s":  # "seconds" is a word of its own
+            senses = self._table[(match[0],)]
+        if len(self._typos) >= _TYPO_CACHE_SIZE:
+            del self._typos[next(iter(self._typos))]
+        self._typos[word] = senses
+        return senses
 
     def _opener(
         self,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from bot.catalog.model import Catalog, Event
 from bot.understanding.letters import LetterModel
-from bot.understanding.normalise import CYRILLIC, KYRGYZ_LETTERS, fold
+from bot.understanding.normalise import CYRILLIC, KYRGYZ_LETTERS, fold, fold_word
 
 
 def _names(catalog: Catalog) -> frozenset[str]:
@@ -37,6 +37,8 @@ SHORT_QUESTION_WORDS = 3
 # How far ahead (mean log-probability per trigram) the letter model's guess must be; measured
 # with benchmarks/tune_thresholds.py on the question sets (language accuracy, no user language).
 LETTER_MARGIN = 0.2
+
+_MARKED = ("en", "fr", "nl", "ru", "ky")  # in this order: the first of equal scores is kept
 
 
 class LanguageDetector:
@@ -69,6 +71,13 @@ class LanguageDetector:
             for w in markers.get("ru", ())
             if CYRILLIC.search(w) and len(key := fold(w)) >= 3 and key not in latin_words
         )
+        # Folded Latin marker word -> the languages it marks, so a question's words are each
+        # looked up once rather than once per language.
+        marks: dict[str, list[str]] = {}
+        for lang in _MARKED:
+            for word in self._latin.get(lang, frozenset()):
+                marks.setdefault(word, []).append(lang)
+        self._marks: dict[str, tuple[str, ...]] = {w: tuple(v) for w, v in marks.items()}
 
     def updated(self, catalog: Catalog, old: Sequence[Event]) -> LanguageDetector:
         """The detector of `catalog`, whose lexicon is this detector's catalog's and whose
@@ -90,7 +99,7 @@ class LanguageDetector:
         words = [
             w
             for w in _RAW_WORD.findall(_TAG.sub(" ", text).casefold())
-            if len(w) >= 3 and fold(w) not in self._names
+            if len(w) >= 3 and fold_word(w) not in self._names
         ]
         if not words:
             return None
@@ -115,18 +124,24 @@ class LanguageDetector:
         if detected is not None:
             pool = self._cyrillic if cyrillic else self._latin
             markers = pool.get(detected, frozenset())
-            keys = raw if cyrillic else [fold(w) for w in raw]
+            keys = raw if cyrillic else [fold_word(w) for w in raw]
             if any(w in markers for w in keys):
                 return detected  # "concerts à Bruxelles": a marker word says French
         return user_language
 
     def by_markers(self, text: str) -> str | None:
         """The language its marker words (and ң ө ү) decide, or None."""
-        text = _TAG.sub(" ", text)  # "<a href=...>концерты</a>" is Russian, not French
-        raw = [w.casefold() for w in _RAW_WORD.findall(text)]
+        if "<" in text:
+            text = _TAG.sub(" ", text)  # "<a href=...>концерты</a>" is Russian, not French
+        # ASCII lowercases as it casefolds, letter for letter: one pass over the whole text
+        raw = (
+            _RAW_WORD.findall(text.lower())
+            if text.isascii()
+            else [w.casefold() for w in _RAW_WORD.findall(text)]
+        )
         if not raw:
             return None
-        cyrillic = [w for w in raw if CYRILLIC.search(w)]
+        cyrillic = [w for w in raw if CYRILLIC.search(w)] if CYRILLIC.search(text) else []
         if KYRGYZ_LETTERS.search(text):
             return "ky"
         if len(cyrillic) * 2 >= len(raw):
@@ -135,18 +150,18 @@ class LanguageDetector:
             if ky == ru:
                 return None  # "Нооруз", "Кентавр": Kyrgyz and Russian alike
             return "ky" if ky > ru else "ru"
-        folded = [fold(w) for w in raw if not CYRILLIC.search(w)]
-        scores = {
-            lang: sum(w in self._latin.get(lang, frozenset()) for w in folded)
-            for lang in ("en", "fr", "nl", "ru", "ky")
-        }
+        scores = dict.fromkeys(_MARKED, 0)
+        for w in raw:
+            if not cyrillic or not CYRILLIC.search(w):
+                for lang in self._marks.get(fold_word(w), ()):
+                    scores[lang] += 1
         if _FRENCH_ACCENTS.search(text.casefold()):
             scores["fr"] += 1
-        best = max(scores, key=lambda lang: scores[lang])
-        if scores[best] == 0:
+        top = max(scores.values())
+        if top == 0:
             return None
-        tied = [lang for lang, score in scores.items() if score == scores[best]]
-        return best if len(tied) == 1 else None
+        leaders = [lang for lang, score in scores.items() if score == top]
+        return leaders[0] if len(leaders) == 1 else None
 
 
 def reply_language(detected: str | None, text: str, user_language: str) -> str:

@@ -27,6 +27,7 @@ build then costs the same at 100,000 events as at 400. Below it, every event cou
 data has a few dozen)."""
 
 T = TypeVar("T")
+_LOG_CACHE_SIZE = 5_000  # trigrams whose log-probabilities are kept (about a megabyte at most)
 
 
 def sample(items: Sequence[T], size: int) -> Sequence[T]:
@@ -91,6 +92,7 @@ class LetterModel:
         for counts in self._counts.values():
             vocabulary |= set(counts)
         self._size = len(vocabulary) + 1
+        self._logs: dict[str, tuple[float, ...]] = {}  # trigram -> log-probability per language
 
     def updated(self, old: Sequence[Event], new: Sequence[Event]) -> LetterModel:
         """The model of a catalog whose events are `new`, this one's being `old` (the rest of
@@ -117,11 +119,24 @@ class LetterModel:
         grams = [g for word in words for g in _trigrams(word.casefold())]
         if not grams:
             return {}
+        rows = [self._log_probabilities(g) for g in grams]
         return {
-            lang: sum(math.log((counts[g] + 1) / (self._totals[lang] + self._size)) for g in grams)
-            / len(grams)
-            for lang, counts in self._counts.items()
+            lang: sum(row[k] for row in rows) / len(grams) for k, lang in enumerate(self._counts)
         }
+
+    def _log_probabilities(self, gram: str) -> tuple[float, ...]:
+        """The trigram's log-probability in each language (in `_counts` order), worked out once
+        per trigram; bounded, so a flood of random letters cannot grow it for ever."""
+        logs = self._logs.get(gram)
+        if logs is None:
+            logs = tuple(
+                math.log((counts[gram] + 1) / (self._totals[lang] + self._size))
+                for lang, counts in self._counts.items()
+            )
+            if len(self._logs) >= _LOG_CACHE_SIZE:
+                self._logs.clear()
+            self._logs[gram] = logs
+        return logs
 
     def guess(self, words: Iterable[str], candidates: Iterable[str], margin: float) -> str | None:
         """The likeliest of `candidates` when it leads the next by `margin`, else None."""

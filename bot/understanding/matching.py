@@ -65,12 +65,22 @@ def find_matches(
 
     # 1. Longest phrases first; at each length: as typed, then with the last word's ending
     #    stripped (Брюсселде), then with every word's ending stripped (архивных фотографий).
-    for n in range(span, 0, -1):
+    #    Each word is stemmed once; a chunk is tried only where a known phrase of that many
+    #    words could begin (its first word as typed or stemmed begins one that long).
+    facts = [_word_facts(word, vocabulary) for word in words]
+    stems = [fact[0] for fact in facts]
+    stemmed = [fact[1] for fact in facts]
+    longest = [fact[2] for fact in facts]
+    for n in range(min(span, max(longest, default=1)), 0, -1):
         for i in range(len(words) - n + 1):
-            if free(i, n):
-                if n == 1 and _respelt_short_word(words[i], plain_words[i], vocabulary):
-                    continue
-                match = _exact(words[i : i + n], i, vocabulary)
+            if n <= longest[i] and free(i, n):
+                if n == 1:
+                    if _respelt_short_word(words[i], plain_words[i], vocabulary):
+                        continue
+                    alone = facts[i][3]
+                    match = Match(i, i + 1, *alone) if alone else None
+                else:
+                    match = _exact(words, stems, stemmed, i, i + n, vocabulary)
                 if match:
                     claim(match)
 
@@ -91,16 +101,19 @@ def find_matches(
             claim(Match(i, i + 1, frozenset({first}), STEMMED, word, rivals))
 
     # 4. Typos: only words nothing else explained, longest span first, compared in their
-    #    plain form (a typo in "concerts" must not be judged after "c" became "ts").
-    for n in (3, 2, 1):
+    #    plain form (a typo in "concerts" must not be judged after "c" became "ts"). A chunk
+    #    of known words is never tried, so without a free unknown word there is nothing to do.
+    known = vocabulary.known_words
+    unknown = any(i not in used and word not in known for i, word in enumerate(words))
+    for n in (3, 2, 1) if unknown else ():
         for i in range(len(words) - n + 1):
             if not free(i, n):
                 continue
             chunk = words[i : i + n]
+            if all(w in vocabulary.known_words for w in chunk) or any(w.isdigit() for w in chunk):
+                continue  # words typed right: exact matching already had its say
             if n == 1 and vocabulary.is_function_word(chunk[0]):
                 continue  # "болгонун" is "болгон" inflected, not a typo of "өлкөнүн"
-            if any(w.isdigit() for w in chunk) or all(w in vocabulary.known_words for w in chunk):
-                continue  # words typed right: exact matching already had its say
             match = _fuzzy(
                 " ".join(plain_words[i : i + n]), i, n, vocabulary, max_edits, SCORERS[scorer]
             )
@@ -110,22 +123,77 @@ def find_matches(
     return sorted(found, key=lambda m: m.start)
 
 
-def _exact(chunk: Sequence[str], start: int, vocabulary: Vocabulary) -> Match | None:
-    end = start + len(chunk)
-    phrase = " ".join(chunk)
+# Per vocabulary: first word -> the most words of a known phrase it begins, as typed and with
+# every word's ending stripped. Built on first use, dropped with the vocabulary.
+_PHRASE_LENGTHS: WeakKeyDictionary[Vocabulary, tuple[dict[str, int], dict[str, int]]] = (
+    WeakKeyDictionary()
+)
+
+
+def _phrase_lengths(vocabulary: Vocabulary) -> tuple[dict[str, int], dict[str, int]]:
+    lengths = _PHRASE_LENGTHS.get(vocabulary)
+    if lengths is None:
+        typed: dict[str, int] = {}
+        stemmed: dict[str, int] = {}
+        for keys, longest in ((vocabulary.senses, typed), (vocabulary.stemmed, stemmed)):
+            for key in keys:
+                first, *rest = key.split(" ")
+                if rest and len(rest) + 1 > longest.get(first, 1):
+                    longest[first] = len(rest) + 1
+        lengths = _PHRASE_LENGTHS[vocabulary] = (typed, stemmed)
+    return lengths
+
+
+# What phrase matching needs of one word, per vocabulary: its candidate stems, its stem key,
+# the most words a known phrase starting with it has (as typed or stemmed), and what the word
+# alone matches exactly (senses, score, phrase) or None. The same few thousand words make up
+# most questions; bounded, the oldest go first.
+_WordFacts = tuple[tuple[str, ...], str, int, "tuple[frozenset[Sense], float, str] | None"]
+_WORD_FACTS_SIZE = 4096
+_WORD_FACTS: WeakKeyDictionary[Vocabulary, dict[str, _WordFacts]] = WeakKeyDictionary()
+
+
+def _word_facts(word: str, vocabulary: Vocabulary) -> _WordFacts:
+    memo = _WORD_FACTS.get(vocabulary)
+    if memo is None:
+        memo = _WORD_FACTS[vocabulary] = {}
+    facts = memo.get(word)
+    if facts is None:
+        stems = vocabulary.stems(word)
+        stem = stems[0] if stems else word
+        typed_longest, stemmed_longest = _phrase_lengths(vocabulary)
+        longest = max(typed_longest.get(word, 1), stemmed_longest.get(stem, 1))
+        alone = _exact((word,), (stems,), (stem,), 0, 1, vocabulary)
+        facts = stems, stem, longest, (alone.senses, alone.score, alone.phrase) if alone else None
+        if len(memo) >= _WORD_FACTS_SIZE:
+            del memo[next(iter(memo))]
+        memo[word] = facts
+    return facts
+
+
+def _exact(
+    words: Sequence[str],
+    stems: Sequence[tuple[str, ...]],
+    stemmed: Sequence[str],
+    start: int,
+    end: int,
+    vocabulary: Vocabulary,
+) -> Match | None:
+    """words[start:end] as typed, then with its last word's ending stripped, then with every
+    word's (`stems`: each word's candidate stems; `stemmed`: each word's `stem_key`)."""
+    phrase = " ".join(words[start:end])
     senses = vocabulary.lookup(phrase)
     if senses:
         return Match(start, end, senses, EXACT, phrase)
-    last = chunk[-1]
-    if last in vocabulary.stopwords:  # markers like "концерти" may still be inflected names
+    if words[end - 1] in vocabulary.stopwords:  # markers like "концерти" may still be names
         return None
-    head = " ".join(chunk[:-1])
-    for stem in vocabulary.stems(last):
+    head = " ".join(words[start : end - 1])
+    for stem in stems[end - 1]:
         candidate = f"{head} {stem}" if head else stem
         senses = vocabulary.lookup(candidate)
         if senses:
             return Match(start, end, senses, STEMMED, candidate)
-    key = vocabulary.stem_key(phrase)
+    key = " ".join(stemmed[start:end])  # vocabulary.stem_key(phrase), its words stemmed once
     senses = vocabulary.stemmed.get(key, frozenset())
     return Match(start, end, senses, STEMMED, key) if senses else None
 
@@ -193,6 +261,18 @@ def _candidates(vocabulary: Vocabulary, length: int, edits: int) -> tuple[str, .
     return found
 
 
+_Reading = tuple[frozenset[Sense], float, str, tuple[tuple[str, frozenset[Sense], float], ...]]
+
+# Typo readings per vocabulary: (plain text, words, allowance, scorer) -> what `_closest` found,
+# None included. The same unknown words and slips come back from user to user ("brusels",
+# "what happend", "stuff"); comparing one against a thousand keys costs more than a whole
+# answer otherwise. Bounded: the oldest go first.
+_TYPO_CACHE_SIZE = 4096
+_READINGS: WeakKeyDictionary[Vocabulary, dict[tuple[object, ...], _Reading | None]] = (
+    WeakKeyDictionary()
+)
+
+
 def _fuzzy(
     text: str,
     start: int,
@@ -201,6 +281,30 @@ def _fuzzy(
     max_edits: tuple[int, int, int],
     distance: Callable[..., int],
 ) -> Match | None:
+    readings = _READINGS.get(vocabulary)
+    if readings is None:
+        readings = _READINGS[vocabulary] = {}
+    key = (text, n, max_edits, distance)
+    if key in readings:
+        reading = readings[key]
+    else:
+        reading = readings[key] = _closest(text, n, vocabulary, max_edits, distance)
+        if len(readings) > _TYPO_CACHE_SIZE:
+            del readings[next(iter(readings))]
+    if reading is None:
+        return None
+    senses, score, phrase, rivals = reading
+    return Match(start, start + n, senses, score, phrase, rivals)
+
+
+def _closest(
+    text: str,
+    n: int,
+    vocabulary: Vocabulary,
+    max_edits: tuple[int, int, int],
+    distance: Callable[..., int],
+) -> _Reading | None:
+    """The known phrase `text` (n words, plain form) is a slip of, with equally close rivals."""
     edits = allowed_edits(len(text), max_edits)
     if edits == 0:
         return None
@@ -234,4 +338,4 @@ def _fuzzy(
         for key, distance, _ in hits[1:]
         if distance == best_distance and vocabulary.plain_lookup(key) != best_senses
     )
-    return Match(start, start + n, best_senses, score, best_key, rivals)
+    return best_senses, score, best_key, rivals

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.text import strip_accents
 
@@ -52,6 +53,14 @@ def fold(text: str, *, variants: bool = True) -> str:
     return _words_of(_with_variants(latin) if variants else latin)
 
 
+@lru_cache(maxsize=8192)
+def fold_word(word: str) -> str:
+    """`fold` of one word as typed, remembered: the same few thousand words come back in
+    question after question ("concerts", "2016", "в"), and folding one costs more than the
+    lookup. Bounded (least recently used go first), so random words cannot grow it."""
+    return fold(word)
+
+
 def fold_both(text: str) -> tuple[str, str]:
     """`fold(text)` and `fold(text, variants=False)`, sharing the work they have in common."""
     latin = _latin(text)
@@ -59,6 +68,8 @@ def fold_both(text: str) -> tuple[str, str]:
 
 
 def _latin(text: str) -> str:
+    if text.isascii():  # most questions: nothing to compose, transliterate or strip
+        return text.lower()
     lowered = unicodedata.normalize("NFC", text).casefold()
     # Keep Kyrgyz letters intact through accent stripping (ө, ү decompose otherwise differently).
     latin = transliterate(lowered)

@@ -12,7 +12,7 @@ from bot.catalog.model import Catalog
 from bot.understanding.exclusion import split_exclusions
 from bot.understanding.language import LanguageDetector
 from bot.understanding.matching import Match, find_matches
-from bot.understanding.normalise import CYRILLIC, fold, fold_both
+from bot.understanding.normalise import CYRILLIC, fold, fold_both, fold_word
 from bot.understanding.query import Period, Query
 from bot.understanding.vocabulary import Sense, Vocabulary
 
@@ -40,6 +40,7 @@ _NUMBER = re.compile(r"\d{1,6}")  # "90" of "90-летию", "17" of "17 countri
 _RANGE = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)\s*[-–—/]\s*(1[89]\d\d|20\d\d)(?!\d)")
 _COUNTRY_KIND = "country"
 _FOREIGN_KIND = "foreign"  # a country outside the ties: Kazakhstan, Germany
+_COUNTRY_KINDS = (_COUNTRY_KIND, _FOREIGN_KIND)
 _LOCATIVE = ("da", "de", "ta", "te", "do", "to")  # Kyrgyz "Кыргызстанда", "Бельгияда"
 
 # A preposition that puts a place after it; an unknown word after one is a place we have no
@@ -57,6 +58,7 @@ _SPANS = {
     "quarter_3": (7, 8, 9),
     "quarter_4": (10, 11, 12),
 }
+_SPAN_WORDS = frozenset(_SPANS)
 # "winter 2016/17", "зима 2017-18": a winter across the year end.
 _WINTER_ACROSS = re.compile(r"(?<!\d)(20\d\d)\s*[-–—/]\s*(\d\d)(?!\d)")
 # Seasons as months (northern hemisphere; winter is the December and January-February of the
@@ -67,6 +69,8 @@ _SEASONS = {
     "autumn": (9, 10, 11),
     "winter": (12, 1, 2),
 }
+_SEASON_WORDS = frozenset(_SEASONS)
+_CLOCK_WORDS = frozenset({"upcoming", "this_year", "last_year"})  # relative to today
 
 
 class Understander:
@@ -87,6 +91,12 @@ class Understander:
         self.detector = detector or LanguageDetector(catalog)
         self.thresholds = thresholds or Thresholds()
         self._place_kind = {p.id: p.kind for p in catalog.places}
+        # Countries' own names, folded once: a demonym is a strict beginning of one.
+        self._country_names = {
+            p.id: frozenset(fold(name) for name in p.names.values())
+            for p in catalog.places
+            if p.kind in (_COUNTRY_KIND, _FOREIGN_KIND)
+        }
         self._broader = _broader_kinds(catalog)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._events_of: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -117,7 +127,7 @@ class Understander:
             matches = [m for m in matches if m.phrase not in self.vocabulary.cyrillic_lookalikes]
         kept = _without_self_introductions(matches, self.vocabulary)
         # "I'm from the diaspora": explained words, though not a filter
-        introduced = frozenset(i for m in matches if m not in kept for i in range(m.start, m.end))
+        introduced = _words_of_dropped(matches, kept)
         matches = kept
         if language is None and matches:
             language = self.detector.by_letters(text)  # the words meant something
@@ -159,16 +169,25 @@ class Understander:
         introduced: frozenset[int] = frozenset(),
     ) -> Query:
         excluded = split_exclusions(matches, words, years_at, self.vocabulary)
-        left_out = {i for m in matches if m not in excluded.matches for i in range(m.start, m.end)}
+        left_out = set(_words_of_dropped(matches, excluded.matches))
         left_out |= introduced
         matches = excluded.matches
         left_out |= excluded.cues | {i for i, y in years_at if y in excluded.years}
         years_at = [(i, y) for i, y in years_at if y not in excluded.years]
-        without_categories = sorted(
-            {c for s in excluded.senses if s.kind.startswith("categor") for c in s.id.split("+")}
-        )
-        without_places = sorted(s.id for s in excluded.senses if s.kind == "place")
-        without_events = sorted(s.id for s in excluded.senses if s.kind == "event")
+        without_categories: list[str] = []
+        without_places: list[str] = []
+        without_events: list[str] = []
+        if excluded.senses:  # "all events but the concerts": rare
+            without_categories = sorted(
+                {
+                    c
+                    for s in excluded.senses
+                    if s.kind.startswith("categor")
+                    for c in s.id.split("+")
+                }
+            )
+            without_places = sorted(s.id for s in excluded.senses if s.kind == "place")
+            without_events = sorted(s.id for s in excluded.senses if s.kind == "event")
         found: dict[str, set[str]] = defaultdict(set)
         positions: dict[str, list[int]] = defaultdict(list)
         for match in matches:
@@ -178,7 +197,7 @@ class Understander:
         asks_who = _asks_who(found, positions)
 
         years = sorted({year for _, year in years_at})
-        period, period_years = self._period(text, positions, years_at)
+        period, period_years = self._period(text, positions, years_at) if years_at else (None, [])
         period_events: tuple[str, ...] = ()
         comparing = "compare" in found["intent"] or bool(found["period"] & {"first", "latest"})
         if comparing:
@@ -195,25 +214,27 @@ class Understander:
                         found["category"] -= set(event.categories)
         if period:
             years = []
-        current = self.today().year
-        # After the record's last year, "upcoming" and "this year" ask about what it cannot
-        # know: the answerer says where the record ends. Inside it, they are plain periods.
-        beyond = not self.catalog.years or current > self.catalog.years[-1]
-        # ... and "2015-жылдан кийинки" (after 2015) is a period, whatever "кийинки" may say
-        future = (
-            beyond
-            and bool(found["period"] & {"upcoming", "this_year"})
-            and all(year > (self.catalog.years or (0,))[-1] for _, year in years_at)
-        )
-        if "upcoming" in found["period"] and not beyond and not years_at:
-            period, period_years = Period.SINCE, [current]
-        relative = found["period"] & {"this_year", "last_year"}
-        if relative and not years_at:
-            years = [current if "this_year" in relative else current - 1]
+        future = False
+        if found["period"] & _CLOCK_WORDS:  # only these read the clock (a system call each)
+            current = self.today().year
+            # After the record's last year, "upcoming" and "this year" ask about what it cannot
+            # know: the answerer says where the record ends. Inside it, they are plain periods.
+            beyond = not self.catalog.years or current > self.catalog.years[-1]
+            # ... and "2015-жылдан кийинки" (after 2015) is a period, whatever "кийинки" may say
+            future = (
+                beyond
+                and bool(found["period"] & {"upcoming", "this_year"})
+                and all(year > (self.catalog.years or (0,))[-1] for _, year in years_at)
+            )
+            if "upcoming" in found["period"] and not beyond and not years_at:
+                period, period_years = Period.SINCE, [current]
+            relative = found["period"] & {"this_year", "last_year"}
+            if relative and not years_at:
+                years = [current if "this_year" in relative else current - 1]
         years = self._record_year(found["period"], years_at) or years
 
-        seasons = found["period"] & set(_SEASONS)
-        spans = found["period"] & set(_SPANS)
+        seasons = found["period"] & _SEASON_WORDS
+        spans = found["period"] & _SPAN_WORDS
         months = sorted(
             {int(m) for m in found["month"] if m.isdigit()}
             | {month for season in seasons for month in _SEASONS[season]}
@@ -235,18 +256,25 @@ class Understander:
         month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
         day_at = {i for i in days_at if any(abs(i - at) == 1 for at in month_at)}
         days = sorted(int(re.sub(r"\D", "", words[i])) for i in day_at)
-        year_at = {i for i, _ in years_at}
-        numbers = sorted(
-            {
-                int(found_number.group())
-                for i, word in enumerate(words)
-                if i not in day_at
-                and i not in year_at
-                and (found_number := _NUMBER.match(word)) is not None
-            }
-        )
+        numbers: list[int] = []
+        if found["fact"]:  # other numbers count only beside a fact ("90th anniversary")
+            year_at = {i for i, _ in years_at}
+            numbers = sorted(
+                {
+                    int(found_number.group())
+                    for i, word in enumerate(words)
+                    if i not in day_at
+                    and i not in year_at
+                    and (found_number := _NUMBER.match(word)) is not None
+                }
+            )
 
-        located = self._located(words, matches)
+        # Only a country can be "located"; without one among the places there is nothing to ask.
+        located = (
+            self._located(words, matches)
+            if any(self._place_kind.get(p) in _COUNTRY_KINDS for p in found["place"])
+            else set()
+        )
         places = sorted(
             p
             for p in found["place"]
@@ -326,7 +354,7 @@ class Understander:
             events=tuple(sorted(found["event"])),
             topic=topic,
             facts=tuple(sorted(found["fact"])),
-            numbers=tuple(numbers) if found["fact"] else (),
+            numbers=tuple(numbers),
             planned="planned" in found["period"],
             unknown_place=unknown_place,
             without_categories=tuple(without_categories),
@@ -464,8 +492,7 @@ class Understander:
         """Countries asked about as a place: "in Kyrgyzstan (itself)", "в Бельгии",
         "Кыргызстанда". Elsewhere a country is only the subject ("Kyrgyz culture") and does not
         filter: every event is about Kyrgyzstan and Belgium."""
-        inside = Sense("intent", "inside")
-        itself = Sense("intent", "itself")
+        inside, itself = _INSIDE, _ITSELF
         located: set[str] = set()
         stressed: set[str] = set()  # "in Kyrgyzstan itself": that one only
         for index, match in enumerate(matches):
@@ -497,23 +524,22 @@ class Understander:
 
     def _demonym(self, phrase: str, countries: set[str]) -> bool:
         """ "Kyrgyz", "kirghiz": a strict beginning of the country's own name."""
-        names = {
-            fold(name)
+        return any(
+            name.startswith(phrase) and name != phrase
             for country in countries
-            for place in (self.catalog.place(country),)
-            if place is not None
-            for name in place.names.values()
-        }
-        return any(name.startswith(phrase) and name != phrase for name in names)
+            for name in self._country_names.get(country, ())
+        )
 
     def _unknown_place(self, text: str, words: list[str], matches: list[Match]) -> str | None:
-        # The words as typed that some match explained, typos included ("in febuary").
-        matched = {m.phrase for m in matches} | {
-            words[i] for m in matches for i in range(m.start, m.end)
-        }
+        matched: set[str] | None = None
         for found in _PLACE_AFTER.finditer(text.casefold()):
             word = found.group(1)
-            key = fold(word)
+            key = fold_word(word)
+            if matched is None:  # only once a preposition is followed by a word
+                # The words as typed that some match explained, typos included ("in febuary").
+                matched = {m.phrase for m in matches} | {
+                    words[i] for m in matches for i in range(m.start, m.end)
+                }
             if (
                 key
                 and key not in self.vocabulary.known_words
@@ -525,6 +551,17 @@ class Understander:
 
 
 _AFFILIATIONS = ("organisation", "place")
+_INSIDE = Sense("intent", "inside")
+_ITSELF = Sense("intent", "itself")
+
+
+def _words_of_dropped(matches: list[Match], kept: list[Match]) -> frozenset[int]:
+    """The word indexes of the matches not in `kept` (a sublist of `matches`, often itself).
+    By identity: matches never overlap, so no two are equal unless they are the same."""
+    if kept is matches:
+        return frozenset()
+    still = {id(m) for m in kept}
+    return frozenset(i for m in matches if id(m) not in still for i in range(m.start, m.end))
 
 
 def _without_self_introductions(matches: list[Match], vocabulary: Vocabulary) -> list[Match]:

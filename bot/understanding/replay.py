@@ -1,23 +1,23 @@
 """The replay codec: a Query as a short ASCII token, so a button can replay an answer after a
 restart (not tokenisation of text: that is normalise.py).
 
-Entity ids are replaced by 4-character digests: the token stays under 48 bytes and carries no
-user text. A token naming something the current data no longer has decodes to None (stale).
+Entity ids are replaced by 4-character digests, longer only where two entities share those four:
+the token stays under 48 bytes and carries no user text. A token naming something the current
+data no longer has, or no longer tells apart, decodes to None (stale).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from array import array
-from collections.abc import Callable, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
-from typing import Protocol, TypeVar
+from functools import lru_cache
+from typing import Protocol
 
 from bot.catalog.model import Catalog, Event
 from bot.understanding.query import Period, Query
-
-V = TypeVar("V")
 
 MAX_TOKEN_BYTES = 48
 _SEP = "~"
@@ -45,17 +45,38 @@ _ENTITY_SLOTS = {
 }
 _SEASON_NAMES = ("spring", "summer", "autumn", "winter")
 _SLOT_OF_PREFIX = {prefix: (slot, kind) for slot, (prefix, kind) in _ENTITY_SLOTS.items()}
-_DIGEST = re.compile(r"[0-9a-f]{4}")
-_DIGESTS = 1 << 16  # four hex digits
 
 
+@lru_cache(maxsize=4096)  # a token per answer, each naming a few entities: hash them once
 def _digest(kind: str, entity_id: str) -> str:
+    """An entity's short name in tokens: four hex digits, as every published token has them."""
     return hashlib.blake2s(f"{kind}:{entity_id}".encode(), digest_size=3).hexdigest()[:4]
 
 
+def _long_digest(kind: str, entity_id: str) -> str:
+    """The short name's continuation, for entities whose four digits another one shares: the
+    same six digits first (so a prefix of four is the short name), then 64 more."""
+    key = f"{kind}:{entity_id}".encode()
+    return hashlib.blake2s(key, digest_size=3).hexdigest() + hashlib.blake2s(key).hexdigest()
+
+
 def _event_digest(event: Event) -> int:
-    """An event's digest as a number (four hex digits: 0-65535)."""
-    return int(_digest("event", event.id), 16)
+    """An event's short name as a number (four hex digits: 0-65535); past the cache, which is
+    for the few entities of each answer, not for every event of a catalog being built."""
+    return int(_digest.__wrapped__("event", event.id), 16)
+
+
+def _common_prefix(a: str, b: str) -> int:
+    size = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        size += 1
+    return size
+
+
+_HEX = frozenset("0123456789abcdef")
+_LONGEST_NAME = 6 + 64
 
 
 class Layout(Protocol):
@@ -64,12 +85,44 @@ class Layout(Protocol):
     added: tuple[int, ...]
     removed: tuple[Event, ...]
 
-    def spliced(
-        self, old: Sequence[V], make: Callable[[Event], V], events: Sequence[Event]
-    ) -> list[V]: ...
+
+class _EventsByDigest:
+    """Event ids in the order of their four-digit digests, found by binary search: two arrays
+    rather than a dict entry per event (100,000 events: 1 MB), updated in place of rebuilt when
+    an edit adds or removes a few events."""
+
+    def __init__(self, events: Sequence[Event]) -> None:
+        digests = [_event_digest(event) for event in events]
+        order = sorted(range(len(digests)), key=digests.__getitem__)
+        self._digests = array("H", (digests[rank] for rank in order))
+        self._ids = [events[rank].id for rank in order]
+
+    def ids(self, digest: int) -> list[str]:
+        low = bisect_left(self._digests, digest)
+        return self._ids[low : bisect_right(self._digests, digest, low)]
+
+    def updated(self, removed: Iterable[Event], added: Iterable[Event]) -> _EventsByDigest:
+        new = object.__new__(_EventsByDigest)
+        new._digests, new._ids = array("H", self._digests), list(self._ids)
+        for event in removed:
+            digest = _event_digest(event)
+            low = bisect_left(new._digests, digest)
+            at = new._ids.index(event.id, low, bisect_right(new._digests, digest, low))
+            del new._digests[at], new._ids[at]
+        for event in added:
+            digest = _event_digest(event)
+            at = bisect_right(new._digests, digest)
+            new._digests.insert(at, digest)
+            new._ids.insert(at, event.id)
+        return new
 
 
 class TokenCodec:
+    """Entities named by their four-digit digest, or by as many digits of the longer one as
+    tell them apart from the entities sharing it: a token never brings back an entity other
+    than the one it was made for while both are in the data; a short name that two entities
+    have come to share decodes to None (stale), not to either of them."""
+
     def __init__(self, catalog: Catalog) -> None:
         ids: dict[str, list[str]] = {
             "place": [p.id for p in catalog.places],
@@ -78,62 +131,55 @@ class TokenCodec:
             "organisation": [o.id for o in catalog.organisations],
             "fact": [f.id for f in catalog.facts] + ["medals"],
         }
-        self._by_digest: dict[tuple[str, str], str] = {}
+        by_digest: dict[tuple[str, int], tuple[str, ...]] = {}
         for kind, values in ids.items():
             for value in values:
-                self._by_digest.setdefault((kind, _digest(kind, value)), value)
-        # Events, which may be 100,000: each one's digest by rank (2 bytes each, kept for
-        # `updated`), and for each of the 65,536 digests the id of the first event in date order
-        # that has it (the catalog's own string; None for none): 512 kB whatever the catalog's
-        # size, where a dict of (kind, digest) pairs took 80 bytes an event. Ids, not ranks:
-        # ranks shift when `updated` adds or removes events before them.
-        self._event_digests = array("H", (_event_digest(e) for e in catalog.events))
-        event_of_digest: list[str | None] = [None] * _DIGESTS
-        for digest, event in zip(self._event_digests, catalog.events, strict=True):
-            if event_of_digest[digest] is None:
-                event_of_digest[digest] = event.id
-        self._event_of_digest = event_of_digest
+                key = (kind, int(_digest(kind, value), 16))
+                if value not in by_digest.get(key, ()):
+                    by_digest[key] = (*by_digest.get(key, ()), value)
+        self._lexicon = by_digest
+        self._events = _EventsByDigest(catalog.events)
         self._topics = {t.id for t in catalog.topics}
 
     def updated(self, catalog: Catalog, layout: Layout) -> TokenCodec:
         """The codec of `catalog`, whose events are this codec's catalog's but those `layout`
-        says were removed or added (same lexicon): a digest two events share stays the first
-        one's in date order, as `TokenCodec(catalog)` has it."""
+        says were removed or added (same lexicon), as `TokenCodec(catalog)` would make it."""
         new = object.__new__(TokenCodec)
         new._topics = {t.id for t in catalog.topics}
-        new._by_digest = self._by_digest  # the lexicon's, unchanged (never written after init)
-        digests = array("H", layout.spliced(self._event_digests, _event_digest, catalog.events))
-        new._event_digests = digests
-        event_of_digest = list(self._event_of_digest)
-        touched = {_event_digest(event) for event in layout.removed}
-        touched.update(digests[rank] for rank in layout.added)
-        for digest in touched:
-            event_of_digest[digest] = None
-        if touched:  # each touched digest goes to the first event that has it
-            events = catalog.events
-            for rank, digest in enumerate(digests):
-                if digest in touched:
-                    event_of_digest[digest] = events[rank].id
-                    touched.discard(digest)
-                    if not touched:
-                        break
-        new._event_of_digest = event_of_digest
+        new._lexicon = self._lexicon
+        added = (catalog.events[rank] for rank in layout.added)
+        new._events = self._events.updated(layout.removed, added)
         return new
 
-    def _resolve(self, kind: str, digest: str) -> str | None:
-        """The id of the entity of that kind whose digest this is, if any."""
-        if kind != "event":
-            return self._by_digest.get((kind, digest))
-        if not _DIGEST.fullmatch(digest):
-            return None
-        return self._event_of_digest[int(digest, 16)]
+    def _ids(self, kind: str, digest: int) -> Sequence[str]:
+        if kind == "event":
+            return self._events.ids(digest)
+        return self._lexicon.get((kind, digest), ())
 
-    def encode(self, query: Query) -> str:
+    def _name(self, kind: str, entity_id: str) -> str:
+        short = _digest(kind, entity_id)
+        rivals = [other for other in self._ids(kind, int(short, 16)) if other != entity_id]
+        if not rivals:
+            return short
+        mine = _long_digest(kind, entity_id)
+        shared = max(_common_prefix(mine, _long_digest(kind, other)) for other in rivals)
+        return mine[: shared + 1]
+
+    def _entity(self, kind: str, name: str) -> str | None:
+        if not 4 <= len(name) <= _LONGEST_NAME or not _HEX.issuperset(name):
+            return None
+        ids = self._ids(kind, int(name[:4], 16))
+        if len(name) > 4:
+            ids = [other for other in ids if _long_digest(kind, other).startswith(name)]
+        return ids[0] if len(ids) == 1 else None
+
+    def encode(self, query: Query, intent: str | None = None) -> str:
         """The token, or "" when the query cannot be replayed from ids alone: too rich to fit, or
-        naming a place we have no record of (the caller then shows no pager)."""
+        naming a place we have no record of (the caller then shows no pager). `intent`, when
+        given, stands for the query's own (the answer's intent after deciding)."""
         if query.unknown_place:
             return ""
-        parts = [_INTENTS.get(query.intent, "L")]
+        parts = [_INTENTS.get(intent or query.intent, "L")]
         if query.years:
             parts.append("y" + ".".join(map(str, query.years)))
         if query.months:
@@ -155,7 +201,7 @@ class TokenCodec:
         for slot, (prefix, kind) in _ENTITY_SLOTS.items():
             values: tuple[str, ...] = getattr(query, slot)
             if values:
-                parts.append(prefix + ".".join(_digest(kind, v) for v in values))
+                parts.append(prefix + ".".join(self._name(kind, v) for v in values))
         if query.season:
             parts.append("S" + query.season)
         if query.numbers:
@@ -207,7 +253,7 @@ class TokenCodec:
                     slots["period_years"] = tuple(int(v) for v in values)
                 elif prefix in _SLOT_OF_PREFIX:
                     slot, kind = _SLOT_OF_PREFIX[prefix]
-                    resolved = tuple(self._resolve(kind, v) for v in values)
+                    resolved = tuple(self._entity(kind, v) for v in values)
                     if not values or None in resolved:
                         return None
                     slots[slot] = resolved

@@ -356,7 +356,10 @@ def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 
 def _related(a: str, b: str) -> bool:
+    """The same word, or both begin alike: at least `_PREFIX` letters and all but the last three
+    of the shorter. (Two slices compared, rather than counting the shared letters one by one:
+    they are equal exactly when that many letters are shared.)"""
     if a == b:
         return True
-    shared = len(_common_prefix(a, b))
-    return shared >= max(_PREFIX, min(len(a), len(b)) - 3)
+    needed = max(_PREFIX, min(len(a), len(b)) - 3)
+    return a[:needed] == b[:needed]
