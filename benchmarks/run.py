@@ -118,6 +118,12 @@ GOALS = [
         "RSS at start, 100,000 events", ("scale", "100000", "warm_start_peak_rss_mb"), 120.0, "MB"
     ),
     Goal(
+        "RSS once answered, 100,000 events built from data/",
+        ("scale", "100000", "cold_start_rss_after_answer_mb"),
+        120.0,
+        "MB",
+    ),
+    Goal(
         "Replies/s end to end, 20 users",
         ("end_to_end", "twenty_users", "replies_per_s"),
         300.0,

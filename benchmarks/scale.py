@@ -10,7 +10,7 @@ data/events/, one file per month), then measures as a deployment would see it:
   compiles the data, as the first start after an edit does);
 - warm start to first answer: the same command again, until its answer is on stdout (median of
   a few runs; the exit, after, is reported apart), and its peak RSS (VmHWM, as the process itself
-  reports it);
+  reports it) and its RSS once the answer is made (VmRSS); both also for the cold start;
 - reload: a DataReloader's forced reload of unchanged data (what the watcher or /reload does
   when the files were touched but are the same) and after an event was added to one month's
   file: from the reload's start to the card of the new event answered from the new data (the
@@ -54,13 +54,28 @@ QUESTION = "concerts in brussels"
 SIZES = (0, 10_000, 100_000)
 
 # The child reports its own peak (see benchmarks/processes.py for why not ru_maxrss).
+# Its RSS after the answer is taken at its first write to stdout (the answer, rendered): at
+# exit the engine is already freed.
 _REPORT_PEAK = """
 import atexit, os, runpy, sys
 
-def report():
-    with open("/proc/self/status") as status, open(os.environ["PEAK_FILE"], "w") as out:
-        out.write(next(line for line in status if line.startswith("VmHWM:")))
+def status(*names):
+    with open("/proc/self/status") as status:
+        return [line for line in status if line.startswith(names)]
 
+answered = []
+write = sys.stdout.write
+
+def first_write(text):
+    if not answered:
+        answered.extend(status("VmRSS:"))
+    return write(text)
+
+def report():
+    with open(os.environ["PEAK_FILE"], "w") as out:
+        out.writelines(status("VmHWM:") + answered)
+
+sys.stdout.write = first_write
 atexit.register(report)
 sys.argv = ["bot", *sys.argv[1:]]
 runpy.run_module("bot", run_name="__main__")
@@ -164,6 +179,12 @@ def _run(data: Path, state: Path, peak: Path | None = None) -> tuple[float, floa
     return answered, time.perf_counter() - started
 
 
+def _memory(report: Path) -> dict[str, float]:
+    """The child's peak (VmHWM) and its resident size once it had its answer (VmRSS), MB."""
+    fields = (line.split() for line in report.read_text().splitlines())
+    return {name.rstrip(":"): round(int(kb) / 1024, 1) for name, kb, *_ in fields}
+
+
 def _edit_one_month(data: Path) -> str:
     """Add an event to one month's file, as a curator's everyday edit does: a copy of the
     file's first event under a new id. Returns that id."""
@@ -185,14 +206,19 @@ def measure(size: int, runs: int) -> dict[str, Any]:
         data, state = Path(scratch) / "data", Path(scratch) / "state"
         result: dict[str, Any] = {"load_average_at_start": os.getloadavg()[0]}
         result.update(write_data(data, size))
-        result["cold_start_s"] = round(_run(data, state)[0], 3)
+        peak = Path(scratch) / "peak"
+        result["cold_start_s"] = round(_run(data, state, peak)[0], 3)
+        memory = _memory(peak)
+        result["cold_start_peak_rss_mb"] = memory["VmHWM"]
+        result["cold_start_rss_after_answer_mb"] = memory["VmRSS"]
         warm = [_run(data, state) for _ in range(runs)]
         result["warm_start_median_s"] = round(statistics.median(a for a, _ in warm), 3)
         result["warm_start_min_s"] = round(min(a for a, _ in warm), 3)
         result["warm_exit_median_s"] = round(statistics.median(e for _, e in warm), 3)
-        peak = Path(scratch) / "peak"
         _run(data, state, peak)
-        result["warm_start_peak_rss_mb"] = round(int(peak.read_text().split()[1]) / 1024, 1)
+        memory = _memory(peak)
+        result["warm_start_peak_rss_mb"] = memory["VmHWM"]
+        result["warm_start_rss_after_answer_mb"] = memory["VmRSS"]
         compiled = state / "compiled"
         started = time.perf_counter()
         reloader = DataReloader(data, compiled_dir=compiled, poll_seconds=0)

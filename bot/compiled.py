@@ -43,9 +43,10 @@ from pathlib import Path
 from bot.answering import Answerer
 from bot.catalog import load_catalog
 from bot.catalog.event_cache import Memory, Remembered, Stat, stat_of
-from bot.catalog.model import Catalog
+from bot.catalog.model import Catalog, Event, EventAt
+from bot.heap import give_back_freed_memory
 from bot.incremental import updated
-from bot.sealed import HEADER, code_version, read_sealed_path, write_sealed
+from bot.sealed import HEADER, Reducer, code_version, read_sealed_path, write_sealed
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +177,8 @@ class Compiler:
             with self._writing:
                 write_compiled(path, compiled)
                 _remember_key(path.parent, stamp, key)
+            # what building and pickling used and freed, handed back (bot/heap.py)
+            give_back_freed_memory()
 
         self._writer = threading.Thread(target=write, name="compile", daemon=False)
         self._writer.start()
@@ -270,9 +273,11 @@ def data_key(data_dir: Path, digests: dict[str, tuple[Stat, bytes]] | None = Non
 def read_compiled(path: Path) -> Compiled | None:
     """What a compiled file holds, or None when it is missing or cannot be trusted."""
     with _collector_paused():
-        return read_sealed_path(
+        compiled = read_sealed_path(
             path, MAGIC, FORMAT, Compiled, "the compiled data", "building from data/"
         )
+    give_back_freed_memory()  # what unpickling used and freed (bot/heap.py)
+    return compiled
 
 
 def write_compiled(path: Path, compiled: Compiled | Answerer) -> None:
@@ -283,7 +288,7 @@ def write_compiled(path: Path, compiled: Compiled | Answerer) -> None:
     try:
         for attempt in range(WRITE_ATTEMPTS):
             try:
-                write_sealed(path, compiled, MAGIC, FORMAT)
+                write_sealed(path, compiled, MAGIC, FORMAT, _shared_events(compiled))
                 break
             except RuntimeError as error:  # a memo filled by an answer while it was pickled
                 if attempt == WRITE_ATTEMPTS - 1:
@@ -291,6 +296,22 @@ def write_compiled(path: Path, compiled: Compiled | Answerer) -> None:
         _clear_old(path.parent, path, SUFFIX, KEEP)
     except (OSError, pickle.PicklingError, RecursionError) as error:
         log.warning("could not keep the compiled data in %s: %s", path.parent, error)
+
+
+def _shared_events(compiled: Compiled) -> Reducer:
+    """The catalog's events written once (by field, Catalog.__getstate__), and every other
+    reference to them (the files' parts) as the catalog and a rank: read back, the files' parts
+    hold the catalog's own events, as in the process that wrote them, which the next reload
+    relies on (bot/incremental.py matches events by identity); written as objects of their
+    own, they would also be read back as a second copy of every event."""
+    catalog = compiled.answerer.catalog
+
+    def reduce(obj: object) -> object:
+        if type(obj) is Event:
+            return EventAt.reduction(catalog, obj) or NotImplemented
+        return NotImplemented
+
+    return reduce
 
 
 @contextlib.contextmanager

@@ -67,7 +67,7 @@ def held_only(catalog: Catalog) -> Catalog:
     held = tuple(e for e in catalog.events if not e.is_planned)
     if len(held) == len(catalog.events):
         return catalog
-    return replace(catalog, events=held, _by_id={})
+    return replace(catalog, events=held)
 
 
 def title(event: Event, language: str) -> str:

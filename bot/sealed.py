@@ -20,10 +20,11 @@ import pickle
 import struct
 import sys
 import tempfile
+from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 HEADER = struct.Struct("<8sIQ32s")  # magic, format, payload length, blake2b-256 of the payload
 
@@ -57,7 +58,14 @@ _Value = TypeVar("_Value")
 log = logging.getLogger(__name__)
 
 
-def write_sealed(path: Path, value: object, magic: bytes, version: int) -> None:
+Reducer = Callable[[object], Any]
+"""A pickler's `reducer_override`: how to write some objects (NotImplemented: as usual). It is
+not called for the built-in containers, strings and numbers, only for other objects."""
+
+
+def write_sealed(
+    path: Path, value: object, magic: bytes, version: int, reducer: Reducer | None = None
+) -> None:
     """Keep `value` in `path`, whole or not at all (written aside, then renamed).
 
     The pickle goes to the file as it is made, a frame at a time, through a writer that
@@ -75,13 +83,29 @@ def write_sealed(path: Path, value: object, magic: bytes, version: int) -> None:
         with os.fdopen(handle, "wb") as file:
             file.write(bytes(HEADER.size))
             hashing = _HashingWriter(file)
-            pickle.Pickler(hashing, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+            pickler = (
+                pickle.Pickler(hashing, protocol=pickle.HIGHEST_PROTOCOL)
+                if reducer is None
+                else _OverridingPickler(hashing, reducer)
+            )
+            pickler.dump(value)
             file.seek(0)
             file.write(HEADER.pack(magic, version, hashing.size, hashing.digest.digest()[:32]))
         os.replace(staging, path)
     except BaseException:
         Path(staging).unlink(missing_ok=True)
         raise
+
+
+class _OverridingPickler(pickle.Pickler):
+    """A pickler that asks `reducer` first (see Reducer)."""
+
+    def __init__(self, file: _HashingWriter, reducer: Reducer) -> None:
+        self._reducer = reducer
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def reducer_override(self, obj: object) -> Any:
+        return self._reducer(obj)
 
 
 class _HashingWriter:

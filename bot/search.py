@@ -10,6 +10,7 @@ highest bit.
 from __future__ import annotations
 
 import re
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from itertools import compress
@@ -49,11 +50,10 @@ class EventIndex:
         self.planned = _bits_of(lists.planned, size)
         self._countries = _bit_sets(lists.by_country, size)
         self._finish(catalog)
-        # for periods anchored on events or months: each event's start and end, by rank
-        self._starts = [_start_key(event) for event in catalog.events]
-        self._ends = [_end_key(event) for event in catalog.events]
-        self._start_months = [_start_month(event) for event in catalog.events]
-        self._end_months = [_end_month(event) for event in catalog.events]
+        # for periods anchored on events or months: each event's first and last day, by rank,
+        # as YYYYMMDD numbers in machine words (4 bytes an event; as tuples of ints, 100 bytes)
+        self._starts = array("i", [_start_key(event) for event in catalog.events])
+        self._ends = array("i", [_end_key(event) for event in catalog.events])
 
     def updated(self, catalog: Catalog, layout: Layout) -> EventIndex:
         """The index of `catalog`, which holds this index's catalog's events but those
@@ -99,10 +99,8 @@ class EventIndex:
         new.planned = move(self.planned) | _bits_of(lists.planned, size)
         new._finish(catalog)
         events = catalog.events
-        new._starts = layout.spliced(self._starts, _start_key, events)
-        new._ends = layout.spliced(self._ends, _end_key, events)
-        new._start_months = layout.spliced(self._start_months, _start_month, events)
-        new._end_months = layout.spliced(self._end_months, _end_month, events)
+        new._starts = array("i", layout.spliced(self._starts, _start_key, events))
+        new._ends = array("i", layout.spliced(self._ends, _end_key, events))
         return new
 
     def _finish(self, catalog: Catalog) -> None:
@@ -116,15 +114,13 @@ class EventIndex:
 
     def _name_events(self, ids: tuple[str, ...]) -> None:
         self.ids = ids
-        self.order = {event_id: rank for rank, event_id in enumerate(ids)}
-        self.all_ids = frozenset(self.order)
+        self.order = self.catalog.ranks  # id -> rank: the catalog's own table, not a copy
         self._last_read: tuple[Bits, tuple[str, ...]] = (0, ())
 
     def __getstate__(self) -> dict[str, object]:
-        """Pickled (bot/compiled.py) without the copied ids: pickle lays the catalog's own ids
-        side by side anyway, so a loaded engine uses those and holds no second copy."""
+        """Pickled (bot/compiled.py) without the ids and rank table, which are the catalog's."""
         state = dict(self.__dict__)
-        for name in ("ids", "order", "all_ids", "_last_read"):
+        for name in ("ids", "order", "_last_read"):
             del state[name]
         return state
 
@@ -354,16 +350,17 @@ class EventIndex:
     def _period_by_month(self, period: Period, year: int, month: int) -> Bits:
         """ "after March 2017", "before June 2015", "since May 2017": by the event's start month
         (an event spanning the anchor month counts for "since")."""
-        anchor = (year, month)
+        # a start month before (year, month) is a start day number below its first day's
+        first_day = (year * 100 + month) * 100
         if period is Period.BETWEEN:
             return self._period(period, (year,))
         ranks: Iterable[int]
         if period is Period.BEFORE:
-            ranks = (r for r, start in enumerate(self._start_months) if start < anchor)
+            ranks = (r for r, start in enumerate(self._starts) if start < first_day)
         elif period is Period.AFTER:
-            ranks = (r for r, start in enumerate(self._start_months) if start > anchor)
+            ranks = (r for r, start in enumerate(self._starts) if start >= first_day + 100)
         elif period is Period.SINCE:
-            ranks = (r for r, end in enumerate(self._end_months) if end >= anchor)
+            ranks = (r for r, end in enumerate(self._ends) if end >= first_day)
         else:
             ranks = ()
         return _bits_of(ranks, len(self.ids))
@@ -467,15 +464,6 @@ def _parents(catalog: Catalog) -> set[str]:
     return {parent for category in catalog.categories for parent in category.within}
 
 
-def _start_month(event: Event) -> tuple[int, int]:
-    return (event.start.year, event.start.month)
-
-
-def _end_month(event: Event) -> tuple[int, int]:
-    end = event.end or event.start
-    return (end.year, end.month)
-
-
 _DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else by compress
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
@@ -507,13 +495,18 @@ def _fact_kinds(facts: Iterable[str]) -> set[str]:
     return kinds
 
 
-def _start_key(event: Event) -> tuple[int, int, int]:
-    return (event.start.year, event.start.month, event.start.day or 1)
+def _day_number(year: int, month: int, day: int) -> int:
+    """YYYYMMDD as one number: ordered as the (year, month, day) triples are."""
+    return (year * 100 + month) * 100 + day
 
 
-def _end_key(event: Event) -> tuple[int, int, int]:
+def _start_key(event: Event) -> int:
+    return _day_number(event.start.year, event.start.month, event.start.day or 1)
+
+
+def _end_key(event: Event) -> int:
     end = event.end or event.start
-    return (end.year, end.month, end.day or 31)
+    return _day_number(end.year, end.month, end.day or 31)
 
 
 def _on_day(event: Event, days: tuple[int, ...], months: tuple[int, ...]) -> bool:

@@ -11,7 +11,7 @@ from bot.catalog.model import Catalog, Event, PartialDate, Status
 
 def with_events(catalog: Catalog, events: tuple[Event, ...]) -> Catalog:
     """The same catalog with other events (a fresh id index, the original left untouched)."""
-    return dataclasses.replace(catalog, events=events, _by_id={})
+    return dataclasses.replace(catalog, events=events)
 
 
 def new_event(

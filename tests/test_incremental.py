@@ -16,7 +16,7 @@ from bot.answering import Answerer
 from bot.catalog import DataError, load_catalog
 from bot.catalog.model import chronological
 from bot.catalog.question_set import load_question_set
-from bot.compiled import Compiler
+from bot.compiled import SUFFIX, Compiler, read_compiled
 from bot.incremental import Layout, updated
 from bot.paths import DEFAULT_DATA_DIR
 from bot.rendering import render_text
@@ -174,6 +174,37 @@ def test_an_edit_of_one_file_updates_the_last_answerer_and_touches_only_its_even
     fresh = _fresh(data)
     assert fresh and _replies(after) == _replies(fresh)
     assert after.understander.vocabulary is before.understander.vocabulary  # no alias changed
+
+
+def test_a_start_from_the_compiled_file_then_an_edit_updates_only_the_edited_events(
+    tmp_path: Path,
+) -> None:
+    """The compiled file holds each data file's part as the very events of its catalog (written
+    once, bot/compiled.py), not a second copy of each; a process started from it updates that
+    Answerer at its first reload after an edit."""
+    data, cache = tmp_path / "data", tmp_path / "compiled"
+    files = _split_by_year(data)
+    writer = Compiler(cache)
+    writer.load(data)
+    writer.keep()
+    writer.wait()
+    (path,) = cache.glob(f"*{SUFFIX}")
+    compiled = read_compiled(path)
+    assert compiled is not None and compiled.files
+    own = {id(event) for event in compiled.answerer.catalog.events}
+    assert all(id(e) in own for _, _, part in compiled.files.values() for e in part.events)
+    compiler = Compiler(cache)  # a new process: what it knows comes from the compiled file
+    before = compiler.load(data)
+    edited = files[len(files) // 2]
+    events = _events(edited)
+    events[0]["summary"] = {**events[0]["summary"], "en": "A violinist played all night."}
+    _write(edited, events)
+    after = compiler.load(data)
+    layout = Layout(before.catalog.events, after.catalog.events)
+    assert {e.id for e in layout.removed} <= {e["id"] for e in events}
+    assert after.understander.vocabulary is before.understander.vocabulary  # updated, not built
+    fresh = _fresh(data)
+    assert fresh and _replies(after) == _replies(fresh)
 
 
 def test_a_lexicon_edit_builds_afresh(tmp_path: Path) -> None:

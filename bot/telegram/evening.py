@@ -3,9 +3,12 @@ poll open period and the admins. Made once by build_application, kept in bot_dat
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from telegram import Message
 
@@ -18,6 +21,40 @@ log = logging.getLogger(__name__)
 GAME_FILE = "game.sqlite3"
 KEEP_ROUNDS_SECONDS = 7 * 24 * 3600
 """Rounds (with the players' ids and names) are deleted a week after they started."""
+WAIT_FOR_POLL_SECONDS = 10.0
+"""How long a vote for a poll we have not recorded yet waits for the polls being sent."""
+
+
+class PollsBeingSent:
+    """Polls sent and not yet recorded. A vote can reach the bot before send_poll has returned
+    (a busy bot, a quick player, updates handled side by side): it waits for them rather than
+    being dropped as a vote for a poll that is not ours."""
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._none = asyncio.Event()
+        self._none.set()
+
+    @contextmanager
+    def sending(self) -> Iterator[None]:
+        self._count += 1
+        self._none.clear()
+        try:
+            yield
+        finally:
+            self._count -= 1
+            if self._count == 0:
+                self._none.set()
+
+    async def settled(self, timeout: float = WAIT_FOR_POLL_SECONDS) -> bool:
+        """Wait until no poll is being sent; False at once when none was (nothing to wait for)."""
+        if self._count == 0:
+            return False
+        try:
+            await asyncio.wait_for(self._none.wait(), timeout)
+        except TimeoutError:
+            log.warning("a vote waited %.0f s for a poll still being sent", timeout)
+        return True
 
 
 class EveningKit:
@@ -31,6 +68,7 @@ class EveningKit:
         self._path = settings.state_dir / GAME_FILE
         self._games: GameStore | None = None
         self._failed = False
+        self.polls_being_sent = PollsBeingSent()
         # Telegram's file_id of each picture already sent, keyed by (data generation, language,
         # selection): the next /timeline sends the id instead of uploading the PNG again.
         self.file_ids: dict[tuple[int, str, str], str] = {}

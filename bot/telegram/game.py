@@ -12,7 +12,7 @@ from telegram.error import BadRequest
 
 from bot.game.questions import DEFAULT_ROUND, MAX_ROUND, make_round
 from bot.game.scoreboard import render_scoreboard
-from bot.game.store import GameStore, MovedOn, Round, RoundStatus
+from bot.game.store import AnswerOutcome, GameStore, MovedOn, Round, RoundStatus
 from bot.quiz import QUESTION_LIMIT
 from bot.rendering import Texts
 from bot.telegram import callbacks as cb
@@ -95,20 +95,21 @@ async def ask_next(
         count=len(game.questions),
         question=question.question,
     )
-    sent = await bot.send_poll(
-        game.chat_id,
-        clip(numbered, QUESTION_LIMIT),
-        list(question.options),
-        type=Poll.QUIZ,
-        correct_option_ids=[question.correct],  # type: ignore[list-item]
-        explanation=question.explanation,
-        is_anonymous=False,  # so that every answer arrives as a poll_answer to be scored
-        open_period=kit.open_seconds,
-        message_thread_id=game.thread_id or None,
-        reply_markup=markup,
-    )
-    if sent.poll is not None:
-        games.poll_sent(round_id, position, sent.poll.id, sent.message_id, time.time())
+    with kit.polls_being_sent.sending():
+        sent = await bot.send_poll(
+            game.chat_id,
+            clip(numbered, QUESTION_LIMIT),
+            list(question.options),
+            type=Poll.QUIZ,
+            correct_option_ids=[question.correct],  # type: ignore[list-item]
+            explanation=question.explanation,
+            is_anonymous=False,  # so that every answer arrives as a poll_answer to be scored
+            open_period=kit.open_seconds,
+            message_thread_id=game.thread_id or None,
+            reply_markup=markup,
+        )
+        if sent.poll is not None:
+            games.poll_sent(round_id, position, sent.poll.id, sent.message_id, time.time())
 
 
 async def on_next(
@@ -158,12 +159,19 @@ async def stop(
 async def poll_answer(update: Update, context: BotContext) -> None:
     """A vote in a round's poll: counted (first vote only); any other vote ignored quietly."""
     answer = update.poll_answer
-    games = context.bot_data.evening.games
+    kit = context.bot_data.evening
+    games = kit.games
     if answer is None or answer.user is None or games is None:
         return
-    games.answer(
-        answer.poll_id, answer.user.id, answer.user.full_name, answer.option_ids, time.time()
-    )
+    now = time.time()
+    for attempt in range(2):
+        counted = games.answer(
+            answer.poll_id, answer.user.id, answer.user.full_name, answer.option_ids, now
+        )
+        if counted.outcome is not AnswerOutcome.UNKNOWN or attempt:
+            return
+        if not await kit.polls_being_sent.settled():
+            return  # no poll on its way: a vote for a poll that is not ours (or long gone)
 
 
 async def announce(bot: Bot, game: Round, text: str) -> None:

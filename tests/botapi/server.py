@@ -108,6 +108,7 @@ class Fault:
     times: int = 1
     drop: bool = False  # carry the call out, then close the socket without a response
     chat_id: int | None = None  # only calls to this chat (None: any call of the method)
+    late: float = 0.0  # carry the call out at once, answer the bot this many seconds later
 
 
 @dataclass
@@ -394,16 +395,20 @@ class BotApiServer(NewsApi):
         times: int = 1,
         drop: bool = False,
         chat_id: int | None = None,
+        late: float = 0.0,
     ) -> None:
         """Make the next `times` calls of `method` slow and/or fail with `status`.
 
         With drop=True the call is carried out (a getUpdates waits and collects updates as a
         long poll does; a sendMessage delivers the message), then the connection is closed
         without a response: what the bot sees when a connection breaks mid-request. With
-        chat_id only the calls to that chat are affected.
+        chat_id only the calls to that chat are affected. With late, the call is carried out (the
+        users see the message) and the bot gets its answer that many seconds later.
         """
         with self._cond:
-            self.faults.append(Fault(method, status, retry_after, delay, times, drop, chat_id))
+            self.faults.append(
+                Fault(method, status, retry_after, delay, times, drop, chat_id, late)
+            )
 
     # ----------------------------------------------------------------- test side: reading
 
@@ -578,6 +583,8 @@ class BotApiServer(NewsApi):
             return DROPPED, {}
         with self._cond:
             self.calls.append(Call(method, params, True, result=result))
+        if fault and fault.late:
+            time.sleep(fault.late)
         return 200, {"ok": True, "result": result}
 
     # ----------------------------------------------------------------- validation helpers

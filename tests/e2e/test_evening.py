@@ -83,6 +83,22 @@ async def test_a_whole_round_in_a_group_with_two_players_and_the_scoreboard(
     assert "No round is on here" in (await api.reply(GROUP_ID))["text"]
 
 
+async def test_a_vote_cast_before_the_bot_has_heard_back_about_its_poll_still_counts(
+    api: BotApiServer, bot: BotApp, state_dir: Path
+) -> None:
+    """Telegram shows a poll as soon as it is sent; a busy bot may get the vote before the
+    answer to its own sendPoll, and must not drop it as a vote for a poll that is not ours."""
+    group = api.group_chat(GROUP_ID)
+    host = api.user(321, "Aida", "en")
+    api.inject("sendPoll", late=1.5)
+    api.send_text(host, "/quiz 1", chat=group)
+    _intro, poll = await api.replies(GROUP_ID, 2)
+    api.answer_poll(host, poll, [correct(poll)])
+    await counted(api, state_dir, poll, 1)
+    api.press_button(host, poll, "Scoreboard")
+    assert "Aida — 1/1" in (await api.reply(GROUP_ID))["text"]
+
+
 async def test_a_restart_in_the_middle_of_a_round_loses_nothing(
     api: BotApiServer, answerer: Answerer, state_dir: Path
 ) -> None:
