@@ -37,6 +37,7 @@ from bot import logs as bot_logs
 from bot.answering import Answerer
 from bot.config import COMPILED_DIR, Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
+from bot.heap import give_back_freed_memory
 from bot.inbox import Inbox
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
@@ -60,7 +61,7 @@ from bot.telegram.connections import TakingTurns
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit
-from bot.telegram.heap import GiveBackWhenQuiet, give_back_freed_memory
+from bot.telegram.heap import GiveBackWhenQuiet
 from bot.telegram.intake import DoneMarks, open_inbox, replay
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard

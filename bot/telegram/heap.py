@@ -1,48 +1,18 @@
-"""Give the C heap's freed pages back to the system now and then.
+"""Give the C heap's freed pages back when the bot goes quiet after a burst of updates.
 
 glibc's `free` returns memory to the system only from the top of its heap; pages freed in the
 middle (the buffers and objects of a burst of updates, long since answered) stay in the
-process's RSS until something calls `malloc_trim`, which hands every whole free page back
-(`madvise`). Nothing is moved and nothing live is touched, so it is safe at any time; it costs
-a walk over the heap's free lists (well under a millisecond for this bot's heap).
-
-Elsewhere (musl, macOS, Windows) there is no `malloc_trim` and this does nothing.
+process's RSS until `malloc_trim` hands every whole free page back (bot/heap.py; elsewhere it
+does nothing). Nothing is moved and nothing live is touched, so it is safe at any time; it
+costs a walk over the heap's free lists (tens of microseconds for this bot's heap).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import ctypes.util
-import logging
 from collections.abc import Callable
 
-log = logging.getLogger(__name__)
-
-
-def _find_malloc_trim() -> Callable[[int], int] | None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):  # no libc by that name, or not glibc
-        return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
-
-
-_malloc_trim = _find_malloc_trim()
-
-
-def give_back_freed_memory() -> bool:
-    """Return the C heap's whole free pages to the system; True when there was a way to."""
-    if _malloc_trim is None:
-        return False
-    _malloc_trim(0)
-    return True
-
+from bot.heap import give_back_freed_memory
 
 QUIET_SECONDS = 1.0
 """How long the bot must have had nothing to do before the freed memory is given back: a
@@ -66,5 +36,6 @@ class GiveBackWhenQuiet:
 
     def _check(self) -> None:
         self._pending = None
-        if self.idle() and give_back_freed_memory():
+        if self.idle():
+            give_back_freed_memory()
             self.given_back += 1
