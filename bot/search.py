@@ -47,6 +47,7 @@ class EventIndex:
         self.by_organisation = _bit_sets(lists.by_organisation, size)
         self.by_section = _bit_sets(lists.by_section, size)
         self.by_fact = _bit_sets(lists.by_fact, size)
+        self.by_fact_value = _bit_sets(lists.by_fact_value, size)
         self.planned = _bits_of(lists.planned, size)
         self._countries = _bit_sets(lists.by_country, size)
         self._finish(catalog)
@@ -88,6 +89,7 @@ class EventIndex:
             ("by_organisation", lists.by_organisation),
             ("by_section", lists.by_section),
             ("by_fact", lists.by_fact),
+            ("by_fact_value", lists.by_fact_value),
             ("_countries", lists.by_country),
         )
         for name, lists_of in named:
@@ -272,15 +274,14 @@ class EventIndex:
             # "medals in 2015", "the 90th anniversary": only events whose source states that
             # number (and that value, when the question gives one).
             kinds = _fact_kinds(query.facts)
-            stated = _union(self.by_fact.get(kind, 0) for kind in kinds)
-            if query.numbers:
-                stated = self._keep(
-                    stated,
-                    lambda event: any(
-                        f.kind in kinds and f.value in query.numbers for f in event.facts
-                    ),
+            if query.numbers:  # by (kind, value): a Python test per event took 20 ms at 100k
+                result &= _union(
+                    self.by_fact_value.get((kind, number), 0)
+                    for kind in kinds
+                    for number in query.numbers
                 )
-            result &= stated
+            else:
+                result &= _union(self.by_fact.get(kind, 0) for kind in kinds)
         if query.planned:
             result &= self.planned
         for category in query.without_categories:
@@ -401,6 +402,7 @@ class _Lists:
         self.by_organisation: dict[str, list[int]] = defaultdict(list)
         self.by_section: dict[str, list[int]] = defaultdict(list)
         self.by_fact: dict[str, list[int]] = defaultdict(list)
+        self.by_fact_value: dict[tuple[str, int], list[int]] = defaultdict(list)
         self.by_country: dict[str, list[int]] = defaultdict(list)
         self.planned: list[int] = []
 
@@ -444,6 +446,8 @@ class _KeysOf:
             lists.by_organisation[organisation].append(rank)
         for kind in {fact.kind for fact in event.facts}:
             lists.by_fact[kind].append(rank)
+        for kind_and_value in {(fact.kind, fact.value) for fact in event.facts}:
+            lists.by_fact_value[kind_and_value].append(rank)
         lists.by_section[event.section].append(rank)
         # a country: the events held in its cities (a venue's city too), and for the
         # default country the events whose source names no city
