@@ -3,6 +3,7 @@ after silence on an injected clock, and bounded however many chats talk to the b
 
 from __future__ import annotations
 
+import tracemalloc
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,24 @@ def test_what_is_read_back_is_what_was_stored() -> None:
     store.put((5, 5), kept, message_id=9)
     assert store.get((5, 5)) == kept
     assert store.of_message(5, 9) == kept
+
+
+def test_chats_that_reach_the_same_conversation_share_its_memory() -> None:
+    """Many people asking the same popular question: the store keeps one copy of that
+    conversation, not one per chat (the caps bound the chats; this, their cost)."""
+    long_list = tuple(f"event-{n:04d}" for n in range(60))
+    store = ConversationStore(1800, clock=Clock())
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        for chat in range(1, 2001):
+            store.put((chat, chat), said("en", *long_list), message_id=chat)
+        after = tracemalloc.take_snapshot()
+        grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
+    finally:
+        tracemalloc.stop()
+    text_size = len(said("en", *long_list).to_json())
+    assert text_size > 600
+    assert grown < 2000 * text_size  # each chat's entries, not each chat's own copy
+    assert store.get((7, 7)).listed == long_list
+    assert store.of_message(7, 7) == said("en", *long_list)

@@ -37,6 +37,7 @@ from bot import logs as bot_logs
 from bot.answering import Answerer
 from bot.config import COMPILED_DIR, Settings
 from bot.health import HEARTBEAT_SECONDS, write_heartbeat
+from bot.heap import give_back_freed_memory
 from bot.inbox import Inbox
 from bot.missed import MissedLog
 from bot.reloading import DataReloader, ReloadResult, ReloadStatus
@@ -60,6 +61,7 @@ from bot.telegram.connections import TakingTurns
 from bot.telegram.context import CONTEXT_TYPES, BotContext, BotData, Services
 from bot.telegram.conversations import ConversationStore
 from bot.telegram.evening import EveningKit
+from bot.telegram.heap import GiveBackWhenQuiet
 from bot.telegram.intake import DoneMarks, open_inbox, replay
 from bot.telegram.languages import Languages
 from bot.telegram.limits import AbuseGuard
@@ -223,6 +225,7 @@ def build_application(
     done_marks = DoneMarks(inbox) if inbox is not None else None
     question_log = QuestionLog(missed) if missed is not None else None
     processor = FreshDataUpdateProcessor(live, report_later, done_marks)
+    processor.on_quiet = GiveBackWhenQuiet(lambda: not processor.running).quiet
     builder = (
         Application.builder()
         .application_class(BotApplication)  # no ids collected for a persistence we lack
@@ -382,6 +385,7 @@ async def heartbeat(
                 write_heartbeat(state_dir, degraded=degraded())
             except OSError as exc:
                 log.warning("could not write the heartbeat: %s", exc)
+        give_back_freed_memory()  # a bot never quiet long (bot/telegram/heap.py) still does
         await asyncio.sleep(HEARTBEAT_SECONDS)
 
 

@@ -80,6 +80,8 @@ class FairUpdateProcessor(BaseUpdateProcessor):
         self._running = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._anonymous = 0
+        self.on_quiet: Callable[[], None] | None = None
+        """Told each time the last update in hand finishes (bot/telegram/heap.py)."""
 
     # -- what PTB calls ----------------------------------------------------------------------
 
@@ -175,6 +177,8 @@ class FairUpdateProcessor(BaseUpdateProcessor):
             else:
                 del self._queues[key]
             self._start_ready()
+            if not self._running and self.on_quiet is not None:
+                self.on_quiet()
 
 
 _ANONYMOUS_BASE = -(2**62)
