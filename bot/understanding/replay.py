@@ -66,15 +66,6 @@ def _event_digest(event: Event) -> int:
     return int(_digest.__wrapped__("event", event.id), 16)
 
 
-def _common_prefix(a: str, b: str) -> int:
-    size = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        size += 1
-    return size
-
-
 _HEX = frozenset("0123456789abcdef")
 _LONGEST_NAME = 6 + 64
 
@@ -162,8 +153,11 @@ class TokenCodec:
         if not rivals:
             return short
         mine = _long_digest(kind, entity_id)
-        shared = max(_common_prefix(mine, _long_digest(kind, other)) for other in rivals)
-        return mine[: shared + 1]
+        theirs = [_long_digest(kind, other) for other in rivals]
+        size = 5  # the four digits are shared: one more at least
+        while any(other.startswith(mine[:size]) for other in theirs):
+            size += 1
+        return mine[:size]
 
     def _entity(self, kind: str, name: str) -> str | None:
         if not 4 <= len(name) <= _LONGEST_NAME or not _HEX.issuperset(name):
