@@ -13,11 +13,23 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import os
+from collections.abc import Callable
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's malloc_trim, looked up once (the bot calls it on every quiet spell)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        if os.confstr("CS_GNU_LIBC_VERSION"):
+            trim: Callable[[int], int] = ctypes.CDLL("libc.so.6").malloc_trim
+            return trim
+    return None
 
 
 def give_back_freed_memory() -> None:
     """Return the C heap's free pages to the system (glibc only; a few milliseconds)."""
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        if os.confstr("CS_GNU_LIBC_VERSION"):
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
