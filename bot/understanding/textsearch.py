@@ -216,8 +216,7 @@ class EventTexts:
         posting = self.index.get(key)
         if not posting:
             return frozenset()
-        ids = self._ids
-        return frozenset([ids[position] for position in posting])
+        return frozenset(map(self._ids.__getitem__, posting))
 
     def _keys(self, word: str) -> set[str]:
         return {word, *self.vocabulary.stems(word)}
@@ -260,12 +259,13 @@ class EventTexts:
             # only half ("ambassadeur" is not "ambassade", though both begin "ambassad").
             weight = math.log(1 + self.event_count / len(exact or stemmed))
             total += weight
+            stem_weight = weight / (1 if not exact else 2)
+            if within is not None:  # only these can be found: score no other (100k: 311 of 21k)
+                exact, stemmed = exact & within, stemmed & within
             for event_id in exact:
                 scores[event_id] += weight
             for event_id in stemmed:
-                scores[event_id] += weight / (1 if not exact else 2)
-        if within is not None:
-            scores = defaultdict(float, {e: v for e, v in scores.items() if e in within})
+                scores[event_id] += stem_weight
         if not scores:
             return ()
         best = max(scores.values())
