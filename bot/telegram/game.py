@@ -163,15 +163,13 @@ async def poll_answer(update: Update, context: BotContext) -> None:
     games = kit.games
     if answer is None or answer.user is None or games is None:
         return
-    now = time.time()
-    for attempt in range(2):
-        counted = games.answer(
-            answer.poll_id, answer.user.id, answer.user.full_name, answer.option_ids, now
-        )
-        if counted.outcome is not AnswerOutcome.UNKNOWN or attempt:
-            return
-        if not await kit.polls_being_sent.settled():
-            return  # no poll on its way: a vote for a poll that is not ours (or long gone)
+    vote = (answer.poll_id, answer.user.id, answer.user.full_name, answer.option_ids, time.time())
+    # unknown while a poll is on its way: it may be that one, so look again once it is recorded
+    if (
+        games.answer(*vote).outcome is AnswerOutcome.UNKNOWN
+        and await kit.polls_being_sent.settled()
+    ):
+        games.answer(*vote)
 
 
 async def announce(bot: Bot, game: Round, text: str) -> None:
