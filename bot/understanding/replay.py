@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from array import array
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from functools import lru_cache
@@ -122,13 +123,11 @@ class TokenCodec:
             "organisation": [o.id for o in catalog.organisations],
             "fact": [f.id for f in catalog.facts] + ["medals"],
         }
-        by_digest: dict[tuple[str, int], tuple[str, ...]] = {}
+        by_digest: dict[tuple[str, int], list[str]] = defaultdict(list)
         for kind, values in ids.items():
-            for value in values:
-                key = (kind, int(_digest(kind, value), 16))
-                if value not in by_digest.get(key, ()):
-                    by_digest[key] = (*by_digest.get(key, ()), value)
-        self._lexicon = by_digest
+            for value in dict.fromkeys(values):  # each once, in the catalog's order
+                by_digest[(kind, int(_digest(kind, value), 16))].append(value)
+        self._lexicon = {key: tuple(values) for key, values in by_digest.items()}
         self._events = _EventsByDigest(catalog.events)
         self._topics = {t.id for t in catalog.topics}
 
