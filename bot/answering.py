@@ -174,7 +174,7 @@ class Answerer:
         the lists do not hold pick, among the events found, those whose texts hold them."""
         if len(ids) < 2 or not query.loose_words or query.intent in _NOT_SEARCHED:
             return ids
-        found = self.texts.find(query.loose_words, within=frozenset(ids))
+        found = self.texts.find(query.loose_words, within=map(self.catalog.ranks.__getitem__, ids))
         # a few among many, or it is the question's small talk that happens to be in the texts
         return self.index.ordered(found) if found and len(found) * 2 <= len(ids) else ids
 
@@ -368,14 +368,14 @@ class Answerer:
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
         wanted = [k for kind in kinds for k in fact_kinds(kind)]
+        # each event's facts read once for all the kinds asked ("medals": gold and bronze, at
+        # 100,000 events over 5,264 events), the events found by rank in C
+        stated = [
+            fact for facts in self.catalog.facts_of(ids) for fact in facts if fact.kind in wanted
+        ]
         totals: list[Fact] = []
         for kind in wanted:
-            values = [
-                fact
-                for event_id in ids
-                for fact in self._event(event_id).facts
-                if fact.kind == kind
-            ]
+            values = [fact for fact in stated if fact.kind == kind]
             if values:
                 totals.append(
                     Fact(
