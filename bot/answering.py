@@ -174,9 +174,13 @@ class Answerer:
         the lists do not hold pick, among the events found, those whose texts hold them."""
         if len(ids) < 2 or not query.loose_words or query.intent in _NOT_SEARCHED:
             return ids
-        found = self.texts.find(query.loose_words, within=map(self.catalog.ranks.__getitem__, ids))
         # a few among many, or it is the question's small talk that happens to be in the texts
-        return self.index.ordered(found) if found and len(found) * 2 <= len(ids) else ids
+        found = self.texts.find(
+            query.loose_words,
+            within=map(self.catalog.ranks.__getitem__, ids),
+            at_most=len(ids) // 2,
+        )
+        return self.index.ordered(found) if found else ids
 
     def _future(self, question: str, query: Query, language: str) -> Answer:
         """ "Next concert", "upcoming", "will there be Nooruz in 2026": the record ends with its
