@@ -372,8 +372,29 @@ class Answerer:
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
         wanted = [k for kind in kinds for k in fact_kinds(kind)]
-        # each event's facts read once for all the kinds asked ("medals": gold and bronze, at
-        # 100,000 events over 5,264 events), the events found by rank in C
+        if len(ids) < _FACTS_BY_EVENT:
+            return self._fact_totals_by_event(wanted, ids)
+        found = self.index.bits(ids)
+        totals: list[Fact] = []
+        for kind in wanted:
+            counts = self.index.fact_counts(kind, found)
+            if counts is None:
+                return self._fact_totals_by_event(wanted, ids)
+            if not counts:
+                continue
+            if kind in _ADDITIVE_FACTS:
+                value = sum(value * events for value, events in counts)
+            elif len(counts) == 1:
+                value = counts[0][0]
+            else:  # the first event's, in the order given
+                value = next(
+                    f.value for fs in self.catalog.facts_of(ids) for f in fs if f.kind == kind
+                )
+            totals.append(Fact(kind, value, self.index.fact_approximate(kind, found)))
+        return tuple(totals)
+
+    def _fact_totals_by_event(self, wanted: list[str], ids: tuple[str, ...]) -> tuple[Fact, ...]:
+        """The sum (or the first value) of each kind of fact over these events' own facts."""
         stated = [
             fact for facts in self.catalog.facts_of(ids) for fact in facts if fact.kind in wanted
         ]
@@ -473,6 +494,9 @@ _QUOTED = (Intent.DATE_OF, Intent.DETAIL, Intent.COUNT)
 _STATES_FACTS = (Intent.LIST, Intent.DETAIL, Intent.DATE_OF)
 # Greetings and help keep their reply whatever else the message holds.
 _NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
+# Fewer events than this have their facts summed one by one, more from the index's bit sets
+# (which cost a pass over every event's bit, about 30 µs at 100,000 events).
+_FACTS_BY_EVENT = 64
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 _INTENT_OF = {intent.value: intent for intent in Intent}  # a dict lookup, not Enum's call
 
