@@ -177,7 +177,7 @@ class Answerer:
         # a few among many, or it is the question's small talk that happens to be in the texts
         found = self.texts.find(
             query.loose_words,
-            within=map(self.catalog.ranks.__getitem__, ids),
+            within=self.index.bits(ids),
             at_most=len(ids) // 2,
         )
         return self.index.ordered(found) if found else ids
