@@ -45,6 +45,7 @@ class EventIndex:
         self.by_category = _bit_sets(lists.by_category, size)
         self.by_person = _bit_sets(lists.by_person, size)
         self.by_organisation = _bit_sets(lists.by_organisation, size)
+        self.by_organiser = _bit_sets(lists.by_organiser, size)
         self.by_section = _bit_sets(lists.by_section, size)
         self.by_fact = _bit_sets(lists.by_fact, size)
         self.by_fact_value = _bit_sets(lists.by_fact_value, size)
@@ -89,6 +90,7 @@ class EventIndex:
             ("by_category", lists.by_category),
             ("by_person", lists.by_person),
             ("by_organisation", lists.by_organisation),
+            ("by_organiser", lists.by_organiser),
             ("by_section", lists.by_section),
             ("by_fact", lists.by_fact),
             ("by_fact_value", lists.by_fact_value),
@@ -295,12 +297,7 @@ class EventIndex:
         if query.organisations:
             result &= _union(self.by_organisation.get(o, 0) for o in query.organisations)
             if query.organised:  # "what did the embassy organise": not where it only took part
-                result = self._keep(
-                    result,
-                    lambda event: any(
-                        event.role_of(o) is Role.ORGANISER for o in query.organisations
-                    ),
-                )
+                result &= _union(self.by_organiser.get(o, 0) for o in query.organisations)
         if query.facts:
             # "medals in 2015", "the 90th anniversary": only events whose source states that
             # number (and that value, when the question gives one).
@@ -431,6 +428,7 @@ class _Lists:
         self.by_category: dict[str, list[int]] = defaultdict(list)
         self.by_person: dict[str, list[int]] = defaultdict(list)
         self.by_organisation: dict[str, list[int]] = defaultdict(list)
+        self.by_organiser: dict[str, list[int]] = defaultdict(list)  # its role: organiser
         self.by_section: dict[str, list[int]] = defaultdict(list)
         self.by_fact: dict[str, list[int]] = defaultdict(list)
         self.by_fact_value: dict[tuple[str, int], list[int]] = defaultdict(list)
@@ -477,6 +475,9 @@ class _KeysOf:
             lists.by_person[person].append(rank)
         for organisation in set(event.organisations):
             lists.by_organisation[organisation].append(rank)
+        for who in {*event.people, *event.organisations}:
+            if event.role_of(who) is Role.ORGANISER:
+                lists.by_organiser[who].append(rank)
         for kind in {fact.kind for fact in event.facts}:
             lists.by_fact[kind].append(rank)
         for kind_and_value in {(fact.kind, fact.value) for fact in event.facts}:

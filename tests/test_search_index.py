@@ -283,6 +283,17 @@ def test_broad_questions_read_out_in_date_order() -> None:
     assert index.latest() == (catalog.events[-1].id,)
 
 
+def test_what_each_organisation_organised_is_only_where_it_organised() -> None:
+    """ "What did the embassy organise": each organisation alone and two together, where some
+    only took part or hosted (the brute force's filter is rarely drawn with an organisation)."""
+    index, catalog = _index(), _catalog()
+    organisations = [o.id for o in catalog.organisations]
+    for pair in zip(organisations, organisations[1:] + organisations[:1], strict=True):
+        for named in ((pair[0],), pair):
+            query = Query("list", organisations=named, organised=True)
+            assert index.select(query) == brute_force(catalog, query)
+
+
 def test_a_pickled_index_finds_the_same_with_the_catalogs_own_ids() -> None:
     """The compiled engine is a pickle: loaded, the index answers as built, and holds the
     catalog's id strings rather than a second copy of them."""
