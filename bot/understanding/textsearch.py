@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cached_property, lru_cache
-from itertools import compress
+from itertools import chain, compress
 from typing import Protocol, TypeAlias
 
 from bot.catalog.model import Catalog, Event
@@ -268,7 +268,11 @@ class EventTexts:
         allowed = None
         if within is not None and within.bit_count() < self.event_count:  # else: no limit
             allowed = _Allowed(within, self.event_count, self._slot_of_rank, self._rank_of_slot)
-        scores: dict[int, float] = defaultdict(float)
+        # Events alike so far (holding the same words) share a score: each word splits them
+        # with set operations, in C, instead of adding its weight event by event (5,000 events
+        # each for seven words took 20 ms at 100,000 events).
+        alike: list[tuple[float, set[int]]] = []
+        scored: set[int] = set()
         total = 0.0
         unknown_weight = math.log(1 + self.event_count)  # a word no event has: off the topic
         for word in dict.fromkeys(w for w in words if len(w) >= _MIN_LENGTH and w.isalpha()):
@@ -290,19 +294,17 @@ class EventTexts:
             stem_weight = weight / (1 if not exact else 2)
             exact_hits = _hits(exact, allowed) if exact else set()
             stem_hits: set[int] = set().union(*(_hits(p, allowed) for p in stems)) - exact_hits
-            for slot in exact_hits:
-                scores[slot] += weight
-            for slot in stem_hits:
-                scores[slot] += stem_weight
-        if not scores:
+            alike = _split(alike, scored, exact_hits, weight)
+            alike = _split(alike, scored, stem_hits, stem_weight)
+        if not alike:
             return ()
-        best = max(scores.values())
+        best = max(score for score, _ in alike)
         if best < self.min_coverage * total:
             return ()
-        found = [slot for slot, score in scores.items() if score >= best - 1e-9]
-        if at_most is not None and len(found) > at_most:
+        found = [slots for score, slots in alike if score >= best - 1e-9]
+        if at_most is not None and sum(map(len, found)) > at_most:
             return ()
-        return tuple(sorted(map(self._ids.__getitem__, found)))
+        return tuple(sorted(map(self._ids.__getitem__, chain.from_iterable(found))))
 
 
 class _Allowed:
@@ -360,6 +362,29 @@ def _hits(posting: Posting, allowed: _Allowed | None) -> set[int]:
         if at < size and posting[at] == slot:
             hits.add(slot)
     return hits
+
+
+def _split(
+    alike: list[tuple[float, set[int]]], scored: set[int], hits: set[int], weight: float
+) -> list[tuple[float, set[int]]]:
+    """The groups of equally scored events once `hits` gain `weight`: each group split into
+    those among the hits and the others; hits in no group yet (not in `scored`, which grows)
+    form a group of their own. The same sums, added in the same order, as event by event."""
+    if not hits:
+        return alike
+    split: list[tuple[float, set[int]]] = []
+    for score, slots in alike:
+        inside = slots & hits
+        if not inside:
+            split.append((score, slots))
+            continue
+        split.append((score + weight, inside))
+        if len(inside) < len(slots):
+            split.append((score, slots - inside))
+    if new := hits - scored:
+        split.append((0.0 + weight, new))
+        scored |= new
+    return split
 
 
 def _union_size(postings: list[Posting]) -> int:
