@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress
+from itertools import accumulate, compress
 from typing import Any, Protocol, TypeVar
 
 from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
@@ -58,6 +59,7 @@ class EventIndex:
         # as YYYYMMDD numbers in machine words (4 bytes an event; as tuples of ints, 100 bytes)
         self._starts = array("i", [_start_key(event) for event in catalog.events])
         self._ends = array("i", [_end_key(event) for event in catalog.events])
+        self._date_tables()
 
     def updated(self, catalog: Catalog, layout: Layout) -> EventIndex:
         """The index of `catalog`, which holds this index's catalog's events but those
@@ -109,7 +111,19 @@ class EventIndex:
         events = catalog.events
         new._starts = array("i", layout.spliced(self._starts, _start_key, events))
         new._ends = array("i", layout.spliced(self._ends, _end_key, events))
+        new._date_tables()
         return new
+
+    def _date_tables(self) -> None:
+        """What lets a period be cut by bisection: whether the starts ascend with the ranks
+        (the loader's order) and no event ends before it starts (a catalog made otherwise is
+        scanned), and the latest end so far at each rank (every event before the first rank
+        whose latest end reaches a day ends before it)."""
+        starts, ends = self._starts, self._ends
+        self._in_date_order = all(map(int.__le__, starts, starts[1:])) and all(
+            map(int.__le__, starts, ends)
+        )
+        self._latest_end = array("i", accumulate(ends, max))
 
     def _finish(self, catalog: Catalog) -> None:
         """What follows from the sets of the events' own keys: the parents' own events kept
@@ -359,6 +373,20 @@ class EventIndex:
         first_end = _end_key(min(known, key=lambda e: e.start.sort_key))
         last_start = _start_key(max(known, key=lambda e: _end_key(e)))
         starts, ends = self._starts, self._ends
+        if self._in_date_order:
+            if period is Period.AFTER:
+                found = self._ranks_from(bisect_right(starts, last))
+            elif period is Period.SINCE:
+                found = self._ranks_from(bisect_left(starts, first))
+            elif period is Period.BEFORE:
+                found = self._ending_before(0, bisect_left(starts, first), first)
+            elif period is Period.BETWEEN:
+                low = bisect_right(starts, first_end)
+                high = max(low, bisect_left(starts, last_start))
+                found = self._ending_before(low, high, last_start)
+            else:
+                found = 0
+            return found & ~self.bits(anchors)
         ranks: Iterable[int]
         if period is Period.AFTER:
             ranks = (r for r, start in enumerate(starts) if start > last)
@@ -383,16 +411,38 @@ class EventIndex:
         first_day = (year * 100 + month) * 100
         if period is Period.BETWEEN:
             return self._period(period, (year,))
+        starts = self._starts
+        if self._in_date_order:
+            if period is Period.BEFORE:
+                return self.everything & ~self._ranks_from(bisect_left(starts, first_day))
+            if period is Period.AFTER:
+                return self._ranks_from(bisect_left(starts, first_day + 100))
+            if period is Period.SINCE:
+                return self.everything & ~self._ending_before(0, len(starts), first_day)
+            return 0
         ranks: Iterable[int]
         if period is Period.BEFORE:
-            ranks = (r for r, start in enumerate(self._starts) if start < first_day)
+            ranks = (r for r, start in enumerate(starts) if start < first_day)
         elif period is Period.AFTER:
-            ranks = (r for r, start in enumerate(self._starts) if start >= first_day + 100)
+            ranks = (r for r, start in enumerate(starts) if start >= first_day + 100)
         elif period is Period.SINCE:
             ranks = (r for r, end in enumerate(self._ends) if end >= first_day)
         else:
             ranks = ()
         return _bits_of(ranks, len(self.ids))
+
+    def _ranks_from(self, low: int) -> Bits:
+        """Every rank from `low` on."""
+        return self.everything >> low << low
+
+    def _ending_before(self, low: int, high: int, day: int) -> Bits:
+        """The ranks in [low, high) of events that end before `day`: up to where the latest
+        end so far reaches it, all of them, by bisection; from there, each one looked at (the
+        events then still running: few, unless one lasts for years)."""
+        cut = max(low, min(high, bisect_left(self._latest_end, day, low, high)))
+        ends = self._ends
+        found = self._ranks_from(low) & ~self._ranks_from(cut)
+        return found | _bits_of((r for r in range(cut, high) if ends[r] < day), len(self.ids))
 
     def _event(self, event_id: str) -> Event:
         event = self.catalog.event(event_id)
