@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from itertools import accumulate, compress
+from collections import defaultdict, deque
+from collections.abc import Callable, Collection, Iterable, Sequence
+from itertools import accumulate, compress, repeat
 from typing import Any, Protocol, TypeVar
 
 from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
@@ -204,7 +204,7 @@ class EventIndex:
         flags = bin(bits)[:1:-1].encode("ascii").translate(_FLAGS)
         return tuple(compress(self.ids, flags))
 
-    def bits(self, ids: Iterable[str]) -> Bits:
+    def bits(self, ids: Collection[str]) -> Bits:
         """The bit set of these ids (unknown ids left out); at once when they are what was
         last read out (a search's result, narrowed by its words next: 100,000 ids took 20 ms)."""
         if ids is self.ids:
@@ -212,6 +212,9 @@ class EventIndex:
         last_bits, last_ids = self._last_read
         if ids is last_ids:
             return last_bits
+        if len(ids) * _DENSE > len(self.ids):  # the byte per rank set in C
+            known = (rank for rank in map(self.order.get, ids) if rank is not None)
+            return _dense_bits_of(known, len(self.ids))
         return _bits_of((self.order[i] for i in ids if i in self.order), len(self.ids))
 
     def latest(self) -> tuple[str, ...]:
@@ -563,6 +566,7 @@ _DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else 
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+_BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def _copy(text: str) -> str:
@@ -577,6 +581,14 @@ def _bits_of(ranks: Iterable[int], size: int) -> Bits:
     for rank in ranks:
         data[rank >> 3] |= 1 << (rank & 7)
     return int.from_bytes(data, "little")
+
+
+def _dense_bits_of(ranks: Iterable[int], size: int) -> Bits:
+    """The bit set of many ranks: a byte per rank set in C, then read as one binary number
+    (30,000 ranks: 1 ms, where setting bits one by one took 8)."""
+    flags = bytearray(size)
+    deque(map(flags.__setitem__, ranks, repeat(1)), maxlen=0)
+    return int(flags[::-1].translate(_BINARY) or b"0", 2)
 
 
 def _bit_sets(lists: dict[K, list[int]], size: int) -> dict[K, Bits]:

@@ -321,6 +321,16 @@ def test_before_after_since_and_between_each_event_and_month() -> None:
                 assert index.select(query) == brute_force(catalog, query), query
 
 
+def test_the_bit_set_of_any_events_has_exactly_their_ranks() -> None:
+    """Few events set bit by bit, many a byte per rank; ids not in the catalog are left out."""
+    index, catalog = _index(), _catalog()
+    rng = random.Random(2)
+    for share in (0.0, 0.01, 0.1, 0.5, 1.0):
+        chosen = [e.id for e in catalog.events if rng.random() < share]
+        ids = (*chosen, "1999-01-not-an-event")
+        assert index.bits(ids) == sum(1 << catalog.ranks[i] for i in chosen), share
+
+
 def test_a_pickled_index_finds_the_same_with_the_catalogs_own_ids() -> None:
     """The compiled engine is a pickle: loaded, the index answers as built, and holds the
     catalog's id strings rather than a second copy of them."""

@@ -37,6 +37,9 @@ _PREFIX = 5
 # than the allowed events, and intersected as a set otherwise.
 _BISECT_RATIO = 16
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+# More events found than this are handed back in the catalog's order, not sorted by id: no token
+# or header shows that many (a replay token names at most nine events).
+_SORTED_BY_ID = 64
 
 
 Posting: TypeAlias = "array[int]"
@@ -263,7 +266,9 @@ class EventTexts:
             at_most: () when more events than this tie for best (they would narrow nothing:
                 not read out, 5,000 ids sorted for nothing took 2 ms).
         Returns:
-            The ids of the best events (ties included), sorted; the caller orders them.
+            The ids of the best events (ties included): sorted by id when they are few (their
+            order shows in a replay token or a list's header), in the catalog's order when they
+            are many (sorting 30,000 ids took 6 ms); the caller orders them.
         """
         allowed = None
         if within is not None and within.bit_count() < self.event_count:  # else: no limit
@@ -304,7 +309,11 @@ class EventTexts:
         found = [slots for score, slots in alike if score >= best - 1e-9]
         if at_most is not None and sum(map(len, found)) > at_most:
             return ()
-        return tuple(sorted(map(self._ids.__getitem__, chain.from_iterable(found))))
+        slots = chain.from_iterable(found)
+        if sum(map(len, found)) <= _SORTED_BY_ID:
+            return tuple(sorted(map(self._ids.__getitem__, slots)))
+        by_rank = None if self._rank_of_slot is None else self._rank_of_slot.__getitem__
+        return tuple(map(self._ids.__getitem__, sorted(slots, key=by_rank)))
 
 
 class _Allowed:
