@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import accumulate, compress, repeat
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
 from bot.understanding.query import Period, Query
@@ -181,6 +181,13 @@ class EventIndex:
         ranks = sorted(self.order[event_id] for event_id in ids)
         return tuple(self.ids[rank] for rank in ranks)
 
+    def read_ranks(self, ranks: Collection[int]) -> tuple[str, ...]:
+        """The ids of these ranks, read out in date order as a search's result is (so their
+        bit set is known at once next)."""
+        size = len(self.ids)
+        many = len(ranks) * _DENSE > size
+        return self.read(_dense_bits_of(ranks, size) if many else _bits_of(ranks, size))
+
     def read(self, bits: Bits) -> tuple[str, ...]:
         """The ids of a bit set, in date order: a scan of its non-zero bytes when at most 2% are
         set, else one pass of `compress` over all ids (C speed either way, no sort)."""
@@ -217,8 +224,10 @@ class EventIndex:
         if ids is last_ids:
             return last_bits
         if len(ids) * _DENSE > len(self.ids):  # the byte per rank set in C
-            known = (rank for rank in map(self.order.get, ids) if rank is not None)
-            return _dense_bits_of(known, len(self.ids))
+            ranks = list(map(self.order.get, ids))
+            if None in ranks:  # an id the catalog no longer has (rare): left out
+                ranks = [rank for rank in ranks if rank is not None]
+            return _dense_bits_of(cast("list[int]", ranks), len(self.ids))
         return _bits_of((self.order[i] for i in ids if i in self.order), len(self.ids))
 
     def latest(self) -> tuple[str, ...]:
