@@ -307,11 +307,17 @@ class EventTexts:
             # only half ("ambassadeur" is not "ambassade", though both begin "ambassad"). The
             # weight counts every event; only the events allowed are scored (at 100,000 events
             # 311 of 21,000), found in each posting by bisection when they are the fewer.
-            weight = math.log(1 + self.event_count / (len(exact) if exact else _union_size(stems)))
+            exact_hits = _hits(exact, allowed) if exact else set()
+            if allowed is None:  # every event of the stems' postings, counted once
+                stem_hits: set[int] = set().union(*stems)
+                holding = len(exact) if exact else len(stem_hits)
+            else:
+                stem_hits = set().union(*(_hits(p, allowed) for p in stems))
+                holding = len(exact) if exact else _union_size(stems)
+            stem_hits -= exact_hits
+            weight = math.log(1 + self.event_count / holding)
             total += weight
             stem_weight = weight / (1 if not exact else 2)
-            exact_hits = _hits(exact, allowed) if exact else set()
-            stem_hits: set[int] = set().union(*(_hits(p, allowed) for p in stems)) - exact_hits
             alike = _split(alike, scored, exact_hits, weight)
             alike = _split(alike, scored, stem_hits, stem_weight)
         if not alike:
