@@ -117,7 +117,8 @@ def long_message(answerer: Any, tests: Path, runs: int) -> dict[str, Any]:
 
 
 def synthetic(base: Any, size: int, tests: Path, rounds: int, stride: int) -> dict[str, Any]:
-    """Every `stride`-th question of questions.yaml at `size` events, split by result size."""
+    """Every `stride`-th question of the four question sets at `size` events, split by result
+    size (all four: "any question's first page" is not only the set the bot was written on)."""
     from benchmarks.core import synthetic_catalog
     from bot.answering import Answerer
     from bot.catalog.question_set import load_question_set
@@ -126,7 +127,8 @@ def synthetic(base: Any, size: int, tests: Path, rounds: int, stride: int) -> di
     start = time.perf_counter()
     answerer = Answerer(catalog)
     build = time.perf_counter() - start
-    cases = load_question_set(tests / "questions.yaml")[::stride]
+    every_set = sorted(tests.glob("questions*.yaml"))
+    cases = [case for path in every_set for case in load_question_set(path)][::stride]
     for case in cases:
         _time_one(answerer, case.question, case.user_language)
     every: list[float] = []
