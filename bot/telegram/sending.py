@@ -7,13 +7,25 @@ remember which conversation a later reply to it continues). Here the same reques
 the same path below `send_message` (`Bot._post`: PTB's defaults, None values dropped, the
 rate limiter with its retries and flood-control waits, the HTTP request and its error
 handling), and only the id is read from the answer.
+
+The keyboard goes as the JSON text PTB would make of it (`keyboard_json`), and the link preview
+switch as a JSON text made once: PTB turns every object parameter into a dict by walking all the
+attributes of it and of each button, for each message.
 """
 
 from __future__ import annotations
 
+import json
+from functools import lru_cache
 from typing import Any
 
-from telegram import InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyParameters,
+    TelegramObject,
+)
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
@@ -40,10 +52,12 @@ async def send_html(
     data: dict[str, Any] = {
         "chat_id": chat_id,
         "text": html,
-        "link_preview_options": link_preview_options,
+        "link_preview_options": (
+            None if link_preview_options is None else _constant_json(link_preview_options)
+        ),
         "message_thread_id": message_thread_id,
         "parse_mode": ParseMode.HTML,
-        "reply_markup": reply_markup,
+        "reply_markup": None if reply_markup is None else keyboard_json(reply_markup),
         "reply_parameters": reply_parameters,
     }
     result = await bot._post("sendMessage", data)
@@ -51,3 +65,38 @@ async def send_html(
     if not isinstance(message_id, int):
         raise TelegramError(f"sendMessage answered without a message id: {type(result).__name__}")
     return message_id
+
+
+# A button's attributes as TelegramObject.to_dict lists them: its class's slots (and its
+# bases'), the private ones and api_kwargs aside.
+_BUTTON_FIELDS = tuple(
+    name
+    for cls in InlineKeyboardButton.__mro__[:-1]
+    for name in getattr(cls, "__slots__", ())
+    if not name.startswith("_") and name != "api_kwargs"
+)
+
+
+def keyboard_json(markup: InlineKeyboardMarkup) -> str:
+    """`json.dumps(markup.to_dict())`, the text PTB sends for a keyboard, without its generic
+    walk: a button's fields are strings, booleans or small objects (those still go through
+    their own to_dict). tests/test_sending.py compares the two over every keyboard the bot
+    makes."""
+    rows = [[_button_dict(button) for button in row] for row in markup.inline_keyboard]
+    return json.dumps({"inline_keyboard": rows, **markup.api_kwargs})
+
+
+def _button_dict(button: InlineKeyboardButton) -> dict[str, Any]:
+    fields = {
+        name: value.to_dict() if isinstance(value, TelegramObject) else value
+        for name in _BUTTON_FIELDS
+        if (value := getattr(button, name)) is not None
+    }
+    fields.update(button.api_kwargs)
+    return fields
+
+
+@lru_cache(maxsize=4)
+def _constant_json(value: LinkPreviewOptions) -> str:
+    """The JSON of a parameter that is one of a few constants (context.NO_PREVIEW)."""
+    return json.dumps(value.to_dict())
