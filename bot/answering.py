@@ -174,9 +174,13 @@ class Answerer:
         the lists do not hold pick, among the events found, those whose texts hold them."""
         if len(ids) < 2 or not query.loose_words or query.intent in _NOT_SEARCHED:
             return ids
-        found = self.texts.find(query.loose_words, within=frozenset(ids))
         # a few among many, or it is the question's small talk that happens to be in the texts
-        return self.index.ordered(found) if found and len(found) * 2 <= len(ids) else ids
+        found = self.texts.find(
+            query.loose_words,
+            within=map(self.catalog.ranks.__getitem__, ids),
+            at_most=len(ids) // 2,
+        )
+        return self.index.ordered(found) if found else ids
 
     def _future(self, question: str, query: Query, language: str) -> Answer:
         """ "Next concert", "upcoming", "will there be Nooruz in 2026": the record ends with its
@@ -368,14 +372,35 @@ class Answerer:
 
     def _fact_totals(self, kinds: tuple[str, ...], ids: tuple[str, ...]) -> tuple[Fact, ...]:
         wanted = [k for kind in kinds for k in fact_kinds(kind)]
+        if len(ids) < _FACTS_BY_EVENT:
+            return self._fact_totals_by_event(wanted, ids)
+        found = self.index.bits(ids)
         totals: list[Fact] = []
         for kind in wanted:
-            values = [
-                fact
-                for event_id in ids
-                for fact in self._event(event_id).facts
-                if fact.kind == kind
-            ]
+            counts = self.index.fact_counts(kind, found)
+            if counts is None:
+                return self._fact_totals_by_event(wanted, ids)
+            if not counts:
+                continue
+            if kind in _ADDITIVE_FACTS:
+                value = sum(value * events for value, events in counts)
+            elif len(counts) == 1:
+                value = counts[0][0]
+            else:  # the first event's, in the order given
+                value = next(
+                    f.value for fs in self.catalog.facts_of(ids) for f in fs if f.kind == kind
+                )
+            totals.append(Fact(kind, value, self.index.fact_approximate(kind, found)))
+        return tuple(totals)
+
+    def _fact_totals_by_event(self, wanted: list[str], ids: tuple[str, ...]) -> tuple[Fact, ...]:
+        """The sum (or the first value) of each kind of fact over these events' own facts."""
+        stated = [
+            fact for facts in self.catalog.facts_of(ids) for fact in facts if fact.kind in wanted
+        ]
+        totals: list[Fact] = []
+        for kind in wanted:
+            values = [fact for fact in stated if fact.kind == kind]
             if values:
                 totals.append(
                     Fact(
@@ -469,6 +494,9 @@ _QUOTED = (Intent.DATE_OF, Intent.DETAIL, Intent.COUNT)
 _STATES_FACTS = (Intent.LIST, Intent.DETAIL, Intent.DATE_OF)
 # Greetings and help keep their reply whatever else the message holds.
 _NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
+# Fewer events than this have their facts summed one by one, more from the index's bit sets
+# (which cost a pass over every event's bit, about 30 µs at 100,000 events).
+_FACTS_BY_EVENT = 64
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 _INTENT_OF = {intent.value: intent for intent in Intent}  # a dict lookup, not Enum's call
 

@@ -48,7 +48,9 @@ class EventIndex:
         self.by_section = _bit_sets(lists.by_section, size)
         self.by_fact = _bit_sets(lists.by_fact, size)
         self.by_fact_value = _bit_sets(lists.by_fact_value, size)
+        self.by_fact_approximate = _bit_sets(lists.by_fact_approximate, size)
         self.planned = _bits_of(lists.planned, size)
+        self.fact_repeated = _bits_of(lists.fact_repeated, size)
         self._countries = _bit_sets(lists.by_country, size)
         self._finish(catalog)
         # for periods anchored on events or months: each event's first and last day, by rank,
@@ -90,6 +92,7 @@ class EventIndex:
             ("by_section", lists.by_section),
             ("by_fact", lists.by_fact),
             ("by_fact_value", lists.by_fact_value),
+            ("by_fact_approximate", lists.by_fact_approximate),
             ("_countries", lists.by_country),
         )
         for name, lists_of in named:
@@ -99,6 +102,7 @@ class EventIndex:
                 moved[key] = moved.get(key, 0) | _bits_of(ranks, size)
             setattr(new, name, {key: bits for key, bits in moved.items() if bits})
         new.planned = move(self.planned) | _bits_of(lists.planned, size)
+        new.fact_repeated = move(self.fact_repeated) | _bits_of(lists.fact_repeated, size)
         new._finish(catalog)
         events = catalog.events
         new._starts = array("i", layout.spliced(self._starts, _start_key, events))
@@ -113,6 +117,10 @@ class EventIndex:
         self._widen(catalog, self._countries)
         self.years = sorted(self.by_year)
         self.everything: Bits = (1 << len(self.ids)) - 1
+        values: dict[str, list[int]] = defaultdict(list)
+        for kind, value in self.by_fact_value:
+            values[kind].append(value)
+        self._fact_values = {kind: tuple(sorted(v)) for kind, v in values.items()}
 
     def _name_events(self, ids: tuple[str, ...]) -> None:
         self.ids = ids
@@ -191,6 +199,23 @@ class EventIndex:
     def section(self, topic: str) -> tuple[str, ...]:
         """The events of one section of the seed, in date order."""
         return self.read(self.by_section.get(topic, 0))
+
+    # --- the numbers the events state -------------------------------------------------------
+
+    def fact_counts(self, kind: str, bits: Bits) -> list[tuple[int, int]] | None:
+        """How many of these events state each value of a fact kind, as (value, events), from
+        the bit sets without reading an event ("how many medals" over 5,264 events at 100,000:
+        0.1 ms where reading each event's facts took 4). None when the sets cannot tell: one
+        of the events states the kind twice, or the kind has too many values to count apart."""
+        values = self._fact_values.get(kind, ())
+        if bits & self.fact_repeated or len(values) > _MOST_FACT_VALUES:
+            return None
+        counts = ((v, (bits & self.by_fact_value[(kind, v)]).bit_count()) for v in values)
+        return [(value, events) for value, events in counts if events]
+
+    def fact_approximate(self, kind: str, bits: Bits) -> bool:
+        """Whether one of these events states the kind as an approximate number ("about 100")."""
+        return bool(bits & self.by_fact_approximate.get(kind, 0))
 
     # --- selecting ------------------------------------------------------------------------
 
@@ -403,6 +428,8 @@ class _Lists:
         self.by_section: dict[str, list[int]] = defaultdict(list)
         self.by_fact: dict[str, list[int]] = defaultdict(list)
         self.by_fact_value: dict[tuple[str, int], list[int]] = defaultdict(list)
+        self.by_fact_approximate: dict[str, list[int]] = defaultdict(list)
+        self.fact_repeated: list[int] = []  # events stating a kind of fact twice
         self.by_country: dict[str, list[int]] = defaultdict(list)
         self.planned: list[int] = []
 
@@ -448,6 +475,10 @@ class _KeysOf:
             lists.by_fact[kind].append(rank)
         for kind_and_value in {(fact.kind, fact.value) for fact in event.facts}:
             lists.by_fact_value[kind_and_value].append(rank)
+        for kind in {fact.kind for fact in event.facts if fact.approximate}:
+            lists.by_fact_approximate[kind].append(rank)
+        if len({fact.kind for fact in event.facts}) < len(event.facts):
+            lists.fact_repeated.append(rank)
         lists.by_section[event.section].append(rank)
         # a country: the events held in its cities (a venue's city too), and for the
         # default country the events whose source names no city
@@ -468,6 +499,9 @@ def _parents(catalog: Catalog) -> set[str]:
     return {parent for category in catalog.categories for parent in category.within}
 
 
+# A kind of fact with more values than this is summed event by event: a popcount per value
+# over 100,000 bits costs 10 µs.
+_MOST_FACT_VALUES = 64
 _DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else by compress
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))

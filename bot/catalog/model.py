@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
 from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "ky", "fr", "nl")
@@ -210,6 +212,7 @@ class Event:
 _EVENT_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Event))
 _EVENT_SLOTS = tuple(getattr(Event, name).__set__ for name in _EVENT_FIELDS)
 _EVENT_COLUMNS = "events by field"  # a pickled Catalog's events (see Catalog.__getstate__)
+_FACTS = attrgetter("facts")
 
 
 def chronological(event: Event) -> tuple[tuple[int, int, int], str]:
@@ -296,6 +299,11 @@ class Catalog:
     def event(self, event_id: str) -> Event | None:
         rank = self._ranks.get(event_id)
         return None if rank is None else self.events[rank]
+
+    def facts_of(self, event_ids: Iterable[str]) -> Iterator[tuple[Fact, ...]]:
+        """Each event's facts, in the order given; KeyError for an unknown id. (Looked up in C:
+        a Python call per event took 9 ms for "how many medals" at 100,000 events.)"""
+        return map(_FACTS, map(self.events.__getitem__, map(self._ranks.__getitem__, event_ids)))
 
     def place(self, place_id: str) -> Place | None:
         place = self._entities["place"].get(place_id)

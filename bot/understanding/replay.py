@@ -69,6 +69,7 @@ def _event_digest(event: Event) -> int:
 
 _HEX = frozenset("0123456789abcdef")
 _LONGEST_NAME = 6 + 64
+_SHORTEST_NAMED = 4 + 1  # an entity's part of a token: four digits and a dot at least
 
 
 class Layout(Protocol):
@@ -194,6 +195,8 @@ class TokenCodec:
         for slot, (prefix, kind) in _ENTITY_SLOTS.items():
             values: tuple[str, ...] = getattr(query, slot)
             if values:
+                if len(values) * _SHORTEST_NAMED > MAX_TOKEN_BYTES:
+                    return ""  # cannot fit, however short the names (600 events: 10 ms to name)
                 parts.append(prefix + ".".join(self._name(kind, v) for v in values))
         if query.season:
             parts.append("S" + query.season)
