@@ -8,14 +8,13 @@ the same path below `send_message` (`Bot._post`: PTB's defaults, None values dro
 rate limiter with its retries and flood-control waits, the HTTP request and its error
 handling), and only the id is read from the answer.
 
-The keyboard goes as the JSON text PTB would make of it (`keyboard_json`), and the link preview
-switch as a JSON text made once: PTB turns every object parameter into a dict by walking all the
+The keyboard goes as the dict PTB would make of it (`keyboard_dict`), and the link preview
+switch as a dict made once: PTB turns every object parameter into a dict by walking all the
 attributes of it and of each button, for each message.
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any
 
@@ -53,11 +52,11 @@ async def send_html(
         "chat_id": chat_id,
         "text": html,
         "link_preview_options": (
-            None if link_preview_options is None else _constant_json(link_preview_options)
+            None if link_preview_options is None else _constant_dict(link_preview_options)
         ),
         "message_thread_id": message_thread_id,
         "parse_mode": ParseMode.HTML,
-        "reply_markup": None if reply_markup is None else keyboard_json(reply_markup),
+        "reply_markup": None if reply_markup is None else keyboard_dict(reply_markup),
         "reply_parameters": reply_parameters,
     }
     result = await bot._post("sendMessage", data)
@@ -77,13 +76,12 @@ _BUTTON_FIELDS = tuple(
 )
 
 
-def keyboard_json(markup: InlineKeyboardMarkup) -> str:
-    """`json.dumps(markup.to_dict())`, the text PTB sends for a keyboard, without its generic
-    walk: a button's fields are strings, booleans or small objects (those still go through
-    their own to_dict). tests/test_sending.py compares the two over every keyboard the bot
-    makes."""
+def keyboard_dict(markup: InlineKeyboardMarkup) -> dict[str, Any]:
+    """`markup.to_dict()`, what PTB sends for a keyboard, without its generic walk: a button's
+    fields are strings, booleans or small objects (those still go through their own to_dict).
+    tests/test_sending.py compares the two over every keyboard the bot makes."""
     rows = [[_button_dict(button) for button in row] for row in markup.inline_keyboard]
-    return json.dumps({"inline_keyboard": rows, **markup.api_kwargs})
+    return {"inline_keyboard": rows, **markup.api_kwargs}
 
 
 def _button_dict(button: InlineKeyboardButton) -> dict[str, Any]:
@@ -97,6 +95,7 @@ def _button_dict(button: InlineKeyboardButton) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _constant_json(value: LinkPreviewOptions) -> str:
-    """The JSON of a parameter that is one of a few constants (context.NO_PREVIEW)."""
-    return json.dumps(value.to_dict())
+def _constant_dict(value: LinkPreviewOptions) -> dict[str, Any]:
+    """The dict of a parameter that is one of a few constants (context.NO_PREVIEW); never
+    changed by the sending, so one serves every message."""
+    return value.to_dict()
