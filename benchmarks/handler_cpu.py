@@ -1,8 +1,8 @@
 """CPU per reply of the handlers alone: the real Application (bot or echo bot), each update
 handed to `process_update`, every Bot API call answered at once in-process. No polling, no
-network, no second process: a figure that moves little with the load from the rest of the
-machine, to steer by between runs of benchmarks/end_to_end.py (whose replies/s and CPU per
-reply swing with it). The same 20 users x 50 questions of tests/questions.yaml, interleaved.
+network, no second process: steadier than benchmarks/end_to_end.py's figures, to steer by
+between its runs. CPU time still rises when the machine is busy (the cores are shared): compare
+runs made back to back. The same 20 users x 50 questions of tests/questions.yaml, interleaved.
 
     python -m benchmarks.handler_cpu            # the bot, 7 passes (the fastest and median)
     python -m benchmarks.handler_cpu --echo     # the echo bot
