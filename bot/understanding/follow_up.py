@@ -38,7 +38,7 @@ _MIN_LATIN = 4
 _TYPO_LENGTH = 5
 _TYPO_KINDS = frozenset({*ORDINALS, "more", "next", "previous"})
 _TYPO_CACHE_SIZE = 4096  # words whose reading is remembered; the oldest go first
-_LATIN_CACHE_SIZE = 4096  # words whose Latin-typed form is remembered
+_LATIN_CACHE_SIZE = 2048  # words whose Latin-typed form is remembered (~0.3 MB at most)
 _Y_AFTER_VOWEL = re.compile(r"(?<=[aeiou])y(?![aeiouy])")
 
 
