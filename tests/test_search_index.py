@@ -9,6 +9,8 @@ must agree, as must `first`, `last`, `count` and `select_bits`.
 from __future__ import annotations
 
 import pickle
+import random
+from dataclasses import replace
 from functools import cache
 
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 import bot.paths
 from benchmarks.core import synthetic_catalog
 from bot.catalog import load_catalog
-from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
+from bot.catalog.model import Catalog, Event, Role, Status, chronological, fact_kinds
 from bot.search import EventIndex
 from bot.understanding.query import Period, Query
 from tests.examples import examples
@@ -281,6 +283,52 @@ def test_broad_questions_read_out_in_date_order() -> None:
         starts = [catalog.event(i).start.sort_key for i in found]  # type: ignore[union-attr]
         assert starts == sorted(starts) and len(found) >= 1
     assert index.latest() == (catalog.events[-1].id,)
+
+
+def test_what_each_organisation_organised_is_only_where_it_organised() -> None:
+    """ "What did the embassy organise": each organisation alone and two together, where some
+    only took part or hosted (the brute force's filter is rarely drawn with an organisation)."""
+    index, catalog = _index(), _catalog()
+    organisations = [o.id for o in catalog.organisations]
+    for pair in zip(organisations, organisations[1:] + organisations[:1], strict=True):
+        for named in ((pair[0],), pair):
+            query = Query("list", organisations=named, organised=True)
+            assert index.select(query) == brute_force(catalog, query)
+
+
+def test_before_after_since_and_between_each_event_and_month() -> None:
+    """Periods are cut by bisection in a catalog in date order, and by a look at every event
+    in one that is not (made otherwise than by the loader): both as the brute force."""
+    base = _catalog()  # with twins: events on the very days of others, where cuts fall
+    twins = [replace(e, id=f"{e.id}-twin") for e in base.events[::3]]
+    ordered = replace(base, events=tuple(sorted([*base.events, *twins], key=chronological)))
+    shuffled = replace(ordered, events=tuple(random.Random(1).sample(ordered.events, 150)))
+    for catalog in (ordered, shuffled):
+        index = EventIndex(catalog)
+        anchors = [e.id for e in catalog.events[:: len(catalog.events) // 12]]
+        for period in Period:
+            queries = [Query("list", period=period, period_events=(a,)) for a in anchors]
+            queries += [
+                Query("list", period=period, period_events=pair)
+                for pair in zip(anchors, anchors[3:], strict=False)
+            ]
+            queries += [
+                Query("list", period=period, period_years=(year,), period_month=month)
+                for year in (1995, 2015, 2017, 2029)
+                for month in (1, 3, 12)
+            ]
+            for query in queries:
+                assert index.select(query) == brute_force(catalog, query), query
+
+
+def test_the_bit_set_of_any_events_has_exactly_their_ranks() -> None:
+    """Few events set bit by bit, many a byte per rank; ids not in the catalog are left out."""
+    index, catalog = _index(), _catalog()
+    rng = random.Random(2)
+    for share in (0.0, 0.01, 0.1, 0.5, 1.0):
+        chosen = [e.id for e in catalog.events if rng.random() < share]
+        ids = (*chosen, "1999-01-not-an-event")
+        assert index.bits(ids) == sum(1 << catalog.ranks[i] for i in chosen), share
 
 
 def test_a_pickled_index_finds_the_same_with_the_catalogs_own_ids() -> None:

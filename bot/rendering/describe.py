@@ -49,6 +49,8 @@ def filter_words(catalog: Catalog, query: Query, texts: Texts) -> tuple[str, ...
         if not ids:  # most slots are empty
             continue
         if kind == "event":
+            if len(ids) > _MOST_TITLES:
+                continue  # found by their texts, say: the list below names them
             words += [event.title_in(lang) for e in ids if (event := catalog.event(e))]
         else:
             words += [entity_name(catalog, kind, i, lang) for i in ids]
@@ -161,3 +163,8 @@ def suggestion_label(catalog: Catalog, suggestion: Suggestion, texts: Texts) -> 
         label = texts.get("suggest_category", category=name)
         return label[:1].upper() + label[1:]  # «Тасмалар: башка иш-чаралар» starts a button
     return ", ".join(filter_words(catalog, query, texts))
+
+
+# A filter naming more events than this does not list their titles in the header: at 10,000
+# events "een pianist" found 526, whose titles made a header too long for any message.
+_MOST_TITLES = 3

@@ -154,16 +154,13 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
     if intent is Intent.PLACES:
         # Only what took place counts as a place "where events took place"; a planned event's
         # city is named on a line of its own.
-        held = [e for e in catalog.events if not e.is_planned]
-        planned = [e for e in catalog.events if e.is_planned]
-        lines = [m.text(texts.get("places_list", places=_city_counts(catalog, held, texts)))]
-        if any(e.cities for e in planned):
-            lines.append(
-                m.text(texts.get("places_planned", places=_city_counts(catalog, planned, texts)))
-            )
-        without = sum(not e.cities for e in catalog.events)
-        if without:
-            lines.append(m.text(texts.get("places_no_city", count=without)))
+        tally = catalog.city_tally
+        lines = [m.text(texts.get("places_list", places=_city_counts(catalog, tally.held, texts)))]
+        if tally.planned:
+            places = _city_counts(catalog, tally.planned, texts)
+            lines.append(m.text(texts.get("places_planned", places=places)))
+        if tally.without_city:
+            lines.append(m.text(texts.get("places_no_city", count=tally.without_city)))
         return "\n".join(lines)
     if intent is Intent.CLARIFY:
         options = "\n".join(
@@ -381,12 +378,8 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def _city_counts(catalog: Catalog, events: list[Event], texts: Texts) -> str:
-    """ "Brussels (6), Ghent (2)": cities by how many of these events took place there."""
-    counts: dict[str, int] = {}
-    for event in events:
-        for city in event.cities:
-            counts[city] = counts.get(city, 0) + 1
+def _city_counts(catalog: Catalog, counts: dict[str, int], texts: Texts) -> str:
+    """ "Brussels (6), Ghent (2)": cities by how many events took place there."""
     ranked = sorted(counts, key=lambda city: (-counts[city], city))
     return ", ".join(
         f"{entity_name(catalog, 'place', city, texts.language)} ({counts[city]})"
