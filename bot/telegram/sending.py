@@ -10,7 +10,9 @@ handling), and only the id is read from the answer.
 
 The keyboard goes as the dict PTB would make of it (`keyboard_dict`), and the link preview
 switch as a dict made once: PTB turns every object parameter into a dict by walking all the
-attributes of it and of each button, for each message.
+attributes of it and of each button, for each message. Passing dicts skips what ExtBot does
+to keyboard and preview objects only for features the bot does not use (`Defaults`, arbitrary
+callback data): build_application sets neither.
 """
 
 from __future__ import annotations
