@@ -164,9 +164,13 @@ class Answerer:
             or query.topic
         ):
             return query
-        found = self.texts.find(query.loose_words)
-        if not found:
+        ranks = self.texts.find_ranks(query.loose_words)
+        if not ranks:
             return query
+        if len(ranks) <= _SORTED_BY_ID:  # their order shows in a replay token and a header
+            found = tuple(sorted(self.index.ids[rank] for rank in ranks))
+        else:  # read out as a search result, its bit set known at once (31,000: 6 ms less)
+            found = self.index.read_ranks(ranks)
         searched = self._searched
         searched[query.loose_words] = found
         while len(searched) > _SEARCHES_KEPT:
@@ -506,6 +510,9 @@ _NOT_SEARCHED = ("help", "greeting", "thanks", "places", "overview")
 # Fewer events than this have their facts summed one by one, more from the index's bit sets
 # (which cost a pass over every event's bit, about 30 µs at 100,000 events).
 _FACTS_BY_EVENT = 64
+# The events a question's words find name its query sorted by id when they are this few (no
+# token or header names more); more, in date order as the index reads them out.
+_SORTED_BY_ID = 64
 _SEARCHES_KEPT = 64  # the latest text searches, to know their events when they come back
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 _INTENT_OF = {intent.value: intent for intent in Intent}  # a dict lookup, not Enum's call

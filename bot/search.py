@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict, deque
 from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import accumulate, compress, repeat
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from bot.catalog.model import Catalog, Event, Role, Status, fact_kinds
 from bot.understanding.query import Period, Query
@@ -42,6 +42,8 @@ class EventIndex:
         self.by_start_year = _bit_sets(lists.by_start_year, size)
         self.by_month = _bit_sets(lists.by_month, size)
         self.by_year_month = _bit_sets(lists.by_year_month, size)
+        self.by_day = _bit_sets(lists.by_day, size)
+        self.by_own_month_day = _bit_sets(lists.by_own_month_day, size)
         self.by_place = _bit_sets(lists.by_place, size)
         self.by_category = _bit_sets(lists.by_category, size)
         self.by_person = _bit_sets(lists.by_person, size)
@@ -88,6 +90,8 @@ class EventIndex:
             ("by_start_year", lists.by_start_year),
             ("by_month", lists.by_month),
             ("by_year_month", lists.by_year_month),
+            ("by_day", lists.by_day),
+            ("by_own_month_day", lists.by_own_month_day),
             ("by_place", lists.by_place),
             ("by_category", lists.by_category),
             ("by_person", lists.by_person),
@@ -177,6 +181,13 @@ class EventIndex:
         ranks = sorted(self.order[event_id] for event_id in ids)
         return tuple(self.ids[rank] for rank in ranks)
 
+    def read_ranks(self, ranks: Collection[int]) -> tuple[str, ...]:
+        """The ids of these ranks, read out in date order as a search's result is (so their
+        bit set is known at once next)."""
+        size = len(self.ids)
+        many = len(ranks) * _DENSE > size
+        return self.read(_dense_bits_of(ranks, size) if many else _bits_of(ranks, size))
+
     def read(self, bits: Bits) -> tuple[str, ...]:
         """The ids of a bit set, in date order: a scan of its non-zero bytes when at most 2% are
         set, else one pass of `compress` over all ids (C speed either way, no sort)."""
@@ -213,8 +224,10 @@ class EventIndex:
         if ids is last_ids:
             return last_bits
         if len(ids) * _DENSE > len(self.ids):  # the byte per rank set in C
-            known = (rank for rank in map(self.order.get, ids) if rank is not None)
-            return _dense_bits_of(known, len(self.ids))
+            ranks = list(map(self.order.get, ids))
+            if None in ranks:  # an id the catalog no longer has (rare): left out
+                ranks = [rank for rank in ranks if rank is not None]
+            return _dense_bits_of(cast("list[int]", ranks), len(self.ids))
         return _bits_of((self.order[i] for i in ids if i in self.order), len(self.ids))
 
     def latest(self) -> tuple[str, ...]:
@@ -293,7 +306,14 @@ class EventIndex:
             result &= _union(self.by_year.get(y, 0) for y in query.years)
         elif query.months:
             result &= _union(self.by_month.get(m, 0) for m in query.months)
-        if query.days:
+        if query.days and all(1 <= day <= _LAST_DAY for day in query.days):
+            if query.months:  # "12 December": that day of that month, in any year it spans
+                result &= _union(
+                    self.by_day.get((m, d), 0) for m in query.months for d in query.days
+                )
+            else:  # "on the 12th": of the month it starts in
+                result &= _union(self.by_own_month_day.get(d, 0) for d in query.days)
+        elif query.days:  # a day no month has (a forged token): each event looked at
             result = self._keep(result, lambda event: _on_day(event, query.days, query.months))
         if query.period and query.period_events:
             result &= self._period_by_events(query.period, query.period_events)
@@ -477,6 +497,8 @@ class _Lists:
         self.by_start_year: dict[int, list[int]] = defaultdict(list)
         self.by_month: dict[int, list[int]] = defaultdict(list)
         self.by_year_month: dict[tuple[int, int], list[int]] = defaultdict(list)
+        self.by_day: dict[tuple[int, int], list[int]] = defaultdict(list)  # (month, day)
+        self.by_own_month_day: dict[int, list[int]] = defaultdict(list)  # of its start month
         self.by_place: dict[str, list[int]] = defaultdict(list)
         self.by_category: dict[str, list[int]] = defaultdict(list)
         self.by_person: dict[str, list[int]] = defaultdict(list)
@@ -514,6 +536,10 @@ class _KeysOf:
             lists.by_year_month[(year, month)].append(rank)
         for month in {month for _, month in months}:
             lists.by_month[month].append(rank)
+        for month_day in _days_covered(event, months):
+            lists.by_day[month_day].append(rank)
+            if month_day[0] == event.start.month:
+                lists.by_own_month_day[month_day[1]].append(rank)
         places = set(event.places())
         city = self.venue_city.get(event.venue) if event.venue else None
         if event.venue:
@@ -562,6 +588,7 @@ def _parents(catalog: Catalog) -> set[str]:
 # A kind of fact with more values than this is summed event by event: a popcount per value
 # over 100,000 bits costs 10 µs.
 _MOST_FACT_VALUES = 64
+_LAST_DAY = 31
 _DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else by compress
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
@@ -614,6 +641,22 @@ def _start_key(event: Event) -> int:
 def _end_key(event: Event) -> int:
     end = event.end or event.start
     return _day_number(end.year, end.month, end.day or 31)
+
+
+def _days_covered(event: Event, months: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The (month, day) pairs a question's "12 December" finds the event by, as `_on_day`
+    compares: some year of its span puts that day within its first and last day (a last day
+    the source does not give counts as the 31st); none for an event without a day."""
+    if event.start.day is None:
+        return set()
+    end = event.end or event.start
+    first, last = event.start.sort_key, (end.year, end.month, end.day or _LAST_DAY)
+    return {
+        (month, day)
+        for year, month in months
+        for day in range(1, _LAST_DAY + 1)
+        if first <= (year, month, day) <= last
+    }
 
 
 def _on_day(event: Event, days: tuple[int, ...], months: tuple[int, ...]) -> bool:

@@ -321,6 +321,16 @@ def test_before_after_since_and_between_each_event_and_month() -> None:
                 assert index.select(query) == brute_force(catalog, query), query
 
 
+def test_every_day_of_every_month_and_of_no_month() -> None:
+    """ "12 December", "on the 12th": each day with each month and with none (the month the
+    event starts in), and a day no month has, as the brute force finds them."""
+    index, catalog = _index(), _catalog()
+    for day in (*range(1, 32), 45):
+        for months in ((), *((month,) for month in range(1, 13)), (3, 12)):
+            query = Query("list", days=(day,), months=months)
+            assert index.select(query) == brute_force(catalog, query), query
+
+
 def test_the_bit_set_of_any_events_has_exactly_their_ranks() -> None:
     """Few events set bit by bit, many a byte per rank; ids not in the catalog are left out."""
     index, catalog = _index(), _catalog()

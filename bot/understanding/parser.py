@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -71,6 +72,8 @@ _SEASONS = {
 }
 _SEASON_WORDS = frozenset(_SEASONS)
 _CLOCK_WORDS = frozenset({"upcoming", "this_year", "last_year"})  # relative to today
+_LAST_YEAR = 9999  # an id's year is its first four digits
+_LAST_CHAR = chr(0x10FFFF)  # after every character: the end of the ids with a given beginning
 
 
 class Understander:
@@ -99,12 +102,15 @@ class Understander:
         }
         self._broader = _broader_kinds(catalog)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
-        self._events_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # each person's and organisation's events, their ids sorted: the events of a year are
+        # then a slice (ids begin with it), found by bisection
+        events_of: dict[tuple[str, str], set[str]] = defaultdict(set)
         for event in catalog.events:
             for person in event.people:
-                self._events_of[("person", person)].add(event.id)
+                events_of[("person", person)].add(event.id)
             for organisation in event.organisations:
-                self._events_of[("organisation", organisation)].add(event.id)
+                events_of[("organisation", organisation)].add(event.id)
+        self._events_of = {key: tuple(sorted(ids)) for key, ids in events_of.items()}
 
     def understand(self, text: str) -> Query:
         language = self.detector.by_markers(text)
@@ -382,9 +388,8 @@ class Understander:
         used: list[tuple[str, str]] = []
         for kind in ("person", "organisation"):
             for entity in found[kind]:
-                events = self._events_of.get((kind, entity), set())
-                if years:
-                    events = {e for e in events if e[:4].isdigit() and int(e[:4]) in years}
+                ids = self._events_of.get((kind, entity), ())
+                events = set(_of_years(ids, years) if years else ids)
                 if len(events) == 1:
                     refs |= events
                     used.append((kind, entity))
@@ -604,6 +609,14 @@ def _asks_who(found: dict[str, set[str]], positions: dict[str, list[int]]) -> st
     if "performer" in intents:
         return "performer"
     return None
+
+
+def _of_years(ids: tuple[str, ...], years: list[int]) -> Iterator[str]:
+    """The ids (sorted) that begin with one of the years: the events of those years."""
+    for year in set(years):
+        if 0 <= year <= _LAST_YEAR:
+            prefix = f"{year:04d}"
+            yield from ids[bisect_left(ids, prefix) : bisect_right(ids, prefix + _LAST_CHAR)]
 
 
 def _broader_kinds(catalog: Catalog) -> dict[str, frozenset[str]]:

@@ -37,9 +37,6 @@ _PREFIX = 5
 # than the allowed events, and intersected as a set otherwise.
 _BISECT_RATIO = 16
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")
-# More events found than this are handed back in the catalog's order, not sorted by id: no token
-# or header shows that many (a replay token names at most nine events).
-_SORTED_BY_ID = 64
 
 
 Posting: TypeAlias = "array[int]"
@@ -256,7 +253,18 @@ class EventTexts:
         within: int | None = None,
         at_most: int | None = None,
     ) -> tuple[str, ...]:
-        """Events that contain the most (weighted) of `words`; () when none is convincing.
+        """The ids of the events `find_ranks` finds, in the catalog's order."""
+        slots = self._best(words, within, at_most)
+        by_rank = None if self._rank_of_slot is None else self._rank_of_slot.__getitem__
+        return tuple(map(self._ids.__getitem__, sorted(slots, key=by_rank)))
+
+    def find_ranks(
+        self,
+        words: Sequence[str],
+        within: int | None = None,
+        at_most: int | None = None,
+    ) -> list[int]:
+        """Events that contain the most (weighted) of `words`; none when none is convincing.
 
         Args:
             words: folded words the parse did not explain.
@@ -266,10 +274,15 @@ class EventTexts:
             at_most: () when more events than this tie for best (they would narrow nothing:
                 not read out, 5,000 ids sorted for nothing took 2 ms).
         Returns:
-            The ids of the best events (ties included): sorted by id when they are few (their
-            order shows in a replay token or a list's header), in the catalog's order when they
-            are many (sorting 30,000 ids took 6 ms); the caller orders them.
+            The ranks in the catalog of the best events (ties included), ascending.
         """
+        slots = self._best(words, within, at_most)
+        if self._rank_of_slot is None:
+            return sorted(slots)
+        return sorted(map(self._rank_of_slot.__getitem__, slots))
+
+    def _best(self, words: Sequence[str], within: int | None, at_most: int | None) -> list[int]:
+        """The positions of the best events (see `find_ranks`), in no order."""
         allowed = None
         if within is not None and within.bit_count() < self.event_count:  # else: no limit
             allowed = _Allowed(within, self.event_count, self._slot_of_rank, self._rank_of_slot)
@@ -294,26 +307,28 @@ class EventTexts:
             # only half ("ambassadeur" is not "ambassade", though both begin "ambassad"). The
             # weight counts every event; only the events allowed are scored (at 100,000 events
             # 311 of 21,000), found in each posting by bisection when they are the fewer.
-            weight = math.log(1 + self.event_count / (len(exact) if exact else _union_size(stems)))
+            exact_hits = _hits(exact, allowed) if exact else set()
+            if allowed is None:  # every event of the stems' postings, counted once
+                stem_hits: set[int] = set().union(*stems)
+                holding = len(exact) if exact else len(stem_hits)
+            else:
+                stem_hits = set().union(*(_hits(p, allowed) for p in stems))
+                holding = len(exact) if exact else _union_size(stems)
+            stem_hits -= exact_hits
+            weight = math.log(1 + self.event_count / holding)
             total += weight
             stem_weight = weight / (1 if not exact else 2)
-            exact_hits = _hits(exact, allowed) if exact else set()
-            stem_hits: set[int] = set().union(*(_hits(p, allowed) for p in stems)) - exact_hits
             alike = _split(alike, scored, exact_hits, weight)
             alike = _split(alike, scored, stem_hits, stem_weight)
         if not alike:
-            return ()
+            return []
         best = max(score for score, _ in alike)
         if best < self.min_coverage * total:
-            return ()
+            return []
         found = [slots for score, slots in alike if score >= best - 1e-9]
         if at_most is not None and sum(map(len, found)) > at_most:
-            return ()
-        slots = chain.from_iterable(found)
-        if sum(map(len, found)) <= _SORTED_BY_ID:
-            return tuple(sorted(map(self._ids.__getitem__, slots)))
-        by_rank = None if self._rank_of_slot is None else self._rank_of_slot.__getitem__
-        return tuple(map(self._ids.__getitem__, sorted(slots, key=by_rank)))
+            return []
+        return list(chain.from_iterable(found))
 
 
 class _Allowed:
