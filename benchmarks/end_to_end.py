@@ -18,7 +18,8 @@ CPU per reply is this process's CPU time (all threads) over the timed run, per r
     python -m benchmarks.end_to_end --rounds 3 --profile /tmp/bot.prof
 
 Each round starts a fresh fixture for each contender; the order alternates round by round, and
-the medians are compared, since the two cores are shared and any single run is noisy. The
+the medians are compared, since the two cores are shared and any single run is noisy; the
+ratio within each round (median and range) is printed beside them. The
 checksum covers every reply's text and buttons per user in order: it must not change when the
 bot gets faster.
 """
@@ -361,7 +362,23 @@ def side_by_side(
         "medians": medians,
         "replies_ratio": round(bot["replies_per_s"] / echo["replies_per_s"], 3),
         "cpu_per_reply_ratio": round(bot["cpu_ms_per_reply"] / echo["cpu_ms_per_reply"], 3),
+        "per_round": {
+            "replies_ratio": _spread(runs, "replies_per_s"),
+            "cpu_per_reply_ratio": _spread(runs, "bot_cpu_ms_per_reply"),
+        },
         "runs": runs,
+    }
+
+
+def _spread(runs: dict[str, list[dict[str, Any]]], figure: str) -> dict[str, float]:
+    """Bot over echo bot within each round (the two ran back to back, under much the same load
+    from the rest of the machine): the median of those ratios and their range, beside the
+    ratio of the medians. A wide range says the machine was busy, not that the bot changed."""
+    ratios = [b[figure] / e[figure] for b, e in zip(runs["bot"], runs["echo"], strict=True)]
+    return {
+        "median": round(statistics.median(ratios), 3),
+        "min": round(min(ratios), 3),
+        "max": round(max(ratios), 3),
     }
 
 
@@ -391,6 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(result["medians"], indent=1))
         return 0
     bot, echo = result["medians"]["bot"], result["medians"]["echo"]
+    rate, cpu = result["per_round"]["replies_ratio"], result["per_round"]["cpu_per_reply_ratio"]
     print(
         f"\n{args.users} users x {args.per_user} questions, medians of {args.rounds} "
         f"interleaved rounds (load average before {result['load_average_before']}, "
@@ -400,7 +418,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  echo: {echo['replies_per_s']:7.1f} replies/s, {echo['cpu_ms_per_reply']:.3f} ms CPU "
         f"per reply\n"
         f"  bot/echo replies/s {result['replies_ratio']:.0%} (goal >= 80%), CPU per reply "
-        f"{result['cpu_per_reply_ratio']:.2f}x (goal <= 1.5x)"
+        f"{result['cpu_per_reply_ratio']:.2f}x (goal <= 1.5x)\n"
+        f"  per round: replies/s median {rate['median']:.0%} "
+        f"({rate['min']:.0%}-{rate['max']:.0%}), CPU per reply median {cpu['median']:.2f}x "
+        f"({cpu['min']:.2f}-{cpu['max']:.2f}x)"
     )
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=1))

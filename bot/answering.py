@@ -513,7 +513,9 @@ _FACTS_BY_EVENT = 64
 # The events a question's words find name its query sorted by id when they are this few (no
 # token or header names more); more, in date order as the index reads them out.
 _SORTED_BY_ID = 64
-_SEARCHES_KEPT = 64  # the latest text searches, to know their events when they come back
+# The latest text searches kept, for the answer in progress to know its events (a few: one
+# found tuple may hold 100,000 ids, 800 KB).
+_SEARCHES_KEPT = 4
 _ADDITIVE_FACTS = {"gold_medals", "bronze_medals", "guests"}
 _INTENT_OF = {intent.value: intent for intent in Intent}  # a dict lookup, not Enum's call
 

@@ -94,7 +94,9 @@ class Conversation:
 
 
 def _kept(query: Query | None) -> Query | None:
-    return None if query is None else replace(query, alternatives=(), confidence=1.0)
+    if query is None or (not query.alternatives and query.confidence == 1.0):
+        return query  # most questions: already so, and a copy of all its fields costs more
+    return replace(query, alternatives=(), confidence=1.0)
 
 
 def _query_to_dict(query: Query) -> dict[str, Any]:

@@ -1,12 +1,14 @@
 """The bot's outgoing requests (bot/telegram/connections.py): slow sends overlap up to the
-bound and no further, and a bot sending one message at a time keeps one connection."""
+bound and no further, a bot sending one message at a time keeps one connection, and what is
+sent arrives as it was sent."""
 
 from __future__ import annotations
 
 import asyncio
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.qr import qr_png
 from bot.telegram.connections import TakingTurns
 from tests.botapi import BotApiServer
 
@@ -48,3 +50,26 @@ def test_one_send_at_a_time_keeps_one_connection() -> None:
         sent = [m["text"] for m in api.bot_messages(2000)]
         assert sent[-5:] == [f"turn {n}" for n in range(5)]
     assert request.open_lanes == 1
+
+
+def test_text_with_buttons_and_an_upload_both_arrive_as_sent() -> None:
+    """Messages go as JSON, uploads as multipart: both reach Telegram intact."""
+    request = TakingTurns(connections=2)
+    text = "<b>Концерты</b> &amp; «Ak Maral» in Liège"
+    markup = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("Ак Марал", callback_data="c:ru:2015-06-ak-maral-bozar")]]
+    )
+
+    async def run() -> None:
+        async with _bot(api, request) as bot:
+            await bot.send_message(3000, text, parse_mode="HTML", reply_markup=markup)
+            await bot.send_photo(3000, qr_png("https://t.me/kgbebot"), caption="QR")
+
+    with BotApiServer() as api:
+        api.send_text(api.user(3000), "hi")
+        asyncio.run(run())
+        message, photo = api.bot_messages(3000)[-2:]
+        assert api.errors == []
+    assert message["text"] == "Концерты & «Ak Maral» in Liège"
+    assert message["reply_markup"] == markup.to_dict()
+    assert photo["caption"] == "QR" and photo["photo"]

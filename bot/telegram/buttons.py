@@ -57,14 +57,18 @@ async def act(
             await context.edit(message, text, markup)
             shown = context.services.conversations.of_message(message.chat_id, message.message_id)
             if shown is not None and shown.listed == answer.event_ids:
-                remember_shown(context, message, user, replace(shown, page=page))  # for "more"
+                remember_shown(
+                    context, message.chat_id, message.message_id, user, replace(shown, page=page)
+                )  # for "more"
         case cb.OpenCard(language, event_id):
             card = answerer.card(event_id, language)
             if card is None:
                 return stale(context)
             sent = await context.reply_answer(message, card, quote=False)
             tapped = _conversation_of(context, message, user)
-            remember_shown(context, sent, user, tapped.with_card(event_id, language))
+            remember_shown(
+                context, message.chat_id, sent, user, tapped.with_card(event_id, language)
+            )
         case cb.Follow(language, token):
             answer = answerer.replay(token, language)
             if answer is None:
@@ -73,14 +77,14 @@ async def act(
             after = Conversation().with_list(
                 answerer.tokens.decode(token), answer.event_ids, answer.language
             )
-            remember_shown(context, sent, user, after)
+            remember_shown(context, message.chat_id, sent, user, after)
         case cb.Example(language, index):
             examples = context.examples(language)
             if index >= len(examples):
                 return stale(context)
             answer, after = answerer.converse(examples[index], Conversation(), language)
             sent = await context.reply_answer(message, answer)
-            remember_shown(context, sent, user, after)
+            remember_shown(context, message.chat_id, sent, user, after)
         case cb.SetLanguage(language):
             context.services.languages.choose(user, language)
             done = context.texts_in(language).get("tg_lang_set")
@@ -96,9 +100,8 @@ async def act(
                 return stale(context)
             text, markup = context.render(answer, menu=True)
             await context.edit(message, text, markup)
-            remember_shown(
-                context, message, user, Conversation().with_list(None, answer.event_ids, language)
-            )
+            shown = Conversation().with_list(None, answer.event_ids, language)
+            remember_shown(context, message.chat_id, message.message_id, user, shown)
         case cb.AnotherFact(language):
             await send_fact(context, message, language)
         case cb.GameNext():

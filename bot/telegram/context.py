@@ -32,6 +32,7 @@ from bot.telegram.languages import Languages
 from bot.telegram.live import LiveData
 from bot.telegram.news_keyboards import with_calendar
 from bot.telegram.question_log import QuestionLog
+from bot.telegram.sending import send_html
 
 if TYPE_CHECKING:
     from bot.telegram.news_feature import TelegramNews
@@ -170,14 +171,14 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         markup: InlineKeyboardMarkup | None = None,
         *,
         quote: bool | None = None,
-    ) -> Message:
+    ) -> int:
         """Send in the message's chat (and forum topic); quoting it when `quote` (by default:
-        in groups)."""
-        return await self.bot.send_message(
+        in groups). The id of the message sent (sending.py: the rest of it is not parsed)."""
+        return await send_html(
+            self.bot,
             message.chat_id,
             html,
             message_thread_id=topic_of(message),
-            parse_mode=ParseMode.HTML,
             reply_markup=markup,
             link_preview_options=NO_PREVIEW,
             reply_parameters=(
@@ -189,7 +190,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
     async def reply_answer(
         self, message: Message, answer: Answer, *, quote: bool | None = None
-    ) -> Message:
+    ) -> int:
         text, markup = self.render(answer, answer.page)
         return await self.reply(message, text, markup, quote=quote)
 

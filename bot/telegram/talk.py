@@ -67,12 +67,13 @@ async def answer_in_conversation(
     store = context.services.conversations
     store.put(key_of(message), after)  # the silence counts from the question, not the send
     sent = await context.reply_answer(message, answer, quote=quote)
-    store.remember(message.chat_id, sent.message_id, after)
+    store.remember(message.chat_id, sent, after)
     return answer
 
 
 def remember_shown(
-    context: BotContext, message: Message, user_id: int, after: Conversation
+    context: BotContext, chat_id: int, message_id: int, user_id: int, after: Conversation
 ) -> None:
-    """A button showed something (an event's card, a list): follow-ups now refer to it."""
-    context.services.conversations.put((message.chat_id, user_id), after, message.message_id)
+    """A button showed something (an event's card, a list) in message `message_id`: follow-ups
+    now refer to it."""
+    context.services.conversations.put((chat_id, user_id), after, message_id)

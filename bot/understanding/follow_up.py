@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import islice
 
 from rapidfuzz import process
@@ -36,6 +38,7 @@ _MIN_LATIN = 4
 _TYPO_LENGTH = 5
 _TYPO_KINDS = frozenset({*ORDINALS, "more", "next", "previous"})
 _TYPO_CACHE_SIZE = 4096  # words whose reading is remembered; the oldest go first
+_LATIN_CACHE_SIZE = 2048  # words whose Latin-typed form is remembered (~0.3 MB at most)
 _Y_AFTER_VOWEL = re.compile(r"(?<=[aeiou])y(?![aeiouy])")
 
 
@@ -62,13 +65,16 @@ class FollowUp:
 
 def tokens(text: str) -> list[str]:
     """Lowercase words without accents, in their own script; "№" and "#" are words too."""
+    if text.isascii():  # most questions: nothing to decompose, and ASCII casefolds as it lowers
+        return _TOKEN.findall(text.lower())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return _TOKEN.findall("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
+@lru_cache(maxsize=_LATIN_CACHE_SIZE)
 def _latin(word: str) -> str:
     """A word as Russian or Kyrgyz typed in Latin letters compares: "vtoroy", "vtoroj" and
-    "второй" all become "vtoroi"."""
+    "второй" all become "vtoroi". Remembered (bounded), as fold_word: the same words return."""
     return _Y_AFTER_VOWEL.sub("i", fold_word(word))
 
 
@@ -101,6 +107,10 @@ class FollowUpReader:
             for w in key
         )
         self._longest = max((len(key) for key in self._table), default=1)
+        # The longest phrase starting with each word (as typed, and Latin-typed): most words of
+        # a question start none, and need no lookup of every span that begins with them.
+        self._starts = _longest_from(self._table)
+        self._latin_starts = _longest_from(self._latin)
         typo_words = sorted(
             key[0]
             for key, senses in self._table.items()
@@ -171,9 +181,11 @@ class FollowUpReader:
         # Cyrillic word has none.
         cyrillic = [bool(CYRILLIC.search(w)) for w in words]
         latin = [w if cyrillic[i] else _latin(w) for i, w in enumerate(words)]
+        starts, latin_starts = self._starts, self._latin_starts
         i = 0
         while i < len(words):
-            for size in range(min(self._longest, len(words) - i), 0, -1):
+            longest = max(starts.get(words[i], 0), latin_starts.get(latin[i], 0))
+            for size in range(min(longest, len(words) - i), 0, -1):
                 senses = self._table.get(tuple(words[i : i + size]))
                 if senses is None and not any(cyrillic[i : i + size]):
                     senses = self._latin.get(tuple(latin[i : i + size]))
@@ -245,3 +257,11 @@ class FollowUpReader:
             if i in numbered or all(len(w) <= _SHORT for w in others):
                 return int(match.group(1))
         return None
+
+
+def _longest_from(table: Mapping[tuple[str, ...], object]) -> dict[str, int]:
+    """First word of a phrase -> the number of words of the longest phrase it starts."""
+    longest: dict[str, int] = {}
+    for key in table:
+        longest[key[0]] = max(longest.get(key[0], 0), len(key))
+    return longest

@@ -102,15 +102,15 @@ class Understander:
         }
         self._broader = _broader_kinds(catalog)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
-        # each person's and organisation's events, their ids sorted: the events of a year are
-        # then a slice (ids begin with it), found by bisection
-        events_of: dict[tuple[str, str], set[str]] = defaultdict(set)
+        # each person's and organisation's events; sorted by id when first compared (the
+        # events of a year are then a slice, found by bisection: ids begin with it)
+        self._events_of: dict[tuple[str, str], set[str]] = defaultdict(set)
         for event in catalog.events:
             for person in event.people:
-                events_of[("person", person)].add(event.id)
+                self._events_of[("person", person)].add(event.id)
             for organisation in event.organisations:
-                events_of[("organisation", organisation)].add(event.id)
-        self._events_of = {key: tuple(sorted(ids)) for key, ids in events_of.items()}
+                self._events_of[("organisation", organisation)].add(event.id)
+        self._sorted_events_of: dict[tuple[str, str], tuple[str, ...]] = {}
 
     def understand(self, text: str) -> Query:
         language = self.detector.by_markers(text)
@@ -388,7 +388,7 @@ class Understander:
         used: list[tuple[str, str]] = []
         for kind in ("person", "organisation"):
             for entity in found[kind]:
-                ids = self._events_of.get((kind, entity), ())
+                ids = self._sorted_events(kind, entity)
                 events = set(_of_years(ids, years) if years else ids)
                 if len(events) == 1:
                     refs |= events
@@ -397,6 +397,13 @@ class Understander:
             found["event"] = refs
             for kind, entity in used:
                 found[kind].discard(entity)
+
+    def _sorted_events(self, kind: str, entity: str) -> tuple[str, ...]:
+        found = self._sorted_events_of.get((kind, entity))
+        if found is None:
+            found = tuple(sorted(self._events_of.get((kind, entity), ())))
+            self._sorted_events_of[(kind, entity)] = found  # a few people and organisations
+        return found
 
     def _record_year(self, period_words: set[str], years_at: list[tuple[int, int]]) -> list[int]:
         """ "The last year in the record": the record's own last (or first) year."""
