@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.heap_split import heap_split  # noqa: E402
 from bot import logs as bot_logs  # noqa: E402
 from bot.answering import Answerer  # noqa: E402
 from bot.catalog.question_set import load_question_set  # noqa: E402
@@ -87,8 +88,12 @@ def run_bot(
                 before = tracemalloc.take_snapshot()
             conn.send("ready")
             halfway = None
-            while (await asyncio.get_running_loop().run_in_executor(None, conn.recv)) != "stop":
-                if trace:  # "halfway": what grows over the last half is what does not stop
+            while (
+                command := await asyncio.get_running_loop().run_in_executor(None, conn.recv)
+            ) != "stop":
+                if command == "split":  # --split: where the memory sits now, by allocator
+                    conn.send(heap_split())
+                elif trace:  # "halfway": what grows over the last half is what does not stop
                     halfway = tracemalloc.take_snapshot()
             if trace:
                 gc.collect()
@@ -148,7 +153,11 @@ def slope_per_10k(samples: list[tuple[int, float]]) -> float:
 
 
 def soak(
-    messages: int, users: int, trace: int = 0, settings: dict[str, Any] | None = None
+    messages: int,
+    users: int,
+    trace: int = 0,
+    settings: dict[str, Any] | None = None,
+    split: bool = False,
 ) -> dict[str, Any]:
     questions = [c.question for c in load_question_set(QUESTIONS) if c.question.strip()]
     context = multiprocessing.get_context("spawn")
@@ -169,6 +178,14 @@ def soak(
             time.sleep(SETTLE_SECONDS)
             idle = rss_mb(process.pid)
             samples: list[tuple[int, float]] = [(0, idle)]
+            splits: list[tuple[int, dict[str, float]]] = []
+
+            def take_split() -> None:
+                if split:
+                    parent.send("split")
+                    splits.append((api.sent, parent.recv()))
+
+            take_split()
             people = [api.user(FIRST_USER + u, f"U{u}", "en") for u in range(users)]
             started = time.monotonic()
             stalled = False
@@ -184,12 +201,15 @@ def soak(
                     parent.send("halfway")
                 if n % SAMPLE_EVERY == 0 and n:
                     samples.append((api.sent, rss_mb(process.pid)))
+                    if n % (SAMPLE_EVERY * 10) == 0:
+                        take_split()
             with api.answered:
                 api.answered.wait_for(lambda: api.sent >= messages, timeout=STALL_SECONDS)
             seconds = time.monotonic() - started
             time.sleep(SETTLE_SECONDS)
             final = rss_mb(process.pid)
             samples.append((api.sent, final))
+            take_split()
         finally:
             parent.send("stop")
             process.join(timeout=60)
@@ -209,6 +229,8 @@ def soak(
             "peak_sampled_rss_mb": round(max(y for _, y in samples), 1),
             "last_half_slope_mb_per_10k_messages": round(slope_per_10k(last_half), 3),
             "samples": [(x, round(y, 1)) for x, y in samples],
+            **({"split_idle": splits[0][1], "split_final": splits[-1][1]} if splits else {}),
+            **({"splits": splits} if splits else {}),
         }
 
 
@@ -231,14 +253,20 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         help="the bot's CONVERSATION_MINUTES (0: none kept, to measure their share apart)",
     )
+    parser.add_argument(
+        "--split",
+        action="store_true",
+        help="also where the bot's memory sits (pymalloc, glibc's heap, SQLite) at idle, "
+        "every 10,000 messages and at the end (benchmarks/heap_split.py)",
+    )
     args = parser.parse_args(argv)
     settings: dict[str, Any] = {}
     if args.conversation_minutes is not None:
         settings["conversation_minutes"] = args.conversation_minutes
-    result = soak(args.messages, args.users, args.trace, settings)
+    result = soak(args.messages, args.users, args.trace, settings, args.split)
     if args.json is not None:
         args.json.write_text(json.dumps(result, indent=1))
-    summary = {k: v for k, v in result.items() if k != "samples"}
+    summary = {k: v for k, v in result.items() if k not in ("samples", "splits")}
     print(json.dumps(summary, indent=1))
     verdict = "met" if result["growth_mb"] <= 10 else "missed"
     print(
