@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from itertools import accumulate, compress, repeat
+from itertools import accumulate, compress
 from typing import Any, Protocol, TypeVar, cast
 
+from bot.bitsets import bits_of, dense_bits_of, rank_flags
 from bot.catalog.model import Catalog, Event, PartialDate, Role, Status, fact_kinds
 from bot.understanding.query import Period, Query
 
@@ -54,8 +55,8 @@ class EventIndex:
         self.by_fact = _bit_sets(lists.by_fact, size)
         self.by_fact_value = _bit_sets(lists.by_fact_value, size)
         self.by_fact_approximate = _bit_sets(lists.by_fact_approximate, size)
-        self.planned = _bits_of(lists.planned, size)
-        self.fact_repeated = _bits_of(lists.fact_repeated, size)
+        self.planned = bits_of(lists.planned, size)
+        self.fact_repeated = bits_of(lists.fact_repeated, size)
         self._countries = _bit_sets(lists.by_country, size)
         self._finish(catalog)
         # for periods anchored on events or months: each event's first and last day, by rank,
@@ -109,10 +110,10 @@ class EventIndex:
             old: dict[Any, Bits] = getattr(self, name)
             moved = by_category if name == "by_category" else {k: move(b) for k, b in old.items()}
             for key, ranks in lists_of.items():
-                moved[key] = moved.get(key, 0) | _bits_of(ranks, size)
+                moved[key] = moved.get(key, 0) | bits_of(ranks, size)
             setattr(new, name, {key: bits for key, bits in moved.items() if bits})
-        new.planned = move(self.planned) | _bits_of(lists.planned, size)
-        new.fact_repeated = move(self.fact_repeated) | _bits_of(lists.fact_repeated, size)
+        new.planned = move(self.planned) | bits_of(lists.planned, size)
+        new.fact_repeated = move(self.fact_repeated) | bits_of(lists.fact_repeated, size)
         new._finish(catalog)
         events = catalog.events
         new._starts = array("i", layout.spliced(self._starts, _start_key, events))
@@ -188,7 +189,7 @@ class EventIndex:
         bit set is known at once next)."""
         size = len(self.ids)
         many = len(ranks) * _DENSE > size
-        return self.read(_dense_bits_of(ranks, size) if many else _bits_of(ranks, size))
+        return self.read(dense_bits_of(ranks, size) if many else bits_of(ranks, size))
 
     def read(self, bits: Bits) -> tuple[str, ...]:
         """The ids of a bit set, in date order: a scan of its non-zero bytes when at most 2% are
@@ -214,8 +215,7 @@ class EventIndex:
                 base = byte.start() * 8
                 found += [ids[base + offset] for offset in _OFFSETS[data[base // 8]]]
             return tuple(found)
-        flags = bin(bits)[:1:-1].encode("ascii").translate(_FLAGS)
-        return tuple(compress(self.ids, flags))
+        return tuple(compress(self.ids, rank_flags(bits)))
 
     def bits(self, ids: Collection[str]) -> Bits:
         """The bit set of these ids (unknown ids left out); at once when they are what was
@@ -229,8 +229,8 @@ class EventIndex:
             ranks = list(map(self.order.get, ids))
             if None in ranks:  # an id the catalog no longer has (rare): left out
                 ranks = [rank for rank in ranks if rank is not None]
-            return _dense_bits_of(cast("list[int]", ranks), len(self.ids))
-        return _bits_of((self.order[i] for i in ids if i in self.order), len(self.ids))
+            return dense_bits_of(cast("list[int]", ranks), len(self.ids))
+        return bits_of((self.order[i] for i in ids if i in self.order), len(self.ids))
 
     def latest(self) -> tuple[str, ...]:
         """The last event of the catalog, or none."""
@@ -366,7 +366,7 @@ class EventIndex:
     def _keep(self, bits: Bits, keep: Callable[[Event], bool]) -> Bits:
         """The events of `bits` that pass a test only the event itself can answer."""
         events = self.catalog.events
-        return _bits_of(
+        return bits_of(
             (self.order[i] for i in self.read(bits) if keep(events[self.order[i]])),
             len(self.ids),
         )
@@ -427,7 +427,7 @@ class EventIndex:
             )
         else:
             ranks = ()
-        return _bits_of(ranks, len(self.ids)) & ~self.bits(anchors)
+        return bits_of(ranks, len(self.ids)) & ~self.bits(anchors)
 
     def _period_by_month(self, period: Period, year: int, month: int) -> Bits:
         """ "after March 2017", "before June 2015", "since May 2017": by the event's start month
@@ -454,7 +454,7 @@ class EventIndex:
             ranks = (r for r, end in enumerate(self._ends) if end >= first_day)
         else:
             ranks = ()
-        return _bits_of(ranks, len(self.ids))
+        return bits_of(ranks, len(self.ids))
 
     def _ranks_from(self, low: int) -> Bits:
         """Every rank from `low` on."""
@@ -467,7 +467,7 @@ class EventIndex:
         cut = max(low, min(high, bisect_left(self._latest_end, day, low, high)))
         ends = self._ends
         found = self._ranks_from(low) & ~self._ranks_from(cut)
-        return found | _bits_of((r for r in range(cut, high) if ends[r] < day), len(self.ids))
+        return found | bits_of((r for r in range(cut, high) if ends[r] < day), len(self.ids))
 
     def _event(self, event_id: str) -> Event:
         event = self.catalog.event(event_id)
@@ -602,8 +602,6 @@ _LAST_DAY = 31
 _DENSE = 50  # read by scanning bytes when at most 1 event in 50 is found, else by compress
 _NON_ZERO = re.compile(rb"[^\x00]")
 _OFFSETS = tuple(tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256))
-_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
-_BINARY = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def _copy(text: str) -> str:
@@ -611,25 +609,8 @@ def _copy(text: str) -> str:
     return text.encode("utf-8").decode("utf-8")
 
 
-def _bits_of(ranks: Iterable[int], size: int) -> Bits:
-    """The bit set of these ranks, built in a byte array (one big-int OR per rank would be
-    quadratic at 100,000 events)."""
-    data = bytearray((size + 7) // 8)
-    for rank in ranks:
-        data[rank >> 3] |= 1 << (rank & 7)
-    return int.from_bytes(data, "little")
-
-
-def _dense_bits_of(ranks: Iterable[int], size: int) -> Bits:
-    """The bit set of many ranks: a byte per rank set in C, then read as one binary number
-    (30,000 ranks: 1 ms, where setting bits one by one took 8)."""
-    flags = bytearray(size)
-    deque(map(flags.__setitem__, ranks, repeat(1)), maxlen=0)
-    return int(flags[::-1].translate(_BINARY) or b"0", 2)
-
-
 def _bit_sets(lists: dict[K, list[int]], size: int) -> dict[K, Bits]:
-    return {key: _bits_of(ranks, size) for key, ranks in lists.items()}
+    return {key: bits_of(ranks, size) for key, ranks in lists.items()}
 
 
 def _fact_kinds(facts: Iterable[str]) -> set[str]:

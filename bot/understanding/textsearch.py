@@ -19,6 +19,7 @@ from functools import cached_property, lru_cache
 from itertools import chain, compress
 from typing import Protocol, TypeAlias
 
+from bot.bitsets import rank_flags
 from bot.catalog.model import Catalog, Event
 from bot.understanding.normalise import fold
 from bot.understanding.vocabulary import Vocabulary
@@ -36,7 +37,6 @@ _PREFIX = 5
 # A posting is searched by bisection for each allowed event when it is this many times longer
 # than the allowed events, and intersected as a set otherwise.
 _BISECT_RATIO = 16
-_FLAGS = bytes.maketrans(b"01", b"\x00\x01")
 
 
 Posting: TypeAlias = "array[int]"
@@ -368,7 +368,7 @@ class _Allowed:
     @cached_property
     def flags(self) -> bytes:
         """One byte per rank, 1 when that event is allowed (made in C from the bit set)."""
-        return bin(self._bits)[:1:-1].encode("ascii").translate(_FLAGS).ljust(self._size, b"\0")
+        return rank_flags(self._bits, self._size)
 
     @cached_property
     def ordered(self) -> list[int]:
