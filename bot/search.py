@@ -439,7 +439,7 @@ class EventIndex:
         starts = self._starts
         if self._in_date_order:
             if period is Period.BEFORE:
-                return self.everything & ~self._ranks_from(bisect_left(starts, first_day))
+                return self._ranks_in(0, bisect_left(starts, first_day))
             if period is Period.AFTER:
                 return self._ranks_from(bisect_left(starts, first_day + 100))
             if period is Period.SINCE:
@@ -460,13 +460,18 @@ class EventIndex:
         """Every rank from `low` on."""
         return self.everything >> low << low
 
+    @staticmethod
+    def _ranks_in(low: int, high: int) -> Bits:
+        """Every rank from `low` up to, not including, `high`."""
+        return ((1 << (high - low)) - 1) << low
+
     def _ending_before(self, low: int, high: int, day: int) -> Bits:
         """The ranks in [low, high) of events that end before `day`: up to where the latest
         end so far reaches it, all of them, by bisection; from there, each one looked at (the
         events then still running: few, unless one lasts for years)."""
-        cut = max(low, min(high, bisect_left(self._latest_end, day, low, high)))
+        cut = bisect_left(self._latest_end, day, low, high)
         ends = self._ends
-        found = self._ranks_from(low) & ~self._ranks_from(cut)
+        found = self._ranks_in(low, cut)
         return found | bits_of((r for r in range(cut, high) if ends[r] < day), len(self.ids))
 
     def _event(self, event_id: str) -> Event:
