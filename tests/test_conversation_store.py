@@ -3,6 +3,7 @@ after silence on an injected clock, and bounded however many chats talk to the b
 
 from __future__ import annotations
 
+import gc
 import tracemalloc
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from bot.conversation import Conversation
 from bot.telegram.conversations import ConversationStore
+from bot.understanding.query import Query
 
 
 class Clock:
@@ -58,19 +60,53 @@ def test_a_bot_message_keeps_its_own_context_after_later_answers() -> None:
     assert store.of_message(-200, 10) is None
 
 
-def test_the_store_never_grows_past_its_caps() -> None:
+def test_the_store_never_keeps_more_chats_than_its_cap() -> None:
+    store = ConversationStore(1800, clock=Clock(), max_chats=100)
+    for chat in range(1000):
+        for message in range(3):
+            store.put((chat, chat), said("en", str(message)), message_id=message)
+    assert len(store) == 100
+    assert store.message_count == 300
+    assert store.get((999, 999)).listed == ("2",)  # the most recent stay
+    assert store.of_message(999, 0) == said("en", "0")
+    assert store.get((899, 899)) == Conversation()  # the longest silent went first
+    assert store.of_message(899, 2) is None
+
+
+def test_the_store_never_keeps_more_bot_messages_than_its_cap() -> None:
     store = ConversationStore(
-        1800, clock=Clock(), max_conversations=100, max_messages_per_chat=5, max_messages=40
+        1800, clock=Clock(), max_chats=100, max_messages_per_chat=5, max_messages=40
     )
     for chat in range(1000):
         for message in range(20):
             store.put((chat, chat), said("en", str(message)), message_id=message)
-    assert len(store) == 100
     assert store.message_count <= 40
+    assert len(store) <= 100
     assert store.get((999, 999)).listed == ("19",)  # the most recent stay
     assert store.of_message(999, 19) is not None
-    assert store.of_message(999, 10) is None  # five per chat
+    assert store.of_message(999, 15) == said("en", "15")
+    assert store.of_message(999, 14) is None  # five per chat
     assert store.get((0, 0)) == Conversation()  # the longest silent went first
+    assert store.of_message(0, 19) is None
+
+
+def test_chats_silent_past_the_timeout_are_the_first_to_go_at_the_cap() -> None:
+    """Their bot messages are kept past the silence, but not at the cost of a conversation."""
+    clock = Clock()
+    store = ConversationStore(1800, clock=clock, max_chats=10)
+    store.put((-100, 1), said("en", "group"))
+    store.remember(-100, 7, said("en", "group"))
+    clock.now += 1000
+    store.put((1, 1), said("en", "a"), message_id=1)  # talking still after the sweep below
+    clock.now += 801
+    for chat in range(2, 10):
+        store.put((chat, chat), said("en", "b"), message_id=1)
+    assert store.of_message(-100, 7) == said("en", "group")  # silent, kept while there is room
+    assert store.get((-100, 1)) == Conversation()
+    store.put((10, 10), said("en", "c"), message_id=1)
+    assert store.of_message(-100, 7) is None
+    assert store.get((1, 1)).listed == ("a",)  # older than the newcomers, but talking
+    assert len(store) == 10
 
 
 def test_a_timeout_of_zero_keeps_nothing() -> None:
@@ -142,22 +178,32 @@ def test_what_is_read_back_is_what_was_stored() -> None:
     assert store.of_message(5, 9) == kept
 
 
-def test_chats_that_reach_the_same_conversation_share_its_memory() -> None:
-    """Many people asking the same popular question: the store keeps one copy of that
-    conversation, not one per chat (the caps bound the chats; this, their cost)."""
-    long_list = tuple(f"event-{n:04d}" for n in range(60))
+def test_a_chat_and_its_newest_bot_message_cost_under_300_bytes() -> None:
+    """The caps bound the chats; this, their cost. A chat's conversation and its newest bot
+    message (the same conversation) take under 300 bytes, so the 5,000 chats of a full store
+    stay under 1.5 MB (it was 580 bytes when each was a tuple holding a JSON str), and every
+    one of them reads back as it was stored."""
+
+    def asked(chat: int) -> Conversation:
+        listed = tuple(
+            f"{2014 + chat % 7}-{chat % 12 + 1:02d}-event-{chat % 97}-{n}" for n in range(4)
+        )
+        query = Query(intent="list", language="ru", years=(2014 + chat % 7,), places=("ghent",))
+        return Conversation(query=query, listed=listed, language="ru")
+
     store = ConversationStore(1800, clock=Clock())
     tracemalloc.start()
     try:
         before = tracemalloc.take_snapshot()
         for chat in range(1, 2001):
-            store.put((chat, chat), said("en", *long_list), message_id=chat)
+            store.put((chat, chat), asked(chat), message_id=chat)
+        gc.collect()
         after = tracemalloc.take_snapshot()
         grown = sum(stat.size_diff for stat in after.compare_to(before, "filename"))
     finally:
         tracemalloc.stop()
-    text_size = len(said("en", *long_list).to_json())
-    assert text_size > 600
-    assert grown < 2000 * text_size  # each chat's entries, not each chat's own copy
-    assert store.get((7, 7)).listed == long_list
-    assert store.of_message(7, 7) == said("en", *long_list)
+    assert len(asked(7).to_json()) > 150
+    assert grown / 2000 < 300
+    for chat in range(1, 2001):
+        assert store.get((chat, chat)) == asked(chat)
+        assert store.of_message(chat, chat) == asked(chat)

@@ -1,11 +1,11 @@
 """Where the Telegram adapter keeps conversations: per chat (per user in groups) and per bot
 message, forgotten after a while of silence, never more than a fixed number.
 
-Plain Python, no `telegram` import: the handlers pass ids in and get Conversations out. Every
-operation is O(1) (ordered dicts used as LRU lists; a chat's few messages in a short list).
-Kept in memory as each conversation's compact JSON (Conversation.to_json, a few hundred bytes;
-the objects themselves took about three times that), so the caps bound the memory too: a full
-store is about MAX_CONVERSATIONS x 0.6 KB + MAX_MESSAGES x 0.4 KB (benchmarks/memory.py).
+Plain Python, no `telegram` import: the handlers pass ids in and get Conversations out. Each
+chat is one packed record (bot.telegram.chat_records: its conversation and its last bot
+messages' conversations, compressed, about 150 bytes with one message) in a plain dict used as
+a list in order of the last write, so every operation is O(1) and the caps bound the memory: a
+full store is about MAX_CHATS x 0.2 KB + MAX_MESSAGES x 0.1 KB (benchmarks/memory.py).
 `save` writes it to one JSON file at shutdown and `load` reads it back at start (ages, not
 clock readings, so a restart keeps the silence counting).
 """
@@ -15,39 +15,42 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import cast
 
 from bot.conversation import Conversation
+from bot.telegram.chat_records import (
+    conversation_of,
+    message_count,
+    message_of,
+    messages_of,
+    packed_text,
+    record,
+    seen_of,
+    unpacked_text,
+)
 
-MAX_CONVERSATIONS = 5_000
+MAX_CHATS = 5_000
 """Chats (users in groups) remembered at once; the longest silent is forgotten first. At the
 30 messages a second Telegram allows a bot, more chats than this rarely talk within one
 conversation timeout."""
 MAX_MESSAGES_PER_CHAT = 10
 """Bot messages per chat whose context a reply can take: older replies start afresh."""
-MAX_MESSAGES = 5_000
-"""Bot messages remembered in all; the chat silent longest loses its messages first."""
+MAX_MESSAGES = 20_000
+"""Bot messages remembered in all (a chat's newest usually costs 12 bytes, as it carries the
+chat's own conversation; the others about 0.1 KB each); past it the chat silent longest goes."""
 
 RECENT = 64
-"""Conversations of the chats talking now, kept as objects too (serialised and read back once)."""
-SHARED_TEXTS = 512
-"""Distinct conversation texts whose single copy the store hands out to every chat that
-arrives at the same one (people asking the same popular question end in the same
-conversation): the most recently stored stay, so this costs at most ~0.3 MB, filled once."""
+"""Conversations of the chats talking now, kept as objects too (packed and read back once)."""
 
 log = logging.getLogger(__name__)
 
 Key = tuple[int, int]
 """(chat id, user id): in a private chat both are the user; in a group each user has their own."""
 Slot = int | tuple[int, int]
-"""A Key as stored: a private chat's by its id alone (one int, not a tuple of two; a group's
-id is negative, a user's positive, so the two never meet)."""
-Flat = tuple[int | str, ...]
-"""A chat's bot messages as stored: message id, conversation text, message id, text, ... (one
-tuple per chat rather than a list of pairs: ~100 bytes less per message)."""
+"""A Key as stored: a private chat's by its id alone, so its conversation and its bot messages
+share one record. A group's bot messages are under the group's id, each user's conversation
+under (group, user); a group's id is negative, a user's positive, so the two never meet."""
 
 
 def _slot(key: Key) -> Slot:
@@ -59,11 +62,6 @@ def _key(slot: Slot) -> Key:
     return (slot, slot) if isinstance(slot, int) else slot
 
 
-def _pairs(flat: Flat) -> Iterator[tuple[int, str]]:
-    for index in range(0, len(flat), 2):
-        yield cast(int, flat[index]), cast(str, flat[index + 1])
-
-
 class ConversationStore:
     """The conversation of each chat, and the one behind each bot message."""
 
@@ -72,7 +70,7 @@ class ConversationStore:
         timeout_seconds: float,
         *,
         clock: Callable[[], float] = time.monotonic,
-        max_conversations: int = MAX_CONVERSATIONS,
+        max_chats: int = MAX_CHATS,
         max_messages_per_chat: int = MAX_MESSAGES_PER_CHAT,
         max_messages: int = MAX_MESSAGES,
     ) -> None:
@@ -82,18 +80,22 @@ class ConversationStore:
         """
         self.timeout = timeout_seconds
         self.clock = clock
-        self.max_conversations = max_conversations
+        self.max_chats = max_chats
         self.max_messages_per_chat = max_messages_per_chat
         self.max_messages = max_messages
-        self._chats: OrderedDict[Slot, tuple[float, str]] = OrderedDict()
-        self._messages: OrderedDict[int, Flat] = OrderedDict()
+        self._talking: dict[Slot, bytes] = {}
+        """Chats that talked within the timeout, in order of the last write."""
+        self._silent: dict[Slot, bytes] = {}
+        """Chats silent past it, their conversation dropped, kept for their bot messages (a
+        reply names the message it continues, so silence does not expire those: only the caps
+        do); all silent longer than any chat in _talking, so the caps empty this first."""
         self._message_count = 0
-        self._recent: dict[int, tuple[Conversation, str]] = {}
-        self._objects: dict[str, Conversation] = {}
-        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._recent: dict[int, tuple[Conversation, bytes]] = {}
+        self._objects: dict[bytes, Conversation] = {}
 
     def __len__(self) -> int:
-        return len(self._chats)
+        """Chats that talked within the timeout (and were not forgotten yet)."""
+        return len(self._talking)
 
     @property
     def message_count(self) -> int:
@@ -101,15 +103,11 @@ class ConversationStore:
 
     def get(self, key: Key) -> Conversation:
         """The chat's conversation, or a fresh one after `timeout` seconds of silence."""
-        slot = _slot(key)
-        entry = self._chats.get(slot)
-        if entry is None:
+        chat = self._talking.get(_slot(key))
+        if chat is None or self._expired(seen_of(chat)):
             return Conversation()
-        seen, stored = entry
-        if self._expired(seen):
-            del self._chats[slot]
-            return Conversation()
-        return self._thawed(stored)
+        conversation = conversation_of(chat)
+        return self._thawed(conversation) if conversation else Conversation()
 
     def of_message(self, chat_id: int, message_id: int) -> Conversation | None:
         """The conversation right after the bot sent this message; None when not remembered
@@ -117,61 +115,53 @@ class ConversationStore:
 
         A reply names the message it continues, so silence does not expire it: only the caps do.
         """
-        for remembered, stored in _pairs(self._messages.get(chat_id, ())):
-            if remembered == message_id:
-                return self._thawed(stored)
-        return None
+        chat = self._talking.get(chat_id) or self._silent.get(chat_id)
+        found = None if chat is None else message_of(chat, message_id)
+        return None if found is None else self._thawed(found)
 
     def put(self, key: Key, conversation: Conversation, message_id: int | None = None) -> None:
         """After an answer: the chat's conversation, and (when given) the bot message's."""
-        now = self.clock()
         if self.timeout <= 0:
             return
+        now = self.clock()
         slot = _slot(key)
-        self._chats.pop(slot, None)
-        self._chats[slot] = (now, self._frozen(conversation))
-        self._drop_silent(now)
+        earlier = self._taken(slot)
+        self._write(slot, now, self._frozen(conversation), messages_of(earlier) if earlier else [])
         if message_id is not None:
             self.remember(key[0], message_id, conversation)
+        self._drop_silent(now)
 
     def remember(self, chat_id: int, message_id: int, conversation: Conversation) -> None:
         """The conversation behind one bot message, for replies to it (no expiry, only caps)."""
         if self.timeout <= 0:
             return
-        earlier = self._messages.pop(chat_id, ())
-        self._message_count -= len(earlier) // 2
-        messages = [entry for entry in _pairs(earlier) if entry[0] != message_id]
+        earlier = self._taken(chat_id)
+        if earlier is not None and conversation_of(earlier):
+            seen, own = seen_of(earlier), conversation_of(earlier)
+        else:  # bot messages only (a group's, or a chat silent past the timeout): from now
+            seen, own = self.clock(), b""
+        messages = [m for m in messages_of(earlier) if m[0] != message_id] if earlier else []
         messages.append((message_id, self._frozen(conversation)))
-        del messages[: -self.max_messages_per_chat]
-        self._messages[chat_id] = tuple(part for entry in messages for part in entry)
-        self._message_count += len(messages)
-        while self._message_count > self.max_messages and self._messages:
-            _, dropped = self._messages.popitem(last=False)
-            self._message_count -= len(dropped) // 2
+        self._write(chat_id, seen, own, messages[-self.max_messages_per_chat :])
 
     def forget(self, chat_id: int, user_id: int) -> None:
         """/forget: the user's conversation in this chat goes at once, and in a private chat
         the conversations behind the bot's messages too."""
-        self._chats.pop(_slot((chat_id, user_id)), None)
-        if chat_id == user_id:
-            dropped = self._messages.pop(chat_id, None)
-            if dropped is not None:
-                self._message_count -= len(dropped) // 2
+        self._taken(_slot((chat_id, user_id)))
 
     def save(self, path: Path) -> None:
         """Write what is remembered to `path` (replaced atomically); failures are logged only:
         losing the conversations costs a fuller question, never the shutdown."""
         now = self.clock()
-        chats = [
-            [*_key(slot), round(now - seen, 1), stored]
-            for slot, (seen, stored) in self._chats.items()
-            if not self._expired(seen)
-        ]
-        messages = [
-            [chat, message_id, stored]
-            for chat, entries in self._messages.items()
-            for message_id, stored in _pairs(entries)
-        ]
+        chats: list[list[object]] = []
+        messages: list[list[object]] = []
+        for slot, chat in self._chats():
+            own = conversation_of(chat)
+            if own and not self._expired(seen_of(chat)):
+                age = round(now - seen_of(chat), 1)
+                chats.append([*_key(slot), age, unpacked_text(own)])
+            for message_id, text in messages_of(chat):
+                messages.append([slot, message_id, unpacked_text(text)])
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".tmp")
@@ -186,10 +176,10 @@ class ConversationStore:
             raw = json.loads(path.read_text("utf-8"))
             now = self.clock()
             for chat, user, age, text in raw.get("chats", []):
-                self._chats[_slot((int(chat), int(user)))] = (
-                    now - float(age),
-                    Conversation.from_json(text).to_json(),  # only what reads back
-                )
+                slot = _slot((int(chat), int(user)))
+                earlier = self._taken(slot)
+                kept = self._frozen(Conversation.from_json(text))  # only what reads back
+                self._write(slot, now - float(age), kept, messages_of(earlier) if earlier else [])
             for chat, message_id, text in raw.get("messages", []):
                 self.remember(int(chat), int(message_id), Conversation.from_json(text))
         except FileNotFoundError:
@@ -202,57 +192,78 @@ class ConversationStore:
             path.unlink(missing_ok=True)
         except OSError as error:
             log.warning("could not remove %s after reading it: %s", path, error)
-        while len(self._chats) > self.max_conversations:
-            self._chats.popitem(last=False)
+
+    def _chats(self) -> Iterator[tuple[Slot, bytes]]:
+        """Every chat's record, the longest silent first."""
+        yield from self._silent.items()
+        yield from self._talking.items()
+
+    def _taken(self, slot: Slot) -> bytes | None:
+        """The chat's record, out of the store (to be written back at the end, or not)."""
+        chat = self._talking.pop(slot, None)
+        if chat is None:
+            chat = self._silent.pop(slot, None)
+        if chat is not None:
+            self._message_count -= message_count(chat)
+        return chat
+
+    def _write(
+        self, slot: Slot, seen: float, own: bytes, messages: Iterable[tuple[int, bytes]]
+    ) -> None:
+        """The chat's record, as the newest; past a cap, the longest silent chats go."""
+        chat = record(seen, own, messages)
+        self._talking[slot] = chat
+        self._message_count += message_count(chat)
+        while len(self._talking) + len(self._silent) > self.max_chats or (
+            self._message_count > self.max_messages
+        ):
+            oldest = self._silent or self._talking
+            if oldest is self._talking and len(oldest) == 1:
+                return
+            self._message_count -= message_count(oldest.pop(next(iter(oldest))))
 
     def _expired(self, seen: float) -> bool:
         return self.clock() - seen > self.timeout
 
     def _drop_silent(self, now: float) -> None:
-        """Forget the chats silent past the timeout (the longest silent come first in the
-        LRU order, so this stops at the first one still talking) and any over the cap."""
-        while self._chats:
-            key, (seen, _) = next(iter(self._chats.items()))
-            if now - seen <= self.timeout and len(self._chats) <= self.max_conversations:
+        """Forget the conversations silent past the timeout (the longest silent come first in
+        the order of writes, so this stops at the first one still talking); their bot messages
+        stay, in _silent."""
+        while self._talking:
+            slot = next(iter(self._talking))
+            chat = self._talking[slot]
+            if now - seen_of(chat) <= self.timeout:
                 return
-            del self._chats[key]
+            del self._talking[slot]
+            messages = messages_of(chat)
+            if messages:
+                self._silent[slot] = record(seen_of(chat), b"", messages)
 
-    def _frozen(self, conversation: Conversation) -> str:
-        """The compact form kept in memory; a conversation stored twice (the chat's, then its
-        new message's once sent, other chats' updates in between) is serialised once and the
-        text shared. The cache holds the objects, so an id is not reused while in it."""
+    def _frozen(self, conversation: Conversation) -> bytes:
+        """The packed form kept in memory; a conversation stored twice (the chat's, then its
+        new message's once sent, other chats' updates in between) is packed once. The cache
+        holds the objects, so an id is not reused while in it."""
         recent = self._recent.get(id(conversation))
         if recent is not None and recent[0] is conversation:
             return recent[1]
-        stored = self._shared(conversation.to_json())
-        self._recent[id(conversation)] = (conversation, stored)
-        self._remember_object(stored, conversation)  # the chat's next question reads it back
+        packed = packed_text(conversation.to_json())
+        self._recent[id(conversation)] = (conversation, packed)
+        self._remember_object(packed, conversation)  # the chat's next question reads it back
         if len(self._recent) > RECENT:
             del self._recent[next(iter(self._recent))]
-        return stored
+        return packed
 
-    def _shared(self, text: str) -> str:
-        """One copy of each text in use: an equal text stored before is handed back."""
-        shared = self._texts.get(text)
-        if shared is None:
-            self._texts[text] = shared = text
-            if len(self._texts) > SHARED_TEXTS:
-                self._texts.popitem(last=False)
-        else:
-            self._texts.move_to_end(text)
-        return shared
-
-    def _thawed(self, stored: str) -> Conversation:
-        """The conversation a stored text stands for. The texts of the chats talking now are
+    def _thawed(self, packed: bytes) -> Conversation:
+        """The conversation a packed text stands for. The texts of the chats talking now are
         read again and again, and most were written by this process a moment ago: the object
-        that was serialised is handed back (a Conversation is immutable), not parsed again."""
-        found = self._objects.get(stored)
+        that was packed is handed back (a Conversation is immutable), not parsed again."""
+        found = self._objects.get(packed)
         if found is None:
-            found = Conversation.from_json(stored)
-            self._remember_object(stored, found)
+            found = Conversation.from_json(unpacked_text(packed))
+            self._remember_object(packed, found)
         return found
 
-    def _remember_object(self, stored: str, conversation: Conversation) -> None:
-        self._objects[stored] = conversation
+    def _remember_object(self, packed: bytes, conversation: Conversation) -> None:
+        self._objects[packed] = conversation
         if len(self._objects) > RECENT:
             del self._objects[next(iter(self._objects))]
