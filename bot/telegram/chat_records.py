@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Sequence
 from dataclasses import fields
 
 from bot.understanding.query import Query
 
-_HEAD = struct.Struct("<dI")
-"""When the chat last talked (clock seconds), then the length of its conversation (0: none)."""
+_HEAD = struct.Struct("<dIB")
+"""When the chat last talked (clock seconds), the length of its conversation (0: none), and how
+many bot messages follow."""
 _MESSAGE = struct.Struct("<qI")
 """A bot message's id, then the length of its conversation (0: the same as the chat's)."""
+MESSAGES_PER_RECORD = 255
 _SAME_AS_CHAT = 0
 
 _RAW_DEFLATE = -15
@@ -52,10 +54,10 @@ def unpacked_text(packed: bytes) -> str:
     return (unpacker.decompress(packed) + unpacker.flush()).decode()
 
 
-def record(seen: float, conversation: bytes, messages: Iterable[tuple[int, bytes]]) -> bytes:
+def record(seen: float, conversation: bytes, messages: Sequence[tuple[int, bytes]]) -> bytes:
     """A chat's record. `conversation` is a packed text, or b"" when the chat has none now;
-    `messages` are (bot message id, packed text), oldest first."""
-    parts = [_HEAD.pack(seen, len(conversation)), conversation]
+    `messages` are (bot message id, packed text), oldest first, at most MESSAGES_PER_RECORD."""
+    parts = [_HEAD.pack(seen, len(conversation), len(messages)), conversation]
     for message_id, text in messages:
         if conversation and text == conversation:
             parts.append(_MESSAGE.pack(message_id, _SAME_AS_CHAT))
@@ -77,35 +79,30 @@ def conversation_of(chat: bytes) -> bytes:
     return chat[_HEAD.size : _HEAD.size + length]
 
 
+def message_count(chat: bytes) -> int:
+    return chat[_HEAD.size - 1]
+
+
 def messages_of(chat: bytes) -> list[tuple[int, bytes]]:
     """(bot message id, packed text) of each remembered message, oldest first."""
-    return list(_messages(chat))
+    _, length, count = _HEAD.unpack_from(chat)
+    own = chat[_HEAD.size : _HEAD.size + length]
+    at = _HEAD.size + length
+    messages = []
+    for _ in range(count):
+        message_id, length = _MESSAGE.unpack_from(chat, at)
+        at += _MESSAGE.size
+        if length == _SAME_AS_CHAT:
+            messages.append((message_id, own))
+        else:
+            messages.append((message_id, chat[at : at + length]))
+            at += length
+    return messages
 
 
 def message_of(chat: bytes, message_id: int) -> bytes | None:
     """The packed conversation behind one bot message; None when it is not remembered."""
-    for remembered, text in _messages(chat):
+    for remembered, text in messages_of(chat):
         if remembered == message_id:
             return text
     return None
-
-
-def message_count(chat: bytes) -> int:
-    count = 0
-    for _ in _messages(chat, texts=False):
-        count += 1
-    return count
-
-
-def _messages(chat: bytes, *, texts: bool = True) -> Iterator[tuple[int, bytes]]:
-    length = _HEAD.unpack_from(chat)[1]
-    own = chat[_HEAD.size : _HEAD.size + length] if texts else b""
-    at = _HEAD.size + length
-    while at < len(chat):
-        message_id, length = _MESSAGE.unpack_from(chat, at)
-        at += _MESSAGE.size
-        if length == _SAME_AS_CHAT:
-            yield message_id, own
-        else:
-            yield message_id, chat[at : at + length] if texts else b""
-            at += length

@@ -15,11 +15,12 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from bot.conversation import Conversation
 from bot.telegram.chat_records import (
+    MESSAGES_PER_RECORD,
     conversation_of,
     message_count,
     message_of,
@@ -78,6 +79,8 @@ class ConversationStore:
         timeout_seconds: silence after which a chat's conversation is forgotten (0: never kept).
         clock: seconds, monotonic; tests pass their own to move time on without sleeping.
         """
+        if not 0 < max_messages_per_chat <= MESSAGES_PER_RECORD:
+            raise ValueError(f"max_messages_per_chat must be 1..{MESSAGES_PER_RECORD}")
         self.timeout = timeout_seconds
         self.clock = clock
         self.max_chats = max_chats
@@ -208,7 +211,7 @@ class ConversationStore:
         return chat
 
     def _write(
-        self, slot: Slot, seen: float, own: bytes, messages: Iterable[tuple[int, bytes]]
+        self, slot: Slot, seen: float, own: bytes, messages: Sequence[tuple[int, bytes]]
     ) -> None:
         """The chat's record, as the newest; past a cap, the longest silent chats go."""
         chat = record(seen, own, messages)
