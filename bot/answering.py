@@ -16,6 +16,7 @@ from bot.conversation import Conversation
 from bot.conversing import converse
 from bot.decision import Answer, Intent, Suggestion
 from bot.search import Bits, EventIndex
+from bot.understanding.event_words import EventWords
 from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
 from bot.understanding.normalise import fold
@@ -48,6 +49,7 @@ class Answerer:
         self.index = index or EventIndex(catalog)
         self.tokens = tokens or TokenCodec(catalog)
         self.follow_ups = FollowUpReader(catalog.follow_ups)
+        self.event_words = EventWords()  # this catalog's events' own words, as asked for
         self.texts = texts or EventTexts(catalog, self.understander.vocabulary)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
