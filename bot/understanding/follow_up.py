@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -131,17 +131,27 @@ class FollowUpReader:
         if not words:
             return FollowUp()
         found = self._scan(words)
-        kinds = {kind for _, _, senses in found for kind, _ in senses}
-        languages = Counter(
-            language
-            for _, _, senses in found
-            for language in {lang for _, lang in senses}
-            if len({lang for _, lang in senses}) == 1
-        )
-        top = languages.most_common(2)
-        language = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        # One pass over the phrases found: their kinds, the languages each alone belongs to
+        # (counted: the language told is the one counted most, if only one is), and the
+        # languages every phrase shares.
+        kinds: set[str] = set()
+        counts: dict[str, int] = {}
+        shared: frozenset[str] | None = None
+        for _, _, senses in found:
+            phrase_languages = set()
+            for kind, lang in senses:
+                kinds.add(kind)
+                phrase_languages.add(lang)
+            if len(phrase_languages) == 1:
+                (only,) = phrase_languages
+                counts[only] = counts.get(only, 0) + 1
+            shared = frozenset(phrase_languages) if shared is None else shared & phrase_languages
+        language = None
+        if counts:
+            most = max(counts.values())
+            leaders = [lang for lang, count in counts.items() if count == most]
+            language = leaders[0] if len(leaders) == 1 else None
 
-        shared = [frozenset(lang for _, lang in senses) for _, _, senses in found]
         whole = found and found[0][0] == 0 and found[0][1] == len(words)
         whole_kinds = {kind for kind, _ in found[0][2]} if whole else set()
         opener, rest = self._opener(text, words, found)
@@ -171,7 +181,7 @@ class FollowUpReader:
             leftover=leftover,
             asks="asks" in kinds,
             language=language,
-            languages=frozenset.intersection(*shared) if shared else frozenset(),
+            languages=shared if shared is not None else frozenset(),
         )
 
     def _scan(self, words: list[str]) -> list[tuple[int, int, frozenset[tuple[str, str]]]]:
@@ -247,6 +257,8 @@ class FollowUpReader:
             for kind, _ in senses:
                 if kind in ORDINALS:
                     return ORDINALS[kind]
+        if not any(word[0].isdigit() for word in words):
+            return None  # most messages: no number that could be a position
         known = {i for start, end, _ in found for i in range(start, end)}
         numbered = {end for start, end, senses in found if any(k == "number" for k, _ in senses)}
         for i, word in enumerate(words):
