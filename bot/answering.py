@@ -117,12 +117,15 @@ class Answerer:
         """A token that replays one event's card (for a button)."""
         return self.tokens.encode(Query(intent="detail", events=(event_id,)))
 
-    def card(self, event_id: str, language: str) -> Answer | None:
-        """The card of one event, or None when the id is unknown (a stale or forged link)."""
+    def card(self, event_id: str, language: str, question: str = "") -> Answer | None:
+        """The card of one event, or None when the id is unknown (a stale or forged link).
+
+        `question`, when a question asked for it ("the second one"), is the answer's own; the
+        card is the same (it quotes nothing: its query has no loose words)."""
         if self.catalog.event(event_id) is None:
             return None
         query = Query(intent="detail", events=(event_id,))
-        return self._decide("", query, supported_language(language))
+        return self._decide(question, query, supported_language(language))
 
     def replay(self, token: str, language: str) -> Answer | None:
         """Rebuild the answer a token stands for; None when it is malformed or stale."""

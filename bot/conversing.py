@@ -50,7 +50,7 @@ class Core(Protocol):
 
     def decide(self, question: str, query: Query, language: str) -> Answer: ...
 
-    def card(self, event_id: str, language: str) -> Answer | None: ...
+    def card(self, event_id: str, language: str, question: str = "") -> Answer | None: ...
 
     def card_token(self, event_id: str) -> str: ...
 
@@ -387,10 +387,10 @@ class _Turn:
         )
 
     def _card(self, event_id: str) -> tuple[Answer, Conversation]:
-        card = self.answerer.card(event_id, self.language)
+        card = self.answerer.card(event_id, self.language, self.question)
         if card is None:  # the data changed under the conversation
             return self._which_one()
-        return replace(card, question=self.question), self._keep(event_id)
+        return card, self._keep(event_id)
 
     def _keep(self, event_id: str) -> Conversation:
         return self.conversation.with_card(event_id, self.language)
