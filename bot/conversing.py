@@ -31,7 +31,7 @@ from bot.rendering.html import DEFAULT_PAGE_SIZE
 from bot.understanding.event_words import EventWords
 from bot.understanding.follow_up import LAST, FollowUp, FollowUpReader
 from bot.understanding.language import reply_language
-from bot.understanding.normalise import fold
+from bot.understanding.normalise import fold_word
 from bot.understanding.parser import Understander
 from bot.understanding.query import Query
 
@@ -290,7 +290,7 @@ class _Turn:
     def _residue(self, event: Event | None) -> list[str]:
         """Words neither a follow-up word, nor known to the parser, nor found in the texts of
         the event just shown: "piano" after the piano concert is about it, after a film not."""
-        leftover = {fold(word) for word in self.follow.leftover}
+        leftover = {fold_word(word) for word in self.follow.leftover}
         unknown = [word for word in self.query.unexplained if word in leftover]
         if event is None or not unknown:
             return unknown
@@ -358,7 +358,7 @@ class _Turn:
             not strict
             and query.unknown_place
             and event is not None
-            and self.answerer.event_words.mention(fold(query.unknown_place), event)
+            and self.answerer.event_words.mention(fold_word(query.unknown_place), event)
         ):
             query = replace(query, unknown_place=None)  # "qui était au piano ?"
         return _identifies(query) and self.follow.unexplained > 0
