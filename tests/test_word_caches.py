@@ -12,6 +12,7 @@ from bot.catalog.question_set import load_question_set
 from bot.rendering import render_html
 from bot.understanding import follow_up, matching
 from bot.understanding.normalise import fold_word
+from bot.understanding.vocabulary import _FUNCTION_WORD_CACHE_SIZE
 
 QUESTIONS = Path(__file__).parent / "questions.yaml"
 FOLLOW_UPS = ("seccond", "the thrid one", "morre", "вторйо", "seconds", "next one", "последни")
@@ -48,4 +49,5 @@ def test_a_flood_of_new_words_stays_bounded_and_changes_no_answer() -> None:
     assert fold_word.cache_info().currsize <= (fold_word.cache_info().maxsize or 0)
     assert len(answerer.follow_ups._typos) <= follow_up._TYPO_CACHE_SIZE
     assert len(answerer.follow_ups._word_facts) <= follow_up._WORD_FACTS_SIZE
+    assert len(vocabulary._function_word_cache) <= _FUNCTION_WORD_CACHE_SIZE
     assert follow_up._latin.cache_info().currsize <= follow_up._LATIN_CACHE_SIZE

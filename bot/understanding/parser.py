@@ -210,7 +210,12 @@ class Understander:
         comparing = "compare" in found["intent"] or bool(found["period"] & _RANKS)
         if comparing:
             self._compared(found, years)
-        if period is None and not years_at and "compare" not in found["intent"]:
+        if (
+            period is None
+            and not years_at
+            and found.get("event")  # an anchor is a named event
+            and "compare" not in found["intent"]
+        ):
             period, period_events = _anchored_on_events(positions, matches, words, language)
             if period_events:
                 found["event"] -= set(period_events)

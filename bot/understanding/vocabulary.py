@@ -24,6 +24,7 @@ class Sense:
 
 MIN_FUZZY_LENGTH = 5
 _STEM_CACHE_SIZE = 50_000  # bounded: a flood of random words must not grow memory for ever
+_FUNCTION_WORD_CACHE_SIZE = 4096  # words whose "function word?" answer is kept; oldest go first
 
 
 class Vocabulary:
@@ -101,6 +102,7 @@ class Vocabulary:
             suffixes_by_last[suffix[-1]].append(suffix)
         self._suffixes_by_last = {k: tuple(v) for k, v in suffixes_by_last.items()}
         self._stem_cache: dict[str, tuple[str, ...]] = {}
+        self._function_word_cache: dict[str, bool] = {}  # bounded, see is_function_word
         stemmed: dict[str, set[Sense]] = defaultdict(set)
         for key, meaning in self.senses.items():
             stemmed[self.stem_key(key)].update(meaning)
@@ -147,7 +149,20 @@ class Vocabulary:
         return any(s.kind not in ("intent", "period") for s in self.lookup(key))
 
     def is_function_word(self, word: str) -> bool:
-        """A function word as typed or inflected (Kyrgyz "болгонун" from "болгон")."""
+        """A function word as typed or inflected (Kyrgyz "болгонун" from "болгон").
+
+        Remembered per word (bounded): a question's leftover words are asked about in the
+        parse, in typo matching and in exclusions, and the same words come back."""
+        known = self._function_word_cache.get(word)
+        if known is None:
+            known = self._is_function_word(word)
+            cache = self._function_word_cache
+            if len(cache) >= _FUNCTION_WORD_CACHE_SIZE:
+                del cache[next(iter(cache))]
+            cache[word] = known
+        return known
+
+    def _is_function_word(self, word: str) -> bool:
         if word in self.function_words or any(s in self.function_words for s in self.stems(word)):
             return True
         # A long function word plus a short ending the suffix list lacks ("болгон" + "ун").
