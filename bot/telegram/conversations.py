@@ -139,7 +139,11 @@ class ConversationStore:
         if self.timeout <= 0:
             return
         earlier = self._taken(chat_id)
-        if earlier is not None and conversation_of(earlier):
+        if (
+            earlier is not None
+            and conversation_of(earlier)
+            and not self._expired(seen_of(earlier))
+        ):
             seen, own = seen_of(earlier), conversation_of(earlier)
         else:  # bot messages only (a group's, or a chat silent past the timeout): from now
             seen, own = self.clock(), b""
