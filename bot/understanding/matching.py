@@ -76,7 +76,7 @@ def find_matches(
     longest = [fact[2] for fact in facts]
     for n in range(min(span, max(longest, default=1)), 0, -1):
         for i in range(len(words) - n + 1):
-            if n <= longest[i] and free(i, n):
+            if n <= longest[i] and (i not in used if n == 1 else free(i, n)):
                 if n == 1:
                     if _respelt_short_word(words[i], plain_words[i], vocabulary):
                         continue
