@@ -23,8 +23,13 @@ class Sense:
 
 
 MIN_FUZZY_LENGTH = 5
-_STEM_CACHE_SIZE = 50_000  # bounded: a flood of random words must not grow memory for ever
-_FUNCTION_WORD_CACHE_SIZE = 4096  # words whose "function word?" answer is kept; oldest go first
+_STEM_CACHE_SIZE = 8_192
+"""Words whose stems are remembered (about 1 MB when full: a word, its stems and the entry,
+~130 bytes); the oldest go first. Was 50,000 filled once, ~6.5 MB that a run of new words
+(typos, names, other languages) would take and keep."""
+_FUNCTION_WORD_CACHE_SIZE = 2048
+"""Words whose "function word?" answer is remembered (a word and a bool, ~0.25 MB when full);
+the oldest go first."""
 
 
 class Vocabulary:
@@ -191,8 +196,9 @@ class Vocabulary:
                 for suffix in self._suffixes_by_last.get(word[-1:], ())
                 if word.endswith(suffix) and len(word) - len(suffix) >= 4
             )
-            if len(self._stem_cache) < _STEM_CACHE_SIZE:
-                self._stem_cache[word] = cached
+            if len(self._stem_cache) >= _STEM_CACHE_SIZE:
+                del self._stem_cache[next(iter(self._stem_cache))]
+            self._stem_cache[word] = cached
         return cached
 
 
