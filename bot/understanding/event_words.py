@@ -16,7 +16,7 @@ from bot.understanding.normalise import fold
 
 STEM = 4  # letters two forms of a word share: "режиссёр"/"режиссёра", "represented"/"represents"
 MIN_LENGTH = 3  # shorter words ("de", "в", "at") say nothing about an event
-EVENTS_KEPT = 32  # the events of the last few conversations (8-14 KB each, ~0.4 MB at most)
+EVENTS_KEPT = 16  # the events of the last few conversations (8-14 KB each, ~0.2 MB at most)
 
 
 def event_words(event: Event) -> tuple[str, ...]:

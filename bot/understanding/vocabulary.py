@@ -153,11 +153,14 @@ class Vocabulary:
         """A phrase that names something (not only an intent cue or a period word)."""
         return any(s.kind not in ("intent", "period") for s in self.lookup(key))
 
-    def is_function_word(self, word: str) -> bool:
+    def is_function_word(self, word: str, *, remember: bool = True) -> bool:
         """A function word as typed or inflected (Kyrgyz "болгонун" from "болгон").
 
         Remembered per word (bounded): a question's leftover words are asked about in the
-        parse, in typo matching and in exclusions, and the same words come back."""
+        parse, in typo matching and in exclusions, and the same words come back. Not with
+        `remember=False`: the text index, built once, asks about each of its words once."""
+        if not remember:
+            return self._is_function_word(word)
         known = self._function_word_cache.get(word)
         if known is None:
             known = self._is_function_word(word)
