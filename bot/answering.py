@@ -16,6 +16,7 @@ from bot.conversation import Conversation
 from bot.conversing import converse
 from bot.decision import Answer, Intent, Suggestion
 from bot.search import Bits, EventIndex
+from bot.understanding.event_words import EventWords
 from bot.understanding.follow_up import FollowUpReader
 from bot.understanding.language import reply_language
 from bot.understanding.normalise import fold
@@ -48,6 +49,7 @@ class Answerer:
         self.index = index or EventIndex(catalog)
         self.tokens = tokens or TokenCodec(catalog)
         self.follow_ups = FollowUpReader(catalog.follow_ups)
+        self.event_words = EventWords()  # this catalog's events' own words, as asked for
         self.texts = texts or EventTexts(catalog, self.understander.vocabulary)
         self._audiences = frozenset(c.id for c in catalog.categories if c.audience)
         self._own_words: dict[str, frozenset[str]] = {}  # event id -> words naming it
@@ -115,12 +117,15 @@ class Answerer:
         """A token that replays one event's card (for a button)."""
         return self.tokens.encode(Query(intent="detail", events=(event_id,)))
 
-    def card(self, event_id: str, language: str) -> Answer | None:
-        """The card of one event, or None when the id is unknown (a stale or forged link)."""
+    def card(self, event_id: str, language: str, question: str = "") -> Answer | None:
+        """The card of one event, or None when the id is unknown (a stale or forged link).
+
+        `question`, when a question asked for it ("the second one"), is the answer's own; the
+        card is the same (it quotes nothing: its query has no loose words)."""
         if self.catalog.event(event_id) is None:
             return None
         query = Query(intent="detail", events=(event_id,))
-        return self._decide("", query, supported_language(language))
+        return self._decide(question, query, supported_language(language))
 
     def replay(self, token: str, language: str) -> Answer | None:
         """Rebuild the answer a token stands for; None when it is malformed or stale."""

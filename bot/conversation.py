@@ -90,7 +90,7 @@ class Conversation:
 
     def with_card(self, event_id: str, language: str) -> Conversation:
         """After a card picked from the list: the list stays, "it" is now this event."""
-        return replace(self, card=event_id, language=language)
+        return Conversation(self.query, self.listed, self.page, event_id, language)
 
 
 def _kept(query: Query | None) -> Query | None:

@@ -28,9 +28,10 @@ from bot.catalog.model import DEFAULT_LANGUAGE, Catalog, Event, Fact
 from bot.conversation import Conversation
 from bot.decision import Answer, Intent, Suggestion
 from bot.rendering.html import DEFAULT_PAGE_SIZE
+from bot.understanding.event_words import EventWords
 from bot.understanding.follow_up import LAST, FollowUp, FollowUpReader
 from bot.understanding.language import reply_language
-from bot.understanding.normalise import fold
+from bot.understanding.normalise import fold_word
 from bot.understanding.parser import Understander
 from bot.understanding.query import Query
 
@@ -41,6 +42,7 @@ class Core(Protocol):
     catalog: Catalog
     understander: Understander
     follow_ups: FollowUpReader
+    event_words: EventWords
 
     def with_text_search(self, query: Query) -> Query: ...
 
@@ -48,7 +50,7 @@ class Core(Protocol):
 
     def decide(self, question: str, query: Query, language: str) -> Answer: ...
 
-    def card(self, event_id: str, language: str) -> Answer | None: ...
+    def card(self, event_id: str, language: str, question: str = "") -> Answer | None: ...
 
     def card_token(self, event_id: str) -> str: ...
 
@@ -71,7 +73,6 @@ _SMALLTALK_CUES = frozenset({"greeting", "thanks", "help"})
 _POINTED_WORDS = 3
 _ANCHORED_WORDS = 1
 _BARE_WORDS = 0
-_STEM = 4  # letters two forms of a word share: "режиссёр"/"режиссёра", "represented"/"represents"
 # Cues of a question with its own subject: "which concerts were there?", "how many events?".
 _OWN_SUBJECT = frozenset({"list", "count", "places", "overview"})
 _DIGITS = re.compile(r"\d")
@@ -122,14 +123,14 @@ def converse(
     # words, not words to look for in the events' texts; a question of its own is searched.
     query = answerer.understander.understand(question)
     fallback = conversation.language or user_language or DEFAULT_LANGUAGE
-    detected = answerer.language_of(question, query, user_language) or follow.language
+    own_detected = answerer.language_of(question, query, user_language)
+    detected = own_detected or follow.language
     if follow.unexplained == 0 and conversation.language in follow.languages:
         detected = conversation.language  # "номер 4" is Russian and Kyrgyz alike
     elif follow.language is not None and follow.language == conversation.language:
         detected = follow.language  # "no, I meant Ghent" goes on in English, whatever "Ghent" says
     language = reply_language(detected, question, fallback)
     # A question of its own inherits nothing, its language neither: as `Answerer.answer`.
-    own_detected = answerer.language_of(question, query, user_language)
     own = reply_language(own_detected, question, user_language or DEFAULT_LANGUAGE)
     turn = _Turn(answerer, question, conversation, follow, query, language, own)
     return turn.decide()
@@ -289,12 +290,12 @@ class _Turn:
     def _residue(self, event: Event | None) -> list[str]:
         """Words neither a follow-up word, nor known to the parser, nor found in the texts of
         the event just shown: "piano" after the piano concert is about it, after a film not."""
-        leftover = {fold(word) for word in self.follow.leftover}
+        leftover = {fold_word(word) for word in self.follow.leftover}
         unknown = [word for word in self.query.unexplained if word in leftover]
         if event is None or not unknown:
             return unknown
-        own = _event_words(event)
-        return [word for word in unknown if not _mentioned(word, own)]
+        mention = self.answerer.event_words.mention
+        return [word for word in unknown if not mention(word, event)]
 
     def _fragment(self) -> tuple[Answer, Conversation] | None:
         previous = self.conversation.query
@@ -357,7 +358,7 @@ class _Turn:
             not strict
             and query.unknown_place
             and event is not None
-            and _mentioned(fold(query.unknown_place), _event_words(event))
+            and self.answerer.event_words.mention(fold_word(query.unknown_place), event)
         ):
             query = replace(query, unknown_place=None)  # "qui était au piano ?"
         return _identifies(query) and self.follow.unexplained > 0
@@ -386,10 +387,10 @@ class _Turn:
         )
 
     def _card(self, event_id: str) -> tuple[Answer, Conversation]:
-        card = self.answerer.card(event_id, self.language)
+        card = self.answerer.card(event_id, self.language, self.question)
         if card is None:  # the data changed under the conversation
             return self._which_one()
-        return replace(card, question=self.question), self._keep(event_id)
+        return card, self._keep(event_id)
 
     def _keep(self, event_id: str) -> Conversation:
         return self.conversation.with_card(event_id, self.language)
@@ -440,20 +441,6 @@ def _implicit_fragment(query: Query) -> bool:
     if query.categories or query.people or query.organisations or query.events or query.facts:
         return False
     return bool(query.years or query.months or query.period or query.places or query.season)
-
-
-def _event_words(event: Event) -> frozenset[str]:
-    """The folded words of an event's titles, summaries and source quote, in every language."""
-    texts = [*event.title.values(), *event.summary.values(), event.source]
-    return frozenset(word for text in texts for word in fold(text).split() if len(word) >= 3)
-
-
-def _mentioned(word: str, words: frozenset[str]) -> bool:
-    """The word, or a word of the same stem ("режиссёр", "режиссёра"), is among `words`."""
-    if word in words:
-        return True
-    stem = word[:_STEM]
-    return len(word) >= _STEM and any(w.startswith(stem) for w in words)
 
 
 def _states(event: Event, kinds: tuple[str, ...]) -> bool:

@@ -50,4 +50,6 @@ def test_a_flood_of_new_words_stays_bounded_and_changes_no_answer() -> None:
     assert len(matching._READINGS[vocabulary]) <= matching._TYPO_CACHE_SIZE
     assert fold_word.cache_info().currsize <= (fold_word.cache_info().maxsize or 0)
     assert len(answerer.follow_ups._typos) <= follow_up._TYPO_CACHE_SIZE
+    assert len(answerer.follow_ups._word_facts) <= follow_up._WORD_FACTS_SIZE
+    assert len(vocabulary._function_word_cache) <= vocabulary_module._FUNCTION_WORD_CACHE_SIZE
     assert follow_up._latin.cache_info().currsize <= follow_up._LATIN_CACHE_SIZE

@@ -125,8 +125,14 @@ _ABOUT_EVENTS = frozenset(
 
 def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], m: Marks) -> str:
     """The text before the events: header, count, date or fact; all of it for smalltalk."""
-    events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
     intent = answer.intent
+    if (
+        intent is Intent.DETAIL
+        and len(ids) == 1
+        and not (answer.no_match or answer.facts_not_stated or answer.facts)
+    ):
+        return ""  # a card (the commonest reply in a conversation) says it all: no lead
+    events = [_event(catalog, i) for i in ids[:3]]  # the lead never names more than three
 
     if intent in (Intent.GREETING, Intent.HELP, Intent.THANKS, Intent.OUT_OF_SCOPE):
         examples = texts.get("example_questions").replace(" | ", " · ")
@@ -234,8 +240,6 @@ def _lead(answer: Answer, catalog: Catalog, texts: Texts, ids: tuple[str, ...], 
             date=format_when(catalog, event, texts, inline=True),
         )
         return m.bold(m.text(sentence))
-    if intent is Intent.DETAIL and len(ids) == 1:
-        return ""
     key = "list_header_one" if len(ids) == 1 else "list_header"
     return m.bold(
         m.text(texts.get(key, count=len(ids), filter=_filter_text(catalog, answer, texts)))

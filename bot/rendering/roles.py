@@ -62,12 +62,14 @@ def involved(catalog: Catalog, event: Event, language: str) -> list[tuple[Role, 
     for who in (*event.people, *event.organisations):
         by_role.setdefault(given.get(who, Role.PARTICIPANT), []).append(who)
     groups: list[tuple[Role, list[str]]] = []
+    people = event.people
     for role in ROLE_ORDER:
+        members = by_role.get(role)
+        if not members:
+            continue
         names = []
-        for who in by_role.get(role, ()):
-            kind = "person" if who in event.people else "organisation"
-            entity = catalog.entity(kind, who)
+        for who in members:
+            entity = catalog.entity("person" if who in people else "organisation", who)
             names.append(entity.name(language) if entity else who)
-        if names:
-            groups.append((role, names))
+        groups.append((role, names))
     return groups

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -38,6 +38,7 @@ _MIN_LATIN = 4
 _TYPO_LENGTH = 5
 _TYPO_KINDS = frozenset({*ORDINALS, "more", "next", "previous"})
 _TYPO_CACHE_SIZE = 4096  # words whose reading is remembered; the oldest go first
+_WORD_FACTS_SIZE = 1024  # words whose script, Latin form and phrase length are kept (~0.25 MB)
 _LATIN_CACHE_SIZE = 2048  # words whose Latin-typed form is remembered (~0.3 MB at most)
 _Y_AFTER_VOWEL = re.compile(r"(?<=[aeiou])y(?![aeiouy])")
 
@@ -125,23 +126,34 @@ class FollowUpReader:
             for size in (len(word) - 1, len(word), len(word) + 1):
                 self._typo_words_near.setdefault(size, []).append(word)
         self._typos: dict[str, frozenset[tuple[str, str]] | None] = {}  # bounded, see _typo
+        self._word_facts: dict[str, tuple[bool, str, int]] = {}  # bounded, see _facts_of
 
     def read(self, text: str) -> FollowUp:
         words = tokens(text)[:MAX_WORDS]  # as the parser: a pasted page must not stall
         if not words:
             return FollowUp()
         found = self._scan(words)
-        kinds = {kind for _, _, senses in found for kind, _ in senses}
-        languages = Counter(
-            language
-            for _, _, senses in found
-            for language in {lang for _, lang in senses}
-            if len({lang for _, lang in senses}) == 1
-        )
-        top = languages.most_common(2)
-        language = top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+        # One pass over the phrases found: their kinds, the languages each alone belongs to
+        # (counted: the language told is the one counted most, if only one is), and the
+        # languages every phrase shares.
+        kinds: set[str] = set()
+        counts: dict[str, int] = {}
+        shared: frozenset[str] | None = None
+        for _, _, senses in found:
+            phrase_languages = set()
+            for kind, lang in senses:
+                kinds.add(kind)
+                phrase_languages.add(lang)
+            if len(phrase_languages) == 1:
+                (only,) = phrase_languages
+                counts[only] = counts.get(only, 0) + 1
+            shared = frozenset(phrase_languages) if shared is None else shared & phrase_languages
+        language = None
+        if counts:
+            most = max(counts.values())
+            leaders = [lang for lang, count in counts.items() if count == most]
+            language = leaders[0] if len(leaders) == 1 else None
 
-        shared = [frozenset(lang for _, lang in senses) for _, _, senses in found]
         whole = found and found[0][0] == 0 and found[0][1] == len(words)
         whole_kinds = {kind for kind, _ in found[0][2]} if whole else set()
         opener, rest = self._opener(text, words, found)
@@ -171,7 +183,7 @@ class FollowUpReader:
             leftover=leftover,
             asks="asks" in kinds,
             language=language,
-            languages=frozenset.intersection(*shared) if shared else frozenset(),
+            languages=shared if shared is not None else frozenset(),
         )
 
     def _scan(self, words: list[str]) -> list[tuple[int, int, frozenset[tuple[str, str]]]]:
@@ -179,12 +191,17 @@ class FollowUpReader:
         found: list[tuple[int, int, frozenset[tuple[str, str]]]] = []
         # Each word's Latin-typed form once, not once per span it stands in; a span with a
         # Cyrillic word has none.
-        cyrillic = [bool(CYRILLIC.search(w)) for w in words]
-        latin = [w if cyrillic[i] else _latin(w) for i, w in enumerate(words)]
-        starts, latin_starts = self._starts, self._latin_starts
+        memo, facts = self._word_facts, []
+        for w in words:
+            fact = memo.get(w)
+            if fact is None:
+                fact = self._facts_of(w)
+            facts.append(fact)
+        cyrillic = [fact[0] for fact in facts]
+        latin = [fact[1] for fact in facts]
         i = 0
         while i < len(words):
-            longest = max(starts.get(words[i], 0), latin_starts.get(latin[i], 0))
+            longest = facts[i][2]
             for size in range(min(longest, len(words) - i), 0, -1):
                 senses = self._table.get(tuple(words[i : i + size]))
                 if senses is None and not any(cyrillic[i : i + size]):
@@ -199,6 +216,18 @@ class FollowUpReader:
                     found.append((i, i + 1, senses))
                 i += 1
         return found
+
+    def _facts_of(self, word: str) -> tuple[bool, str, int]:
+        """Whether a word is Cyrillic, its Latin-typed form (itself if Cyrillic), and the most
+        words of a phrase it starts, as typed or Latin-typed; kept (bounded, as `_typo`)."""
+        cyrillic = bool(CYRILLIC.search(word))
+        latin = word if cyrillic else _latin(word)
+        longest = max(self._starts.get(word, 0), self._latin_starts.get(latin, 0))
+        facts = self._word_facts
+        if len(facts) >= _WORD_FACTS_SIZE:
+            del facts[next(iter(facts))]
+        fact = facts[word] = (cyrillic, latin, longest)
+        return fact
 
     def _typo(self, word: str) -> frozenset[tuple[str, str]] | None:
         """A one-letter slip in a position or "more" word ("seccond", "thrid", "последни"):
@@ -247,6 +276,8 @@ class FollowUpReader:
             for kind, _ in senses:
                 if kind in ORDINALS:
                     return ORDINALS[kind]
+        if not any(word[0].isdigit() for word in words):
+            return None  # most messages: no number that could be a position
         known = {i for start, end, _ in found for i in range(start, end)}
         numbered = {end for start, end, senses in found if any(k == "number" for k, _ in senses)}
         for i, word in enumerate(words):

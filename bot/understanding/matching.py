@@ -67,13 +67,16 @@ def find_matches(
     #    stripped (Брюсселде), then with every word's ending stripped (архивных фотографий).
     #    Each word is stemmed once; a chunk is tried only where a known phrase of that many
     #    words could begin (its first word as typed or stemmed begins one that long).
-    facts = [_word_facts(word, vocabulary) for word in words]
+    memo = _WORD_FACTS.get(vocabulary)
+    if memo is None:
+        memo = _WORD_FACTS[vocabulary] = {}
+    facts = [memo.get(word) or _word_facts(word, vocabulary, memo) for word in words]
     stems = [fact[0] for fact in facts]
     stemmed = [fact[1] for fact in facts]
     longest = [fact[2] for fact in facts]
     for n in range(min(span, max(longest, default=1)), 0, -1):
         for i in range(len(words) - n + 1):
-            if n <= longest[i] and free(i, n):
+            if n <= longest[i] and (i not in used if n == 1 else free(i, n)):
                 if n == 1:
                     if _respelt_short_word(words[i], plain_words[i], vocabulary):
                         continue
@@ -153,10 +156,8 @@ _WORD_FACTS_SIZE = 4096
 _WORD_FACTS: WeakKeyDictionary[Vocabulary, dict[str, _WordFacts]] = WeakKeyDictionary()
 
 
-def _word_facts(word: str, vocabulary: Vocabulary) -> _WordFacts:
-    memo = _WORD_FACTS.get(vocabulary)
-    if memo is None:
-        memo = _WORD_FACTS[vocabulary] = {}
+def _word_facts(word: str, vocabulary: Vocabulary, memo: dict[str, _WordFacts]) -> _WordFacts:
+    """A word's facts, from `memo` (the vocabulary's `_WORD_FACTS`) or worked out and kept."""
     facts = memo.get(word)
     if facts is None:
         stems = vocabulary.stems(word)

@@ -72,6 +72,8 @@ _SEASONS = {
 }
 _SEASON_WORDS = frozenset(_SEASONS)
 _CLOCK_WORDS = frozenset({"upcoming", "this_year", "last_year"})  # relative to today
+_PLANNED_OR_SEASON = frozenset({"planned", *_SEASONS})
+_RANKS = frozenset({"first", "latest"})
 _LAST_YEAR = 9999  # an id's year is its first four digits
 _LAST_CHAR = chr(0x10FFFF)  # after every character: the end of the ids with a given beginning
 
@@ -205,10 +207,15 @@ class Understander:
         years = sorted({year for _, year in years_at})
         period, period_years = self._period(text, positions, years_at) if years_at else (None, [])
         period_events: tuple[str, ...] = ()
-        comparing = "compare" in found["intent"] or bool(found["period"] & {"first", "latest"})
+        comparing = "compare" in found["intent"] or bool(found["period"] & _RANKS)
         if comparing:
             self._compared(found, years)
-        if period is None and not years_at and "compare" not in found["intent"]:
+        if (
+            period is None
+            and not years_at
+            and found.get("event")  # an anchor is a named event
+            and "compare" not in found["intent"]
+        ):
             period, period_events = _anchored_on_events(positions, matches, words, language)
             if period_events:
                 found["event"] -= set(period_events)
@@ -241,10 +248,14 @@ class Understander:
 
         seasons = found["period"] & _SEASON_WORDS
         spans = found["period"] & _SPAN_WORDS
-        months = sorted(
-            {int(m) for m in found["month"] if m.isdigit()}
-            | {month for season in seasons for month in _SEASONS[season]}
-            | {month for span in spans for month in _SPANS[span]}
+        months = (
+            sorted(
+                {int(m) for m in found["month"] if m.isdigit()}
+                | {month for season in seasons for month in _SEASONS[season]}
+                | {month for span in spans for month in _SPANS[span]}
+            )
+            if found.get("month") or seasons or spans  # most questions name no month
+            else []
         )
         year_months = _winter_across(text, seasons, period, period_years)
         if year_months:
@@ -259,9 +270,11 @@ class Understander:
             and not spans
         ):
             period_month, months = named_months[0], []  # "after March 2017"
-        month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
-        day_at = {i for i in days_at if any(abs(i - at) == 1 for at in month_at)}
-        days = sorted(int(re.sub(r"\D", "", words[i])) for i in day_at)
+        day_at: set[int] = set()
+        if days_at and found.get("month"):  # a day counts only next to a month
+            month_at = [m.start for m in matches if any(s.kind == "month" for s in m.senses)]
+            day_at = {i for i in days_at if any(abs(i - at) == 1 for at in month_at)}
+        days = sorted(int(re.sub(r"\D", "", words[i])) for i in day_at) if day_at else []
         numbers: list[int] = []
         if found["fact"]:  # other numbers count only beside a fact ("90th anniversary")
             year_at = {i for i, _ in years_at}
@@ -276,21 +289,26 @@ class Understander:
             )
 
         # Only a country can be "located"; without one among the places there is nothing to ask.
-        located = (
-            self._located(words, matches)
-            if any(self._place_kind.get(p) in _COUNTRY_KINDS for p in found["place"])
-            else set()
-        )
-        places = sorted(
-            p
-            for p in found["place"]
-            if self._place_kind.get(p) not in (_COUNTRY_KIND, _FOREIGN_KIND) or p in located
-        )
-        foreign = sorted(p for p in found["place"] if self._place_kind.get(p) == _FOREIGN_KIND)
+        places: list[str] = []
+        foreign: list[str] = []
+        if found.get("place"):  # most questions name no place
+            located = (
+                self._located(words, matches)
+                if any(self._place_kind.get(p) in _COUNTRY_KINDS for p in found["place"])
+                else set()
+            )
+            places = sorted(
+                p
+                for p in found["place"]
+                if self._place_kind.get(p) not in (_COUNTRY_KIND, _FOREIGN_KIND) or p in located
+            )
+            foreign = sorted(p for p in found["place"] if self._place_kind.get(p) == _FOREIGN_KIND)
         intents = found["intent"]
-        ranks = found["period"] & {"first", "latest"}
-        categories = _narrowest(sorted(found["category"]), self._broader)
-        audiences = [c for c in categories if c in self._audiences]
+        ranks = found["period"] & _RANKS
+        categories = (
+            _narrowest(sorted(found["category"]), self._broader) if found.get("category") else []
+        )
+        audiences = [c for c in categories if c in self._audiences] if categories else []
         if audiences and len(categories) > len(audiences):
             # "young talents' performances": performances, by young people
             categories = [c for c in categories if c not in audiences]
@@ -354,12 +372,14 @@ class Understander:
             categories=tuple(categories),
             all_categories=tuple(
                 sorted({c for joined in found["categories"] for c in joined.split("+")})
-            ),
-            people=tuple(sorted(found["person"])),
-            organisations=tuple(sorted(found["organisation"])),
-            events=tuple(sorted(found["event"])),
+            )
+            if found.get("categories")
+            else (),
+            people=_sorted(found, "person"),
+            organisations=_sorted(found, "organisation"),
+            events=_sorted(found, "event"),
             topic=topic,
-            facts=tuple(sorted(found["fact"])),
+            facts=_sorted(found, "fact"),
             numbers=tuple(numbers),
             planned="planned" in found["period"],
             unknown_place=unknown_place,
@@ -456,15 +476,20 @@ class Understander:
         unexplained: list[str],
         has_place: bool = False,
     ) -> str:
-        substantive = any(
-            found[kind]
-            for kind in ("category", "categories", "person", "organisation", "event", "fact")
+        get = found.get
+        substantive = bool(
+            get("category")
+            or get("categories")
+            or get("person")
+            or get("organisation")
+            or get("event")
+            or get("fact")
         )
         filters = (
             substantive
             or has_time
-            or bool(found["period"] & {"planned", *_SEASONS})
-            or bool(found["month"])
+            or not _PLANNED_OR_SEASON.isdisjoint(get("period", ()))
+            or bool(get("month"))
             or has_place
         )
         # Weather, visas, football scores: off-topic even next to a city or a year, unless the
@@ -601,8 +626,11 @@ def _asks_who(found: dict[str, set[str]], positions: dict[str, list[int]]) -> st
     """ "who organised" -> organiser, "who sang" -> performer; and, next to either or to
     "organised", a bare "the embassy" names the organisation (added to `found`)."""
     intents = found["intent"]
-    blocked_at = {at + 1 for at in positions.get("intent:not_as_organiser_after", [])}
-    for cue in [i for i in intents if i.startswith(_MEANS_ORGANISATION)]:
+    cues = [i for i in intents if i.startswith(_MEANS_ORGANISATION)]
+    blocked_at = (
+        {at + 1 for at in positions.get("intent:not_as_organiser_after", [])} if cues else set()
+    )
+    for cue in cues:
         said = positions.get(f"intent:{cue}", [])
         # "what did the embassy organise", "первый концерт посольства"; not "an evening at
         # the embassy" or "я из посольства" (the word before it says where, or who asks)
@@ -693,6 +721,12 @@ def _winter_across(
     if first is None:
         return ()
     return ((first, 12), (first + 1, 1), (first + 1, 2))
+
+
+def _sorted(found: dict[str, set[str]], kind: str) -> tuple[str, ...]:
+    """The ids of one kind found, sorted; () without a set made for a kind not found."""
+    values = found.get(kind)
+    return tuple(sorted(values)) if values else ()
 
 
 def _one(values: set[str]) -> str | None:

@@ -82,7 +82,9 @@ class EventTexts:
             for word in _words(texts, folded):
                 word_keys = keys.get(word)
                 if word_keys is None:
-                    indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(word)
+                    indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(
+                        word, remember=False
+                    )
                     keys[word] = word_keys = self._keys(word) if indexed else set()
                 text_keys |= word_keys
             for key in text_keys:  # each position once per key: sets of texts differ
@@ -212,7 +214,9 @@ class EventTexts:
         for word in _words(_texts(event), folded):
             word_keys = keys.get(word)
             if word_keys is None:
-                indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(word)
+                indexed = len(word) >= _MIN_LENGTH and not vocabulary.is_function_word(
+                    word, remember=False
+                )
                 keys[word] = word_keys = {word, *vocabulary.stems(word)} if indexed else set()
             text_keys |= word_keys
         return text_keys

@@ -27,6 +27,9 @@ _STEM_CACHE_SIZE = 8_192
 """Words whose stems are remembered (about 1 MB when full: a word, its stems and the entry,
 ~130 bytes); the oldest go first. Was 50,000 filled once, ~6.5 MB that a run of new words
 (typos, names, other languages) would take and keep."""
+_FUNCTION_WORD_CACHE_SIZE = 2048
+"""Words whose "function word?" answer is remembered (a word and a bool, ~0.25 MB when full);
+the oldest go first."""
 
 
 class Vocabulary:
@@ -104,6 +107,7 @@ class Vocabulary:
             suffixes_by_last[suffix[-1]].append(suffix)
         self._suffixes_by_last = {k: tuple(v) for k, v in suffixes_by_last.items()}
         self._stem_cache: dict[str, tuple[str, ...]] = {}
+        self._function_word_cache: dict[str, bool] = {}  # bounded, see is_function_word
         stemmed: dict[str, set[Sense]] = defaultdict(set)
         for key, meaning in self.senses.items():
             stemmed[self.stem_key(key)].update(meaning)
@@ -149,8 +153,24 @@ class Vocabulary:
         """A phrase that names something (not only an intent cue or a period word)."""
         return any(s.kind not in ("intent", "period") for s in self.lookup(key))
 
-    def is_function_word(self, word: str) -> bool:
-        """A function word as typed or inflected (Kyrgyz "болгонун" from "болгон")."""
+    def is_function_word(self, word: str, *, remember: bool = True) -> bool:
+        """A function word as typed or inflected (Kyrgyz "болгонун" from "болгон").
+
+        Remembered per word (bounded): a question's leftover words are asked about in the
+        parse, in typo matching and in exclusions, and the same words come back. Not with
+        `remember=False`: the text index, built once, asks about each of its words once."""
+        if not remember:
+            return self._is_function_word(word)
+        known = self._function_word_cache.get(word)
+        if known is None:
+            known = self._is_function_word(word)
+            cache = self._function_word_cache
+            if len(cache) >= _FUNCTION_WORD_CACHE_SIZE:
+                del cache[next(iter(cache))]
+            cache[word] = known
+        return known
+
+    def _is_function_word(self, word: str) -> bool:
         if word in self.function_words or any(s in self.function_words for s in self.stems(word)):
             return True
         # A long function word plus a short ending the suffix list lacks ("болгон" + "ун").
