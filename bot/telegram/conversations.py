@@ -127,9 +127,7 @@ class ConversationStore:
         if self.timeout <= 0:
             return
         now = self.clock()
-        slot = _slot(key)
-        earlier = self._taken(slot)
-        self._write(slot, now, self._frozen(conversation), messages_of(earlier) if earlier else [])
+        self._hold(_slot(key), now, self._frozen(conversation))
         if message_id is not None:
             self.remember(key[0], message_id, conversation)
         self._drop_silent(now)
@@ -183,10 +181,8 @@ class ConversationStore:
             raw = json.loads(path.read_text("utf-8"))
             now = self.clock()
             for chat, user, age, text in raw.get("chats", []):
-                slot = _slot((int(chat), int(user)))
-                earlier = self._taken(slot)
                 kept = self._frozen(Conversation.from_json(text))  # only what reads back
-                self._write(slot, now - float(age), kept, messages_of(earlier) if earlier else [])
+                self._hold(_slot((int(chat), int(user))), now - float(age), kept)
             for chat, message_id, text in raw.get("messages", []):
                 self.remember(int(chat), int(message_id), Conversation.from_json(text))
         except FileNotFoundError:
@@ -213,6 +209,11 @@ class ConversationStore:
         if chat is not None:
             self._message_count -= message_count(chat)
         return chat
+
+    def _hold(self, slot: Slot, seen: float, conversation: bytes) -> None:
+        """The chat's conversation (packed) as of `seen`; its bot messages stay."""
+        earlier = self._taken(slot)
+        self._write(slot, seen, conversation, messages_of(earlier) if earlier else [])
 
     def _write(
         self, slot: Slot, seen: float, own: bytes, messages: Sequence[tuple[int, bytes]]
